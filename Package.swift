@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Dependencies flow one way:
+// CSodium → SodiumKit → TransparencyLog ─┐
+//           AccessPolicy ────────────────┴→ CaseVaultCore → casevault, CaseVaultBenchmark
+let package = Package(
+    name: "CaseVault",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "casevault", targets: ["casevault"]),
+        .executable(name: "casevault-bench", targets: ["CaseVaultBenchmark"]),
+        .library(name: "CaseVaultCore", targets: ["CaseVaultCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // The only C library: Debian's libsodium-dev, found through pkg-config.
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]),
+        // The only importer of CSodium: typed keys, zeroed secrets, thrown errors.
+        .target(name: "SodiumKit", dependencies: ["CSodium"]),
+        // Roles, the record's field catalogue and the signed access policy. No crypto.
+        .target(name: "AccessPolicy", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // RFC 6962 Merkle tree, C2SP signed notes, checkpoints and cosignatures.
+        .target(name: "TransparencyLog", dependencies: ["SodiumKit"]),
+        // Records, keyring, storage, sealing, access log and handover bundles.
+        .target(
+            name: "CaseVaultCore",
+            dependencies: [
+                "SodiumKit", "AccessPolicy", "TransparencyLog",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        .executableTarget(
+            name: "casevault",
+            dependencies: [
+                "CaseVaultCore", "SodiumKit", "AccessPolicy", "TransparencyLog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "CaseVaultBenchmark",
+            dependencies: ["CaseVaultCore", "SodiumKit", "AccessPolicy", "TransparencyLog"]),
+        .testTarget(name: "SodiumKitTests", dependencies: ["SodiumKit"]),
+        .testTarget(name: "AccessPolicyTests", dependencies: ["AccessPolicy"]),
+        .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "SodiumKit"]),
+        .testTarget(
+            name: "CaseVaultCoreTests",
+            dependencies: [
+                "CaseVaultCore", "SodiumKit", "AccessPolicy", "TransparencyLog",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(name: "CLITests", dependencies: ["CaseVaultCore", "SodiumKit"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
