@@ -1,0 +1,189 @@
+/// What kind of value a field holds; record validation checks values against it.
+public enum FieldKind: Equatable, Sendable {
+    case text
+    case date
+    case bool
+    case integer(ClosedRange<Int>)
+    case choice([String])
+    case textList
+    case nationalID
+}
+
+/// One field of the case record. `pattern` is the policy's name for it: repeated groups are
+/// written with `[]` (`children[].name`); a stored field path has indices (`children[0].name`).
+public struct FieldSpec: Sendable, Equatable {
+    public let pattern: String
+    public let label: String
+    public let kind: FieldKind
+
+    public init(_ pattern: String, _ label: String, _ kind: FieldKind) {
+        self.pattern = pattern
+        self.label = label
+        self.kind = kind
+    }
+
+    /// The section: the first component without its `[]`, e.g. `threats`.
+    public var section: String {
+        let head = pattern.split(separator: ".", maxSplits: 1)[0]
+        return head.hasSuffix("[]") ? String(head.dropLast(2)) : String(head)
+    }
+}
+
+/// The case record's schema (DOMAIN.md, "The record"): English keys, Norwegian labels.
+public enum FieldCatalog {
+    public static let addressProtectionLevels = ["ugradert", "fortrolig", "strengt-fortrolig", "strengt-fortrolig-utland"]
+    public static let threatLevels = ["low", "moderate", "high", "acute"]
+    public static let measureTypes = [
+        "mobile-violence-alarm", "visiting-ban", "visiting-ban-own-home", "contact-ban",
+        "electronic-monitoring", "address-block", "fictitious-identity", "relocation",
+    ]
+
+    public static let sections: [(key: String, label: String)] = [
+        ("case", "sak"), ("person", "person"), ("address", "sperret adresse"), ("children", "barn"),
+        ("threats", "trusselbilde"), ("police", "politiinvolvering"), ("measures", "beskyttelsestiltak"),
+        ("safety", "sikkerhet på senteret"), ("housing", "kriterier for trygg bolig"),
+        ("applications", "boligsøknader"), ("economy", "økonomi"), ("followup", "oppfølgingsplan"),
+        ("notes", "notater"), ("consents", "samtykker"),
+    ]
+
+    public static let fields: [FieldSpec] = [
+        // case / sak
+        FieldSpec("case.type", "sakstype", .choice(["resident", "day-user", "aftercare"])),
+        FieldSpec("case.phase", "fase", .integer(1...3)),
+        FieldSpec("case.status", "status", .choice(["open", "on-hold", "closed"])),
+        FieldSpec("case.opened", "opprettet", .date),
+        FieldSpec("case.closed", "avsluttet", .date),
+        // person
+        FieldSpec("person.alias", "alias", .text),
+        FieldSpec("person.legal_name", "juridisk navn", .text),
+        FieldSpec("person.national_id", "fødselsnummer / D-nummer", .nationalID),
+        FieldSpec("person.birth_date", "fødselsdato", .date),
+        FieldSpec("person.gender", "kjønn", .choice(["female", "male", "other", "unknown"])),
+        FieldSpec("person.safe_contact", "trygg kontaktkanal", .text),
+        FieldSpec("person.language", "språk", .text),
+        FieldSpec("person.interpreter", "tolk", .bool),
+        FieldSpec("person.residence_status", "oppholdsstatus", .text),
+        FieldSpec("person.address_protection", "adressesperre", .choice(addressProtectionLevels)),
+        FieldSpec("person.fictitious_identity", "fiktiv identitet", .bool),
+        // protected address / sperret adresse
+        FieldSpec("address.current", "nåværende adresse", .text),
+        FieldSpec("address.new", "ny adresse", .text),
+        // children / barn
+        FieldSpec("children[].alias", "alias", .text),
+        FieldSpec("children[].name", "navn", .text),
+        FieldSpec("children[].birth_date", "fødselsdato", .date),
+        FieldSpec("children[].school", "skole eller barnehage", .text),
+        FieldSpec("children[].wishes", "barnets egne ønsker", .text),
+        FieldSpec("children[].child_welfare_notice", "bekymringsmelding til barnevernet", .bool),
+        FieldSpec("children[].visitation", "samværsspørsmål", .text),
+        // threat mapping / trusselbilde (§ 4 a), one per adult and per child
+        FieldSpec("threats[].subject", "gjelder (voksen eller barnets alias)", .text),
+        FieldSpec("threats[].perpetrators[].relation", "relasjon", .text),
+        FieldSpec("threats[].perpetrators[].name", "navn på voldsutøver", .text),
+        FieldSpec("threats[].perpetrators[].avoid_areas", "områder å unngå", .textList),
+        FieldSpec("threats[].perpetrators[].weapons_access", "tilgang til våpen", .bool),
+        FieldSpec("threats[].perpetrators[].earlier_violence", "tidligere vold", .text),
+        FieldSpec("threats[].perpetrators[].order_breaches", "brudd på besøksforbud", .text),
+        FieldSpec("threats[].perpetrators[].knows_centre_location", "kjenner sentrets beliggenhet", .bool),
+        FieldSpec("threats[].violence_types", "voldsformer", .textList),
+        FieldSpec("threats[].severity", "alvorlighet", .text),
+        FieldSpec("threats[].duration", "varighet", .text),
+        FieldSpec("threats[].escalation", "eskalering", .text),
+        FieldSpec("threats[].digital_risks", "digital risiko", .textList),
+        FieldSpec("threats[].narrative", "beskrivelse", .text),
+        FieldSpec("threats[].centre_judgement", "sentrets vurdering", .choice(threatLevels)),
+        FieldSpec("threats[].police_assessment.tool", "politiets verktøy", .text),
+        FieldSpec("threats[].police_assessment.level", "politiets nivå", .text),
+        FieldSpec("threats[].police_assessment.date", "politiets vurderingsdato", .date),
+        FieldSpec("threats[].next_review", "neste gjennomgang", .date),
+        // police involvement (§ 4 b)
+        FieldSpec("police.trigger", "foranledning", .text),
+        FieldSpec("police.basis", "grunnlag", .choice(["consent", "avvergeplikt"])),
+        FieldSpec("police.consent_ref", "samtykkereferanse", .text),
+        FieldSpec("police.district", "politidistrikt", .text),
+        FieldSpec("police.contact", "kontaktperson i politiet", .text),
+        FieldSpec("police.date", "dato", .date),
+        // protective measures / beskyttelsestiltak
+        FieldSpec("measures[].type", "tiltak", .choice(measureTypes)),
+        FieldSpec("measures[].decided_by", "besluttet av", .text),
+        FieldSpec("measures[].valid_from", "gyldig fra", .date),
+        FieldSpec("measures[].valid_to", "gyldig til", .date),
+        FieldSpec("measures[].renewal_due", "fornyes innen", .date),
+        // safety at the centre: what the night shift needs
+        FieldSpec("safety.do_not_admit", "ikke slipp inn", .textList),
+        FieldSpec("safety.alarm_active", "voldsalarm aktiv", .bool),
+        FieldSpec("safety.night_instructions", "instruks for vakt", .text),
+        // safe-housing criteria / kriterier for trygg bolig (phase 2)
+        FieldSpec("housing.acceptable_areas", "aktuelle områder", .textList),
+        FieldSpec("housing.excluded_areas", "utelukkede områder", .textList),
+        FieldSpec("housing.neighbourhood", "nabolag", .text),
+        FieldSpec("housing.visibility", "innsyn fra utsiden", .text),
+        FieldSpec("housing.transport", "kollektivtransport", .text),
+        FieldSpec("housing.distance_work", "avstand til arbeid", .text),
+        FieldSpec("housing.distance_school", "avstand til skole, barnehage og venner", .text),
+        FieldSpec("housing.not_ground_floor", "ikke første etasje", .bool),
+        FieldSpec("housing.security_chain", "sikkerhetskjetting", .bool),
+        FieldSpec("housing.peephole", "dørkikkert", .bool),
+        FieldSpec("housing.camera_doorbell", "ringeklokke med kamera", .bool),
+        FieldSpec("housing.own_measures", "egne tiltak", .text),
+        FieldSpec("housing.assessed_by", "vurdert av", .text),
+        FieldSpec("housing.assessed_on", "vurdert dato", .date),
+        // housing applications / boligsøknader
+        FieldSpec("applications[].kind", "type", .choice(["municipal-housing", "private-rental", "deposit-guarantee", "social-assistance", "housing-allowance"])),
+        FieldSpec("applications[].responsible", "ansvarlig", .choice(["nav", "housing-office", "centre"])),
+        FieldSpec("applications[].status", "status", .choice(["planned", "submitted", "granted", "refused", "withdrawn"])),
+        FieldSpec("applications[].documents", "dokumenter", .textList),
+        FieldSpec("applications[].viewings", "visninger", .textList),
+        FieldSpec("applications[].lease_review", "gjennomgang av leiekontrakt", .text),
+        // economy / økonomi (NAV)
+        FieldSpec("economy.income", "inntekt", .text),
+        FieldSpec("economy.lease", "leieforhold", .text),
+        FieldSpec("economy.deposit", "depositum eller garanti", .text),
+        // follow-up plan / oppfølgingsplan (phase 3)
+        FieldSpec("followup.responsible", "ansvarlig", .text),
+        FieldSpec("followup.coordinator", "koordinator", .text),
+        FieldSpec("followup.safety_plan", "sikkerhetsplan", .text),
+        FieldSpec("followup.next_meeting", "neste møte", .date),
+        // notes / notater
+        FieldSpec("notes[].date", "dato", .date),
+        FieldSpec("notes[].text", "notat", .text),
+        // consents / samtykker
+        FieldSpec("consents[].purpose", "formål", .text),
+        FieldSpec("consents[].recipient_role", "mottaker", .choice(["police", "housing-office", "nav"])),
+        FieldSpec("consents[].reference", "referanse", .text),
+        FieldSpec("consents[].written", "skriftlig", .bool),
+        FieldSpec("consents[].given_on", "gitt dato", .date),
+        FieldSpec("consents[].withdrawn_on", "trukket tilbake", .date),
+    ]
+
+    private static let byPattern: [String: FieldSpec] = Dictionary(uniqueKeysWithValues: fields.map { ($0.pattern, $0) })
+
+    public static func spec(forPattern pattern: String) -> FieldSpec? { byPattern[pattern] }
+
+    /// The pattern a concrete path belongs to: `children[2].name` → `children[].name`.
+    /// Nil when the path is malformed (bad index, leading zeros, empty component).
+    public static func pattern(ofPath path: String) -> String? {
+        var out = ""
+        var i = path.startIndex
+        while i < path.endIndex {
+            let c = path[i]
+            if c == "[" {
+                guard let close = path[i...].firstIndex(of: "]") else { return nil }
+                let digits = path[path.index(after: i)..<close]
+                guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
+                      digits == "0" || digits.first != "0", digits.count <= 4 else { return nil }
+                out += "[]"
+                i = path.index(after: close)
+            } else {
+                out.append(c)
+                i = path.index(after: i)
+            }
+        }
+        return out
+    }
+
+    /// The spec for a concrete stored path, or nil for a path the schema does not know.
+    public static func spec(forPath path: String) -> FieldSpec? {
+        pattern(ofPath: path).flatMap(spec(forPattern:))
+    }
+}
