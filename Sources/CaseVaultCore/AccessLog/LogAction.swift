@@ -1,0 +1,41 @@
+/// What a log entry records. Raw values are the entry's `action` line.
+public enum LogAction: String, CaseIterable, Sendable {
+    case vaultInit = "vault.init"
+    case caseCreate = "case.create"
+    case caseRead = "case.read"
+    case caseReadRefused = "case.read-refused"
+    case caseUpdate = "case.update"
+    case caseHistory = "case.history"
+    case caseList = "case.list"
+    case caseAssign = "case.assign"
+    case caseUnassign = "case.unassign"
+    case memberAdd = "member.add"
+    case memberRevoke = "member.revoke"
+    case recipientAdd = "recipient.add"
+    case recipientRemove = "recipient.remove"
+    case policyInstall = "policy.install"
+    case handoverCreate = "handover.create"
+    case handoverConfirm = "handover.confirm"
+    case auditExport = "audit.export"
+    case auditCosign = "audit.cosign"
+    /// A refused attempt: denied by policy, not on the roster, revoked, or a bad signature.
+    case accessDenied = "access.denied"
+
+    /// Successful content reads: the auditor's count of reads must equal the count of these.
+    public var isContentRead: Bool { self == .caseRead }
+}
+
+extension VaultError.Kind {
+    /// The kind as written into a log entry's detail: a fixed word, never a message.
+    public var logName: String {
+        switch self {
+        case .invalidInput: "invalid-input"
+        case .accessDenied: "access-denied"
+        case .authenticationFailed: "authentication-failed"
+        case .notFound: "not-found"
+        case .unsupportedFormat: "unsupported-format"
+        case .ioFailure: "io-failure"
+        case .refused: "refused"
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// File operations for secret-bearing files: exclusive creation with mode 0600, permission
+/// checks before reading, and atomic replacement for state files.
+enum SecureFile {
+    /// Creates `path` with O_EXCL and mode 0600, writes `bytes`, fsyncs. Never overwrites.
+    static func createExclusive(_ path: String, _ bytes: [UInt8]) throws(VaultError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            if errno == EEXIST { throw .refused("\(path) already exists; refusing to overwrite it") }
+            throw .io("cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        try writeAll(fd, bytes, path)
+        guard fsync(fd) == 0 else { throw .io("cannot sync \(path)") }
+    }
+
+    /// Writes to a temporary sibling (0600), fsyncs, renames over `path`: readers see the old or the new file, never half.
+    static func replaceAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(VaultError) {
+        let tmp = path + ".tmp-\(getpid())"
+        unlink(tmp)
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw .io("cannot create \(tmp): \(String(cString: strerror(errno)))") }
+        do throws(VaultError) {
+            try writeAll(fd, bytes, tmp)
+            guard fsync(fd) == 0 else { throw VaultError.io("cannot sync \(tmp)") }
+            close(fd)
+        } catch {
+            close(fd)
+            unlink(tmp)
+            throw error
+        }
+        guard rename(tmp, path) == 0 else {
+            unlink(tmp)
+            throw .io("cannot replace \(path): \(String(cString: strerror(errno)))")
+        }
+        syncDirectory(of: path)
+    }
+
+    /// Reads a file that must not be readable or writable by group or others.
+    static func readPrivate(_ path: String, what: String) throws(VaultError) -> [UInt8] {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw .notFound("\(what) \(path) not found") }
+        guard st.st_mode & 0o077 == 0 else {
+            throw .refused("\(what) \(path) is accessible by group or others (mode \(String(st.st_mode & 0o777, radix: 8))); run: chmod 600 \(path)")
+        }
+        return try read(path, what: what)
+    }
+
+    static func read(_ path: String, what: String) throws(VaultError) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            if FileManager.default.fileExists(atPath: path) { throw .io("cannot read \(what) \(path)") }
+            throw .notFound("\(what) \(path) not found")
+        }
+        return [UInt8](data)
+    }
+
+    /// Refuses paths inside a folder named `Keys`: that folder holds only public keys, for review in git.
+    static func refuseKeysFolder(_ path: String) throws(VaultError) {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+        if absolute.dropLast().contains("Keys") {
+            throw .refused("refusing to write a secret key into a Keys/ folder, which holds public keys only")
+        }
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], _ path: String) throws(VaultError) {
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+            guard n > 0 else { throw .io("cannot write \(path)") }
+            written += n
+        }
+    }
+
+    private static func syncDirectory(of path: String) {
+        let dir = (path as NSString).deletingLastPathComponent
+        let fd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 { fsync(fd); close(fd) }
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import AccessPolicy
+import SodiumKit
+
+/// The signed list of who belongs to the vault and with which keys (docs/FORMAT.md, "Roster").
+/// Its text form is both what reviewers read in Keys/keyring.txt and exactly what the centre root signs.
+public struct Roster: Sendable, Equatable {
+    public static let header = "casevault-roster v1"
+    static let signatureDomain = Array("casevault/v1/roster\0".utf8)
+
+    public var vaultID: VaultID
+    public var serial: UInt64
+    public var rootKey: SigningPublicKey
+    public var issued: Timestamp
+    public var entries: [RosterEntry]
+
+    public init(vaultID: VaultID, serial: UInt64, rootKey: SigningPublicKey, issued: Timestamp, entries: [RosterEntry]) {
+        self.vaultID = vaultID
+        self.serial = serial
+        self.rootKey = rootKey
+        self.issued = issued
+        self.entries = entries
+    }
+
+    public func entry(_ id: String) -> RosterEntry? { entries.first { $0.id == id } }
+
+    public func entry(for identity: PublicIdentity) -> RosterEntry? { entries.first { $0.identity == identity } }
+
+    public var members: [RosterEntry] { entries.filter { $0.kind == .member } }
+
+    /// The canonical text that the root key signs.
+    public var text: String {
+        var lines = [Self.header, "vault \(vaultID.hex)", "serial \(serial)", "root \(Base64.encode(rootKey.bytes))", "issued \(issued.rfc3339)"]
+        for e in entries {
+            lines.append("")
+            lines.append("\(e.kind.rawValue) \(e.id)")
+            lines.append("name \(e.name)")
+            lines.append("roles \(e.roles.map(\.rawValue).joined(separator: " "))")
+            lines.append("box-key \(Base64.encode(e.identity.boxKey.bytes))")
+            lines.append("sign-key \(Base64.encode(e.identity.signingKey.bytes))")
+            lines.append("fingerprint \(e.identity.fingerprint)")
+            lines.append("added \(e.added.rfc3339)")
+            if let r = e.revoked { lines.append("revoked \(r.rfc3339)") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func signature(by root: SigningSecretKey) -> [UInt8] {
+        root.signature(for: Self.signatureDomain + Array(text.utf8))
+    }
+}
+
+/// A roster with the centre root's signature, as stored and exported (`… \nsignature <base64>\n`).
+public struct SignedRoster: Sendable, Equatable {
+    public let roster: Roster
+    public let signature: [UInt8]
+
+    public var fileText: String { roster.text + "\nsignature \(Base64.encode(signature))\n" }
+
+    init(roster: Roster, signedBy root: SigningSecretKey) throws(VaultError) {
+        guard root.publicKey == roster.rootKey else { throw .denied("this key file does not hold the centre root key") }
+        self.roster = roster
+        self.signature = roster.signature(by: root)
+    }
+
+    /// Parses and verifies against the trusted root key. Refuses non-canonical text, so one
+    /// roster has exactly one signed spelling.
+    public init(fileText: String, trustedRoot: SigningPublicKey) throws(VaultError) {
+        guard let sigLineStart = fileText.range(of: "\nsignature ", options: .backwards) else {
+            throw .format("keyring is not signed")
+        }
+        let body = String(fileText[..<sigLineStart.lowerBound])
+        let sigText = fileText[sigLineStart.upperBound...].trimmingSuffixNewline()
+        guard fileText.hasSuffix("\n"), let sig = Base64.decode(sigText), sig.count == 64 else {
+            throw .format("keyring signature line is malformed")
+        }
+        let roster = try RosterParser.parse(String(body.dropLast()))
+        guard roster.text == body, Array(body.utf8).last == 0x0A else { throw .format("keyring text is not in canonical form") }
+        guard roster.rootKey == trustedRoot else { throw .auth("keyring names a different centre root key") }
+        do { try trustedRoot.verify(sig, for: Roster.signatureDomain + Array(body.utf8)) } catch {
+            throw .auth("keyring signature does not verify under the centre root key")
+        }
+        self.roster = roster
+        self.signature = sig
+    }
+}
+
+enum RosterParser {
+    static func parse(_ text: String) throws(VaultError) -> Roster {
+        let blocks = text.components(separatedBy: "\n\n")
+        let head = blocks[0].split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard head.count == 5, head[0] == Roster.header else {
+            if head.first?.hasPrefix("casevault-roster ") == true { throw .format("keyring format \"\(head[0])\" is not supported") }
+            throw .format("not a CaseVault keyring")
+        }
+        guard let vault = VaultID(hex: try value(head[1], "vault")),
+              let serial = UInt64(try value(head[2], "serial")),
+              let rootBytes = Base64.decode(try value(head[3], "root")), let root = try? SigningPublicKey(bytes: rootBytes),
+              let issued = Timestamp(rfc3339: try value(head[4], "issued"))
+        else { throw .format("keyring header is malformed") }
+        var entries: [RosterEntry] = []
+        for block in blocks.dropFirst() {
+            let entry = try parseEntry(block.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+            guard !entries.contains(where: { $0.id == entry.id }) else { throw .format("keyring lists \(entry.id) twice") }
+            entries.append(entry)
+        }
+        return Roster(vaultID: vault, serial: serial, rootKey: root, issued: issued, entries: entries)
+    }
+
+    private static func parseEntry(_ lines: [String]) throws(VaultError) -> RosterEntry {
+        guard lines.count == 7 || lines.count == 8 else { throw .format("keyring entry is malformed") }
+        let kindAndID = lines[0].split(separator: " ", maxSplits: 1).map(String.init)
+        guard kindAndID.count == 2, let kind = RosterEntry.Kind(rawValue: kindAndID[0]) else { throw .format("keyring entry kind is malformed") }
+        let id = kindAndID[1]
+        try RosterEntry.validate(id: id)
+        let name = try value(lines[1], "name")
+        var roles: [Role] = []
+        for r in try value(lines[2], "roles").split(separator: " ") {
+            guard let role = Role(rawValue: String(r)) else { throw .format("keyring entry \(id) has unknown role \(r)") }
+            roles.append(role)
+        }
+        guard let box = Base64.decode(try value(lines[3], "box-key")), let boxKey = try? BoxPublicKey(bytes: box),
+              let sign = Base64.decode(try value(lines[4], "sign-key")), let signKey = try? SigningPublicKey(bytes: sign),
+              let added = Timestamp(rfc3339: try value(lines[6], "added"))
+        else { throw .format("keyring entry \(id) is malformed") }
+        let identity = PublicIdentity(boxKey: boxKey, signingKey: signKey)
+        guard try value(lines[5], "fingerprint") == identity.fingerprint else { throw .format("keyring entry \(id) has a wrong fingerprint") }
+        var revoked: Timestamp?
+        if lines.count == 8 {
+            guard let r = Timestamp(rfc3339: try value(lines[7], "revoked")) else { throw .format("keyring entry \(id) is malformed") }
+            revoked = r
+        }
+        return RosterEntry(kind: kind, id: id, name: name, roles: roles, identity: identity, added: added, revoked: revoked)
+    }
+
+    private static func value(_ line: String, _ key: String) throws(VaultError) -> String {
+        guard line.hasPrefix(key + " ") else { throw .format("keyring line \"\(key)\" expected") }
+        return String(line.dropFirst(key.count + 1))
+    }
+}

@@ -1,0 +1,118 @@
+import AccessPolicy
+
+/// Turns JSON/YAML into validated fields. Every error names the field path and what was
+/// expected, never the value that was given (it may be a name or an address).
+struct RecordParser {
+    var allowSyntheticIDs: Bool
+
+    static let maxTextLength = 20_000
+    static let maxListItems = 200
+
+    /// A whole record, as given to `case new`.
+    func parseRecord(_ text: String) throws(VaultError) -> CaseRecord {
+        let root = try InputNode.parse(text)
+        guard case .object = root else { throw .input("a case must be an object with sections such as \"person\" and \"case\"") }
+        var fields: [String: FieldValue] = [:]
+        try flatten(root, at: "", into: &fields)
+        return CaseRecord(fields: fields)
+    }
+
+    /// Flattens `node` found at concrete `path` ("" for the whole record).
+    func flatten(_ node: InputNode, at path: String, into fields: inout [String: FieldValue]) throws(VaultError) {
+        if case .null = node { return }
+        guard let pattern = FieldCatalog.pattern(ofPath: path) else { throw .input("malformed field path \"\(path.prefix(80))\"") }
+        if let spec = FieldCatalog.spec(forPattern: pattern) {
+            fields[path] = try value(node, spec: spec, path: path)
+            return
+        }
+        let childPrefix = pattern.isEmpty ? "" : pattern + "."
+        switch node {
+        case let .object(pairs) where Self.hasChildren(pattern: pattern):
+            for (key, child) in pairs {
+                guard Self.isPlainKey(key) else { throw .input("unknown field \"\(Self.join(path, key).prefix(80))\"") }
+                let childPath = Self.join(path, key)
+                let childPattern = childPrefix + key
+                if FieldCatalog.spec(forPattern: childPattern) == nil && !Self.hasChildren(pattern: childPattern) && !Self.isGroup(pattern: childPattern) {
+                    throw .input("unknown field \"\(childPath.prefix(80))\"")
+                }
+                try flatten(child, at: childPath, into: &fields)
+            }
+        case let .array(items) where Self.isGroup(pattern: pattern):
+            guard items.count <= Self.maxListItems else { throw .input("\(path): at most \(Self.maxListItems) entries") }
+            for (i, item) in items.enumerated() {
+                guard case .object = item else { throw .input("\(path)[\(i)]: expected an object") }
+                try flatten(item, at: "\(path)[\(i)]", into: &fields)
+            }
+        default:
+            if Self.isGroup(pattern: pattern) { throw .input("\(path): expected a list of objects, got \(node.kindName)") }
+            if Self.hasChildren(pattern: pattern) { throw .input("\(path.isEmpty ? "record" : path): expected an object, got \(node.kindName)") }
+            throw .input("unknown field \"\(path.prefix(80))\"")
+        }
+    }
+
+    /// True when some field lies under `pattern.` (an object such as `person` or `children[]`).
+    static func hasChildren(pattern: String) -> Bool {
+        let prefix = pattern.isEmpty ? "" : pattern + "."
+        return FieldCatalog.fields.contains { $0.pattern.hasPrefix(prefix) }
+    }
+
+    /// True when `pattern[]` is a repeated group (`children`, `threats[].perpetrators`).
+    static func isGroup(pattern: String) -> Bool { hasChildren(pattern: pattern + "[]") }
+
+    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
+
+    private static func isPlainKey(_ key: String) -> Bool {
+        !key.isEmpty && key.utf8.allSatisfy { (0x61...0x7A).contains($0) || $0 == 0x5F || (0x30...0x39).contains($0) }
+    }
+
+    func value(_ node: InputNode, spec: FieldSpec, path: String) throws(VaultError) -> FieldValue {
+        switch spec.kind {
+        case .text:
+            return .text(try text(node, path))
+        case .date:
+            let s = try scalar(node, path, expected: "a date (YYYY-MM-DD)")
+            guard CalendarDate(s) != nil else { throw .input("\(path): expected a date (YYYY-MM-DD)") }
+            return .text(s)
+        case .bool:
+            guard case let .scalar(s, quoted: false) = node, s == "true" || s == "false" else {
+                throw .input("\(path): expected true or false")
+            }
+            return .bool(s == "true")
+        case let .integer(range):
+            guard case let .scalar(s, quoted: false) = node, let i = Int(s), range.contains(i) else {
+                throw .input("\(path): expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return .integer(i)
+        case let .choice(options):
+            let s = try scalar(node, path, expected: "one of \(options.joined(separator: ", "))")
+            guard options.contains(s) else { throw .input("\(path): expected one of \(options.joined(separator: ", "))") }
+            return .text(s)
+        case .textList:
+            guard case let .array(items) = node else { throw .input("\(path): expected a list of texts") }
+            guard items.count <= Self.maxListItems else { throw .input("\(path): at most \(Self.maxListItems) entries") }
+            var out: [String] = []
+            for item in items { out.append(try text(item, path)) }
+            return .list(out)
+        case .nationalID:
+            let s = try scalar(node, path, expected: "an 11-digit identity number written as text")
+            do { try NationalID.validate(s, allowSynthetic: allowSyntheticIDs) } catch {
+                throw .input("\(path): identity number \(error)")
+            }
+            return .text(s)
+        }
+    }
+
+    private func scalar(_ node: InputNode, _ path: String, expected: String) throws(VaultError) -> String {
+        guard case let .scalar(s, _) = node else { throw .input("\(path): expected \(expected), got \(node.kindName)") }
+        return s
+    }
+
+    private func text(_ node: InputNode, _ path: String) throws(VaultError) -> String {
+        let s = try scalar(node, path, expected: "a text")
+        guard s.count <= Self.maxTextLength else { throw .input("\(path): text longer than \(Self.maxTextLength) characters") }
+        guard !s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) else {
+            throw .input("\(path): text contains control characters")
+        }
+        return s
+    }
+}

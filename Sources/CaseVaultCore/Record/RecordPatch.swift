@@ -1,0 +1,101 @@
+import AccessPolicy
+
+/// A change to a case (docs/FORMAT.md, "Patch"): paths to set, groups to add to, paths to remove.
+/// Path-based so a writer who cannot read the rest of the record can still add to it.
+///
+/// ```yaml
+/// set:
+///   person.language: arabisk
+///   children[1]: {school: Nyskolen}
+/// add:
+///   notes: {date: 2026-11-25, text: Ringte kl. 02.10}
+/// remove: [address.current, children[2]]
+/// ```
+public struct RecordPatch: Sendable {
+    var set: [String: FieldValue] = [:]
+    var add: [(group: String, fields: [String: FieldValue])] = []
+    var remove: [String] = []
+
+    static func parse(_ text: String, allowSyntheticIDs: Bool) throws(VaultError) -> RecordPatch {
+        guard case let .object(pairs) = try InputNode.parse(text) else {
+            throw .input("a patch must be an object with \"set\", \"add\" and/or \"remove\"")
+        }
+        let parser = RecordParser(allowSyntheticIDs: allowSyntheticIDs)
+        var patch = RecordPatch()
+        for (key, node) in pairs {
+            switch (key, node) {
+            case let ("set", .object(entries)):
+                for (path, value) in entries {
+                    if case .null = value { throw .input("set \(path.prefix(80)): use remove to delete a field") }
+                    try validatePath(path)
+                    try parser.flatten(value, at: path, into: &patch.set)
+                }
+            case let ("add", .object(entries)):
+                for (group, value) in entries {
+                    guard let pattern = FieldCatalog.pattern(ofPath: group), RecordParser.isGroup(pattern: pattern) else {
+                        throw .input("add: \"\(group.prefix(80))\" is not a repeated group such as notes or children")
+                    }
+                    let items: [InputNode]
+                    if case let .array(list) = value { items = list } else { items = [value] }
+                    for item in items {
+                        guard case .object = item else { throw .input("add \(group): expected an object") }
+                        var fields: [String: FieldValue] = [:]
+                        try parser.flatten(item, at: group + "[0]", into: &fields)
+                        patch.add.append((group, fields))
+                    }
+                }
+            case let ("remove", .array(items)):
+                for item in items {
+                    guard case let .scalar(path, _) = item else { throw .input("remove: expected a list of field paths") }
+                    try validatePath(path)
+                    patch.remove.append(path)
+                }
+            case ("set", _), ("add", _): throw .input("\(key): expected an object")
+            case ("remove", _): throw .input("remove: expected a list of field paths")
+            default: throw .input("unknown patch key \"\(key.prefix(40))\" (expected set, add or remove)")
+            }
+        }
+        guard !patch.set.isEmpty || !patch.add.isEmpty || !patch.remove.isEmpty else { throw .input("the patch changes nothing") }
+        return patch
+    }
+
+    private static func validatePath(_ path: String) throws(VaultError) {
+        guard let pattern = FieldCatalog.pattern(ofPath: path),
+              FieldCatalog.spec(forPattern: pattern) != nil || RecordParser.hasChildren(pattern: pattern)
+        else { throw .input("unknown field \"\(path.prefix(80))\"") }
+    }
+
+    /// Applies the patch to the set of existing paths. Returns the paths written and removed;
+    /// `add` takes the next free index of its group so existing entries are never overwritten.
+    func resolve(existingPaths: Set<String>) -> (written: [String: FieldValue], removed: Set<String>) {
+        var written: [String: FieldValue] = [:]
+        var removed = Set<String>()
+        for prefix in remove {
+            for p in existingPaths where p == prefix || p.hasPrefix(prefix + ".") || p.hasPrefix(prefix + "[") {
+                removed.insert(p)
+            }
+        }
+        for (path, value) in set {
+            written[path] = value
+            removed.remove(path)
+        }
+        var nextIndex: [String: Int] = [:]
+        for (group, fields) in add {
+            let taken = (existingPaths.union(written.keys)).compactMap { Self.index(of: $0, inGroup: group) }
+            let next = max(nextIndex[group] ?? 0, (taken.max() ?? -1) + 1)
+            nextIndex[group] = next + 1
+            for (path, value) in fields {
+                let suffix = path.dropFirst(group.count + 3)  // drop "group[0]"
+                written["\(group)[\(next)]\(suffix)"] = value
+            }
+        }
+        return (written, removed)
+    }
+
+    private static func index(of path: String, inGroup group: String) -> Int? {
+        guard path.hasPrefix(group + "[") else { return nil }
+        let rest = path.dropFirst(group.count + 1)
+        guard let close = rest.firstIndex(of: "]") else { return nil }
+        return Int(rest[..<close])
+    }
+}

@@ -1,0 +1,64 @@
+import GRDB
+
+/// The vault's SQLite database (WAL). Tables hold only ids, public keys, signatures and
+/// ciphertexts; docs/FORMAT.md, "Database", lists them.
+enum VaultDatabase {
+    static let fileName = "vault.sqlite"
+
+    static func migrator() -> DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-core") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;
+                CREATE TABLE rosters (serial INTEGER PRIMARY KEY NOT NULL, text TEXT NOT NULL) STRICT;
+                CREATE TABLE policies (serial INTEGER PRIMARY KEY NOT NULL, text BLOB NOT NULL, signature BLOB NOT NULL) STRICT;
+                CREATE TABLE case_versions (
+                    case_id BLOB NOT NULL, version INTEGER NOT NULL, body BLOB NOT NULL, signature BLOB NOT NULL,
+                    PRIMARY KEY (case_id, version)) STRICT;
+                """)
+        }
+        m.registerMigration("v2-access-log") { db in
+            try db.execute(sql: """
+                CREATE TABLE log_entries (idx INTEGER PRIMARY KEY NOT NULL, entry BLOB NOT NULL, leaf_hash BLOB NOT NULL) STRICT;
+                CREATE TABLE log_frontier (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), size INTEGER NOT NULL, hashes BLOB NOT NULL) STRICT;
+                CREATE TABLE log_checkpoints (size INTEGER PRIMARY KEY NOT NULL, note BLOB NOT NULL) STRICT;
+                CREATE TABLE log_cosignatures (
+                    size INTEGER NOT NULL, witness TEXT NOT NULL, note BLOB NOT NULL, PRIMARY KEY (size, witness)) STRICT;
+                CREATE TABLE log_reasons (idx INTEGER PRIMARY KEY NOT NULL, sealed BLOB NOT NULL) STRICT;
+                """)
+        }
+        return m
+    }
+
+    static func configuration() -> Configuration {
+        var c = Configuration()
+        // Bound values can hold ciphertext or ids; keep them out of error messages (GRDB's default, stated on purpose).
+        c.publicStatementArguments = false
+        c.foreignKeysEnabled = true
+        c.busyMode = .timeout(10)
+        c.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+        }
+        return c
+    }
+
+    /// Opens (creating when `create`) and migrates. Refuses a database written by a newer CaseVault.
+    static func open(path: String, create: Bool) throws(VaultError) -> DatabasePool {
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration())
+            let migrator = migrator()
+            if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+                throw VaultError.format("the vault was written by a newer version of CaseVault; upgrade before opening it")
+            }
+            if !create {
+                let known = try pool.read { try $0.tableExists("meta") }
+                guard known else { throw VaultError.format("\(path) is not a CaseVault vault") }
+            }
+            try migrator.migrate(pool)
+            return pool
+        } catch let e as VaultError { throw e } catch let e as DatabaseError {
+            throw .io("database error (\(e.resultCode)) at \(path)")
+        } catch { throw .io("cannot open the vault database") }
+    }
+}

@@ -1,0 +1,203 @@
+import AccessPolicy
+import Foundation
+import GRDB
+import SodiumKit
+
+/// One line of `case list`: what the reader may know about a case without opening its content.
+public struct CaseSummary: Sendable {
+    public let caseID: CaseID
+    public let version: UInt64
+    public let updated: Timestamp
+    public let assignments: [CaseVersion.Assignment]
+    /// Fields of the listing the reader could decrypt (alias, phase, status).
+    public let glance: [String: FieldValue]
+}
+
+extension Session {
+    static let listingFields = ["person.alias", "case.phase", "case.status"]
+
+    /// Creates a case from a JSON/YAML record. The author is assigned as its contact person.
+    @discardableResult
+    public func createCase(recordText: String, reason: String? = nil) throws(VaultError) -> CaseID {
+        guard member.roles.contains(.contactPerson) else { throw .denied("\(member.id) is not a contact person; only contact persons open cases") }
+        let record = try RecordParser(allowSyntheticIDs: vault.isTestVault).parseRecord(recordText)
+        guard !record.fields.isEmpty else { throw .input("the case record is empty") }
+        let caseID = CaseID.random()
+        let assignments = [CaseVersion.Assignment(member: member.id, role: Role.contactPerson.rawValue)]
+        try vault.write { db in
+            let state = try vault.loadState(db)
+            let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: assignments)
+            for path in record.fields.keys {
+                if case let .denied(reason) = access.writeDecision(member, path: path) { throw VaultError.denied(reason) }
+            }
+            let sealed = try sealer(caseID: caseID, version: 1, parent: [UInt8](repeating: 0, count: 32), state: state, assignments: assignments)
+                .seal(fresh: record.fields, carried: [], written: Array(record.fields.keys), removed: [], signingKey: identity.signingKey)
+            try Self.insert(sealed, caseID: caseID, db: db)
+            try vault.appendLog(db, state: state, session: self, action: .caseCreate, caseID: caseID,
+                                 fields: CaseRecord.order(Array(record.fields.keys)), detail: ["version": "1"], reason: reason)
+        }
+        return caseID
+    }
+
+    /// Applies a patch: a new signed version. Fields the author cannot read are carried forward untouched.
+    @discardableResult
+    public func updateCase(_ caseID: CaseID, patchText: String, reason: String? = nil) throws(VaultError) -> UInt64 {
+        let patch = try RecordPatch.parse(patchText, allowSyntheticIDs: vault.isTestVault)
+        return try rewrite(caseID, action: .caseUpdate, reason: reason) { _, opened in
+            let existing = Set(opened.fields.keys).union(opened.sealedFields.map(\.path))
+            let change = patch.resolve(existingPaths: existing)
+            return (change.written, change.removed, opened.latest.assignments)
+        }
+    }
+
+    /// Assigns or unassigns a member in a case-scoped role. Re-seals what the actor can read so
+    /// the new reader set takes effect; fields the actor cannot read stay sealed as they were.
+    @discardableResult
+    public func assign(_ caseID: CaseID, memberID: String, role: Role, remove: Bool = false, reason: String? = nil) throws(VaultError) -> (version: UInt64, stillSealed: Int) {
+        var stillSealed = 0
+        let version = try rewrite(caseID, action: remove ? .caseUnassign : .caseAssign, reason: reason, detail: ["member": memberID, "role": role.rawValue]) { state, opened in
+            guard let target = state.roster.entry(memberID), target.kind == .member, !target.isRevoked else {
+                throw VaultError.notFound("no active member \(memberID) on the roster")
+            }
+            guard state.policy.scope(of: role) == .caseAssigned else { throw VaultError.input("\(role.rawValue) is not a case-assigned role in the policy") }
+            guard target.roles.contains(role) else { throw VaultError.input("\(memberID) does not hold the role \(role.rawValue)") }
+            let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments)
+            guard Assigning.mayAssign(member, in: access) else { throw VaultError.denied("only the leader or the case's contact person may change assignments") }
+            var assignments = Set(opened.latest.assignments)
+            let a = CaseVersion.Assignment(member: memberID, role: role.rawValue)
+            if remove {
+                guard assignments.remove(a) != nil else { throw VaultError.input("\(memberID) is not assigned as \(role.rawValue)") }
+            } else {
+                guard assignments.insert(a).inserted else { throw VaultError.input("\(memberID) is already assigned as \(role.rawValue)") }
+            }
+            stillSealed = opened.sealedFields.count
+            return ([:], [], Array(assignments))
+        }
+        return (version, stillSealed)
+    }
+
+    /// Verifies and decrypts the latest version, logging the read (which fields) before returning it.
+    /// A failed or refused read is logged too, and the log entry commits even though the read fails.
+    public func showCase(_ caseID: CaseID, reason: String? = nil) throws(VaultError) -> OpenedCase {
+        let result: Result<OpenedCase, VaultError> = try vault.write { db in
+            let state = try vault.loadState(db)
+            do {
+                let opened = try open(caseID, state: state, db: db)
+                try vault.appendLog(db, state: state, session: self, action: .caseRead, caseID: caseID,
+                                     fields: CaseRecord.order(Array(opened.fields.keys)),
+                                     detail: ["version": String(opened.latest.version)], reason: reason)
+                return .success(opened)
+            } catch let e as VaultError where e.kind != .ioFailure {
+                try vault.appendLog(db, state: state, session: self, action: .caseReadRefused, caseID: caseID, fields: [],
+                                     detail: ["error": e.kind.logName], reason: reason)
+                return .failure(e)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Version metadata (who, when, which paths): no content is decrypted.
+    public func history(_ caseID: CaseID) throws(VaultError) -> [CaseVersion] {
+        try vault.write { db in
+            let state = try vault.loadState(db)
+            let chain = try verifiedChain(caseID, state: state, db: db)
+            try requireReach(chain.last!, state: state)
+            try vault.appendLog(db, state: state, session: self, action: .caseHistory, caseID: caseID, fields: [], detail: [:], reason: nil)
+            return chain
+        }
+    }
+
+    /// The cases this member reaches (assigned, or through a centre-wide role), with a glance at each.
+    public func listCases() throws(VaultError) -> [CaseSummary] {
+        try vault.write { db in
+            let state = try vault.loadState(db)
+            let ids = try Data.fetchAll(db, sql: "SELECT DISTINCT case_id FROM case_versions ORDER BY case_id").map { CaseID(unchecked: [UInt8]($0)) }
+            var out: [CaseSummary] = []
+            for id in ids {
+                let chain = try verifiedChain(id, state: state, db: db)
+                let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: chain.last!.assignments)
+                guard !access.effectiveRoles(of: member).isEmpty else { continue }
+                let opened = try Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies)
+                    .open(chain, caseID: id, reader: member, key: identity.boxKey)
+                let glance = opened.fields.filter { Self.listingFields.contains($0.key) }
+                out.append(CaseSummary(caseID: id, version: chain.last!.version, updated: chain.last!.created,
+                                       assignments: chain.last!.assignments, glance: glance))
+                if !glance.isEmpty {
+                    try vault.appendLog(db, state: state, session: self, action: .caseRead, caseID: id,
+                                         fields: CaseRecord.order(Array(glance.keys)), detail: ["version": String(chain.last!.version)], reason: nil)
+                }
+            }
+            try vault.appendLog(db, state: state, session: self, action: .caseList, caseID: nil, fields: [], detail: ["count": String(out.count)], reason: nil)
+            return out
+        }
+    }
+
+    // MARK: - Shared steps
+
+    private func rewrite(_ caseID: CaseID, action: LogAction, reason: String?, detail: [String: String] = [:],
+                         change: (VaultState, OpenedCase) throws -> (written: [String: FieldValue], removed: Set<String>, assignments: [CaseVersion.Assignment])) throws(VaultError) -> UInt64 {
+        try vault.write { db in
+            let state = try vault.loadState(db)
+            let opened = try open(caseID, state: state, db: db)
+            try requireReach(opened.latest, state: state)
+            let (written, removed, assignments) = try change(state, opened)
+            let before = CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments)
+            for path in Array(written.keys) + Array(removed) {
+                if case let .denied(reason) = before.writeDecision(member, path: path) { throw VaultError.denied(reason) }
+            }
+            var fresh = opened.fields
+            for p in removed { fresh.removeValue(forKey: p) }
+            for (p, v) in written { fresh[p] = v }
+            let carried = opened.sealedFields.filter { !removed.contains($0.path) && written[$0.path] == nil }
+            let next = opened.latest.version + 1
+            let parent = try Self.chainHash(caseID: caseID, version: opened.latest.version, db: db)
+            let sealed = try sealer(caseID: caseID, version: next, parent: parent, state: state, assignments: assignments)
+                .seal(fresh: fresh, carried: carried, written: Array(written.keys), removed: Array(removed), signingKey: identity.signingKey)
+            try Self.insert(sealed, caseID: caseID, db: db)
+            var d = detail
+            d["version"] = String(next)
+            try vault.appendLog(db, state: state, session: self, action: action, caseID: caseID,
+                                 fields: CaseRecord.order(Array(written.keys) + Array(removed)), detail: d, reason: reason)
+            return next
+        }
+    }
+
+    func open(_ caseID: CaseID, state: VaultState, db: Database) throws -> OpenedCase {
+        let chain = try verifiedChain(caseID, state: state, db: db)
+        try requireReach(chain.last!, state: state)
+        return try Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies)
+            .open(chain, caseID: caseID, reader: member, key: identity.boxKey)
+    }
+
+    func verifiedChain(_ caseID: CaseID, state: VaultState, db: Database) throws -> [CaseVersion] {
+        let rows = try Row.fetchAll(db, sql: "SELECT version, body, signature FROM case_versions WHERE case_id = ? ORDER BY version",
+                                    arguments: [Data(caseID.bytes)])
+        guard !rows.isEmpty else { throw VaultError.notFound("case \(caseID) not found") }
+        let stored = rows.map { StoredVersion(version: UInt64($0["version"] as Int64), body: [UInt8]($0["body"] as Data), signature: [UInt8]($0["signature"] as Data)) }
+        return try Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies).verifyChain(stored, caseID: caseID)
+    }
+
+    /// A member outside the case (not assigned, no centre-wide role) is told the case is not
+    /// found: even the existence of a case is confidential (krisesenterlova § 5).
+    private func requireReach(_ latest: CaseVersion, state: VaultState) throws(VaultError) {
+        let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: latest.assignments)
+        guard !access.effectiveRoles(of: member).isEmpty else { throw .notFound("case \(latest.caseID) not found") }
+    }
+
+    private func sealer(caseID: CaseID, version: UInt64, parent: [UInt8], state: VaultState, assignments: [CaseVersion.Assignment]) -> Sealer {
+        Sealer(vaultID: vault.vaultID, caseID: caseID, version: version, parentHash: parent, author: member, created: .now(),
+               roster: state.roster, policy: state.policy, assignments: assignments)
+    }
+
+    static func insert(_ v: SealedVersion, caseID: CaseID, db: Database) throws {
+        try db.execute(sql: "INSERT INTO case_versions (case_id, version, body, signature) VALUES (?, ?, ?, ?)",
+                       arguments: [Data(caseID.bytes), Int64(v.version.version), Data(v.body), Data(v.signature)])
+    }
+
+    static func chainHash(caseID: CaseID, version: UInt64, db: Database) throws -> [UInt8] {
+        guard let row = try Row.fetchOne(db, sql: "SELECT body, signature FROM case_versions WHERE case_id = ? AND version = ?",
+                                         arguments: [Data(caseID.bytes), Int64(version)]) else { throw VaultError.notFound("case \(caseID) not found") }
+        return CaseVersion.chainHash(body: [UInt8](row["body"] as Data), signature: [UInt8](row["signature"] as Data))
+    }
+}
+

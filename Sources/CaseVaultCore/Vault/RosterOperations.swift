@@ -1,0 +1,110 @@
+import AccessPolicy
+import Foundation
+import GRDB
+
+extension Session {
+    /// Adds a member (staff, auditor or resident). Needs the centre root key.
+    public func addMember(id: String, name: String, roles: [Role], identity: PublicIdentity) throws(VaultError) -> Roster {
+        guard !roles.isEmpty else { throw .input("a member needs at least one role") }
+        if let external = roles.first(where: \.isExternal) {
+            throw .input("\(external.rawValue) is an external role: register it with `casevault recipient add`")
+        }
+        return try changeRoster(action: .memberAdd, detail: ["member": id]) { roster, now in
+            try Self.requireNew(id: id, identity: identity, in: roster)
+            try RosterEntry.validate(name: name)
+            roster.entries.append(RosterEntry(kind: .member, id: id, name: name, roles: roles, identity: identity, added: now))
+        }
+    }
+
+    /// Registers a police district, housing office or NAV office. Needs the centre root key.
+    public func addRecipient(id: String, name: String, role: Role, identity: PublicIdentity) throws(VaultError) -> Roster {
+        guard role.isExternal else { throw .input("a recipient's role must be police, housing-office or nav") }
+        return try changeRoster(action: .recipientAdd, detail: ["recipient": id]) { roster, now in
+            try Self.requireNew(id: id, identity: identity, in: roster)
+            try RosterEntry.validate(name: name)
+            roster.entries.append(RosterEntry(kind: .recipient, id: id, name: name, roles: [role], identity: identity, added: now))
+        }
+    }
+
+    /// Marks a member or recipient revoked: from now on never a recipient of keys nor accepted
+    /// as an author. What they could already open stays opened; the next update of each case
+    /// re-seals its fields without them.
+    public func revoke(id: String, kind: RosterEntry.Kind) throws(VaultError) -> Roster {
+        try changeRoster(action: kind == .member ? .memberRevoke : .recipientRemove, detail: [kind == .member ? "member" : "recipient": id]) { roster, now in
+            guard let i = roster.entries.firstIndex(where: { $0.id == id && $0.kind == kind }) else {
+                throw VaultError.notFound("no \(kind.rawValue) \(id) on the roster")
+            }
+            guard roster.entries[i].revoked == nil else { throw VaultError.input("\(id) is already revoked") }
+            if kind == .member, roster.entries[i].roles.contains(.leader),
+               roster.entries.filter({ $0.kind == .member && $0.revoked == nil && $0.roles.contains(.leader) }).count == 1 {
+                throw VaultError.refused("\(id) is the last active leader; add another leader first")
+            }
+            roster.entries[i].revoked = now
+        }
+    }
+
+    private static func requireNew(id: String, identity: PublicIdentity, in roster: Roster) throws(VaultError) {
+        try RosterEntry.validate(id: id)
+        guard roster.entry(id) == nil else { throw .input("\(id) is already on the roster (ids are never reused)") }
+        guard roster.entry(for: identity) == nil else { throw .input("this key is already on the roster") }
+    }
+
+    private func changeRoster(action: LogAction, detail: [String: String], _ change: (inout Roster, Timestamp) throws -> Void) throws(VaultError) -> Roster {
+        let root = try requireRoot(for: action.rawValue)
+        let signed: SignedRoster = try vault.write { db in
+            let state = try vault.loadState(db)
+            var roster = state.roster
+            let now = Timestamp.now()
+            try change(&roster, now)
+            roster.serial += 1
+            roster.issued = max(now, roster.issued)
+            let signed = try SignedRoster(roster: roster, signedBy: root)
+            try db.execute(sql: "INSERT INTO rosters (serial, text) VALUES (?, ?)", arguments: [Int64(roster.serial), signed.fileText])
+            var d = detail
+            d["roster-serial"] = String(roster.serial)
+            try vault.appendLog(db, state: state, session: self, action: action, caseID: nil, fields: [], detail: d, reason: nil)
+            return signed
+        }
+        try vault.exportKeyring(signed)
+        return signed.roster
+    }
+}
+
+extension Session {
+    /// Signs a policy file with the centre root key and installs it as the policy in force.
+    /// Its serial must exceed the current one, so an old policy cannot be replayed.
+    public func installPolicy(bytes: [UInt8]) throws(VaultError) -> (policy: Policy, signature: [UInt8]) {
+        let root = try requireRoot(for: "policy sign")
+        let policy: Policy
+        do { policy = try Policy(bytes: bytes) } catch { throw .input("\(error)") }
+        let signature = PolicySigning.sign(policy, vault: vault.vaultID, root: root)
+        try vault.write { db in
+            let state = try vault.loadState(db)
+            guard policy.serial > state.policy.serial else {
+                throw VaultError.input("policy serial \(policy.serial) must be greater than the current \(state.policy.serial)")
+            }
+            try db.execute(sql: "INSERT INTO policies (serial, text, signature) VALUES (?, ?, ?)",
+                           arguments: [policy.serial, Data(bytes), Data(signature)])
+            try vault.appendLog(db, state: state, session: self, action: .policyInstall, caseID: nil, fields: [],
+                                 detail: ["policy-serial": String(policy.serial)], reason: nil)
+        }
+        return (policy, signature)
+    }
+}
+
+extension Vault {
+    /// Checks a policy file (and its detached signature, when given) without installing it.
+    public func checkPolicy(bytes: [UInt8], signatureFile: String?) throws(VaultError) -> Policy {
+        let policy: Policy
+        do { policy = try Policy(bytes: bytes) } catch { throw .input("\(error)") }
+        if let signatureFile {
+            let sig = try PolicySigning.parseSignatureFile(signatureFile, vault: vaultID)
+            try PolicySigning.verify(bytes, signature: sig, vault: vaultID, root: rootKey)
+        }
+        return policy
+    }
+
+    public static func policySignatureFile(_ signature: [UInt8], vault: VaultID) -> String {
+        PolicySigning.signatureFile(signature, vault: vault)
+    }
+}

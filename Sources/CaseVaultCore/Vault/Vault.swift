@@ -1,0 +1,114 @@
+import AccessPolicy
+import Foundation
+import GRDB
+import SodiumKit
+
+/// One centre's vault: a folder holding `vault.sqlite` and `Keys/keyring.txt`.
+public final class Vault: Sendable {
+    public static let formatVersion = "1"
+
+    public let directory: String
+    let db: DatabasePool
+    public let vaultID: VaultID
+    public let centreName: String
+    public let rootKey: SigningPublicKey
+    /// A test vault accepts synthetic identity numbers; production vaults refuse them.
+    public let isTestVault: Bool
+
+    var keyringPath: String { directory + "/Keys/keyring.txt" }
+
+    private convenience init(directory: String, db: DatabasePool) throws(VaultError) {
+        let meta: [String: String]
+        do {
+            meta = try db.read { db in
+                Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT key, value FROM meta").map { ($0["key"] as String, $0["value"] as String) })
+            }
+        } catch { throw .io("cannot read the vault's metadata") }
+        try self.init(directory: directory, db: db, meta: meta)
+    }
+
+    private init(directory: String, db: DatabasePool, meta: [String: String]) throws(VaultError) {
+        self.directory = directory
+        self.db = db
+        guard let version = meta["format"] else { throw .format("vault metadata is missing") }
+        guard version == Self.formatVersion else { throw .format("vault format \(version) is not supported (this program reads \(Self.formatVersion))") }
+        guard let id = meta["vault_id"].flatMap(VaultID.init(hex:)), let name = meta["centre"],
+              let rootBytes = meta["root_key"].flatMap({ Base64.decode($0) }), let root = try? SigningPublicKey(bytes: rootBytes)
+        else { throw .format("vault metadata is malformed") }
+        vaultID = id
+        centreName = name
+        rootKey = root
+        isTestVault = meta["test_vault"] == "1"
+    }
+
+    /// Opens an existing vault.
+    public static func open(at directory: String) throws(VaultError) -> Vault {
+        let path = directory + "/" + VaultDatabase.fileName
+        guard FileManager.default.fileExists(atPath: path) else { throw .notFound("no vault at \(directory) (run `casevault init` first)") }
+        let vault = try Vault(directory: directory, db: try VaultDatabase.open(path: path, create: false))
+        if let pinned = KDFSettings.pinnedRoot, pinned != Fingerprint.root(vault.rootKey) {
+            throw .auth("the vault's centre root key does not match the pinned fingerprint")
+        }
+        return vault
+    }
+
+    /// Creates a vault with its centre root key and first leader, and installs the default policy.
+    public static func create(at directory: String, centreName: String, testVault: Bool,
+                              leaderID: String, leaderName: String, leader: SecretIdentity) throws(VaultError) -> Vault {
+        guard let root = leader.centreRootKey else { throw .input("the first leader's identity must hold the centre root key") }
+        try RosterEntry.validate(id: leaderID)
+        try RosterEntry.validate(name: leaderName)
+        try RosterEntry.validate(name: centreName)
+        let fm = FileManager.default
+        let path = directory + "/" + VaultDatabase.fileName
+        guard !fm.fileExists(atPath: path) else { throw .refused("a vault already exists at \(directory)") }
+        do {
+            try fm.createDirectory(atPath: directory + "/Keys", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try fm.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory)
+        } catch { throw .io("cannot create \(directory)") }
+        let id = VaultID.random()
+        let now = Timestamp.now()
+        let roster = Roster(vaultID: id, serial: 1, rootKey: root.publicKey, issued: now, entries: [
+            RosterEntry(kind: .member, id: leaderID, name: leaderName, roles: [.leader], identity: leader.publicIdentity, added: now),
+        ])
+        let signedRoster = try SignedRoster(roster: roster, signedBy: root)
+        let policy = Policy.makeDefault()
+        let meta = [("format", formatVersion), ("vault_id", id.hex), ("centre", centreName),
+                    ("root_key", Base64.encode(root.publicKey.bytes)), ("test_vault", testVault ? "1" : "0"), ("created", now.rfc3339)]
+        let db = try VaultDatabase.open(path: path, create: true)
+        do {
+            let vault = try Vault(directory: directory, db: db, meta: Dictionary(uniqueKeysWithValues: meta))
+            // One transaction: a vault is created whole, with its first log entry, or not at all.
+            try vault.write { db in
+                for (k, v) in meta { try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [k, v]) }
+                try db.execute(sql: "INSERT INTO rosters (serial, text) VALUES (?, ?)", arguments: [1, signedRoster.fileText])
+                try db.execute(sql: "INSERT INTO policies (serial, text, signature) VALUES (?, ?, ?)",
+                               arguments: [policy.serial, Data(policy.sourceBytes), Data(PolicySigning.sign(policy, vault: id, root: root))])
+                let state = try vault.loadState(db)
+                try vault.appendLog(db, state: state, actor: leaderID, key: leader.signingKey, checkpoint: true, action: LogAction.vaultInit.rawValue,
+                                    caseID: nil, fields: [], detail: ["roster-serial": "1", "policy-serial": String(policy.serial)], reason: nil)
+            }
+            try vault.exportKeyring(signedRoster)
+            return vault
+        } catch {
+            try? db.close()
+            for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }
+            try? fm.removeItem(atPath: directory + "/Keys/keyring.txt")
+            throw error
+        }
+    }
+
+    func exportKeyring(_ roster: SignedRoster) throws(VaultError) {
+        try SecureFile.replaceAtomically(keyringPath, Array(roster.fileText.utf8), mode: 0o644)
+    }
+}
+
+extension KDFSettings {
+    /// `CASEVAULT_ROOT_FINGERPRINT`: when set, a vault whose root key has another fingerprint is refused.
+    static var pinnedRoot: String? { Environment.value("CASEVAULT_ROOT_FINGERPRINT") }
+}
+
+extension Vault {
+    /// What staff compare before trusting a vault: the centre root key's fingerprint.
+    public var rootFingerprint: String { Fingerprint.root(rootKey) }
+}

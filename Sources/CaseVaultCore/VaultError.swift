@@ -1,0 +1,42 @@
+/// Every failure the library reports. Descriptions are one line, name ids and fields, and never
+/// carry a secret or a value from a case.
+public struct VaultError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What kind of failure, which decides the CLI's exit code.
+    public enum Kind: Sendable, Equatable {
+        /// Malformed input: a file, a value, an argument (exit 65).
+        case invalidInput
+        /// The policy denies the action, or the actor is not on the signed roster (exit 77).
+        case accessDenied
+        /// A signature, MAC or AEAD tag failed: tampering, a wrong key or a wrong passphrase (exit 77).
+        case authenticationFailed
+        /// Something is missing: a vault, a case, a member (exit 66).
+        case notFound
+        /// A file or database is of an unknown version or damaged (exit 65).
+        case unsupportedFormat
+        /// An I/O or database failure (exit 74).
+        case ioFailure
+        /// Refused for safety: loose permissions, a secret headed for Keys/, an existing file (exit 73).
+        case refused
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// Equality by kind only, so tests assert on what went wrong, not on wording.
+    public static func == (a: VaultError, b: VaultError) -> Bool { a.kind == b.kind }
+
+    static func input(_ m: String) -> VaultError { VaultError(.invalidInput, m) }
+    static func denied(_ m: String) -> VaultError { VaultError(.accessDenied, m) }
+    static func auth(_ m: String) -> VaultError { VaultError(.authenticationFailed, m) }
+    static func notFound(_ m: String) -> VaultError { VaultError(.notFound, m) }
+    static func format(_ m: String) -> VaultError { VaultError(.unsupportedFormat, m) }
+    static func io(_ m: String) -> VaultError { VaultError(.ioFailure, m) }
+    static func refused(_ m: String) -> VaultError { VaultError(.refused, m) }
+}

@@ -1,0 +1,91 @@
+import AccessPolicy
+import ArgumentParser
+import CaseVaultCore
+import Foundation
+
+struct MemberCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "member", abstract: "Manage the signed roster of members.",
+        subcommands: [Add.self, List.self, Revoke.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a member, signed by the centre root key.")
+        @OptionGroup var vault: VaultOptions
+        @OptionGroup var identity: IdentityOptions
+        @Option(help: "Member id: lower-case handle, never reused.") var id: String
+        @Option(help: "Display name.") var name: String
+        @Option(help: "A role (repeat for several): \(Role.allCases.filter { !$0.isExternal }.map(\.rawValue).joined(separator: ", ")).") var role: [Role]
+        @Option(help: "The member's public identity line, or @FILE holding it.") var publicKey: String
+        @Option(help: "The fingerprint the member read out to you; must match.") var fingerprint: String
+
+        func run() throws {
+            let v = try vault.open()
+            let session = try identity.session(in: v, command: "member.add")
+            let pub = try PublicIdentity(text: try KeyInput.read(publicKey))
+            try KeyInput.confirm(fingerprint, matches: pub)
+            let roster = try session.addMember(id: id, name: name, roles: role, identity: pub)
+            print("Added \(id) (\(role.map(\.rawValue).joined(separator: ", "))); roster serial \(roster.serial)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the roster (verified against the centre root key).")
+        @OptionGroup var vault: VaultOptions
+        @OptionGroup var output: JSONFlag
+
+        func run() throws {
+            let roster = try vault.open().roster()
+            RosterPrinter.print(roster.entries.filter { $0.kind == .member }, serial: roster.serial, json: output.json)
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a member: never again a recipient of keys nor an accepted author.")
+        @OptionGroup var vault: VaultOptions
+        @OptionGroup var identity: IdentityOptions
+        @Argument(help: "Member id.") var id: String
+
+        func run() throws {
+            let v = try vault.open()
+            let roster = try identity.session(in: v, command: "member.revoke").revoke(id: id, kind: .member)
+            print("Revoked \(id); roster serial \(roster.serial). Cases are re-sealed without them at their next update.")
+        }
+    }
+}
+
+enum KeyInput {
+    static func read(_ value: String) throws -> String {
+        value.hasPrefix("@") ? try Output.readInput(String(value.dropFirst())) : value
+    }
+
+    /// Fingerprints are compared ignoring spaces and case, as people read them out.
+    static func confirm(_ given: String, matches id: PublicIdentity) throws {
+        let norm = { (s: String) in s.lowercased().filter { !$0.isWhitespace } }
+        guard norm(given) == norm(id.fingerprint) else {
+            throw VaultError(.authenticationFailed, "the fingerprint does not match the key (expected what the key's owner reads out)")
+        }
+    }
+}
+
+enum RosterPrinter {
+    static func print(_ entries: [RosterEntry], serial: UInt64, json: Bool) {
+        if json {
+            Output.json(["roster_serial": serial, "entries": entries.map { e -> [String: Any] in
+                var d: [String: Any] = ["id": e.id, "kind": e.kind.rawValue, "name": e.name, "roles": e.roles.map(\.rawValue),
+                                        "fingerprint": e.identity.fingerprint, "added": e.added.rfc3339]
+                d["revoked"] = e.revoked?.rfc3339 ?? NSNull()
+                return d
+            }])
+            return
+        }
+        Swift.print("Roster serial \(serial)")
+        for e in entries {
+            let status = e.revoked.map { "revoked \($0.rfc3339)" } ?? "active"
+            Swift.print("\(e.id.padding(18))\(e.roles.map(\.rawValue).joined(separator: ",").padding(28))\(status.padding(32))\(e.name)")
+        }
+    }
+}
+
+extension String {
+    func padding(_ n: Int) -> String { count >= n ? self + " " : self + String(repeating: " ", count: n - count) }
+}

@@ -1,0 +1,65 @@
+import AccessPolicy
+import ArgumentParser
+import CaseVaultCore
+import Foundation
+
+/// Where the vault is: `--vault DIR`, else `CASEVAULT_VAULT`.
+struct VaultOptions: ParsableArguments {
+    @Option(name: .long, help: "The vault folder (default: $CASEVAULT_VAULT).")
+    var vault: String?
+
+    var path: String {
+        get throws {
+            if let vault { return vault }
+            if let env = ProcessInfo.processInfo.environment["CASEVAULT_VAULT"], !env.isEmpty { return env }
+            throw ValidationError("no vault given: use --vault DIR or set CASEVAULT_VAULT")
+        }
+    }
+
+    func open() throws -> Vault { try Vault.open(at: try path) }
+}
+
+/// Whose keys act: `--identity FILE` (else `CASEVAULT_IDENTITY`), unlocked with a passphrase
+/// from `--passphrase-file`, `CASEVAULT_PASSPHRASE`, or a no-echo prompt. Never an argument.
+struct IdentityOptions: ParsableArguments {
+    @Option(name: .long, help: "Your key file (default: $CASEVAULT_IDENTITY).")
+    var identity: String?
+
+    @Option(name: .long, help: "Read the key file's passphrase from this file (mode 0600).")
+    var passphraseFile: String?
+
+    var keyPath: String {
+        get throws {
+            if let identity { return identity }
+            if let env = ProcessInfo.processInfo.environment["CASEVAULT_IDENTITY"], !env.isEmpty { return env }
+            throw ValidationError("no key file given: use --identity FILE or set CASEVAULT_IDENTITY")
+        }
+    }
+
+    func load() throws -> SecretIdentity {
+        let path = try keyPath
+        let source = PassphraseSource.resolve(file: passphraseFile, prompt: "Passphrase for \(path): ")
+        return try KeyFile.load(from: path, passphrase: try source.read())
+    }
+
+    /// Opens a session; a refused or failed attempt is written to the vault's access log first.
+    func session(in vault: Vault, command: String) throws -> Session {
+        let path = try keyPath
+        let identity: SecretIdentity
+        do { identity = try load() } catch let e as VaultError where e.kind == .authenticationFailed {
+            vault.logRefusedAttempt(presented: try? KeyFile.loadPublic(from: path), signingKey: nil, command: command, error: e)
+            throw e
+        }
+        do { return try Session(vault: vault, identity: identity) } catch {
+            vault.logRefusedAttempt(presented: identity.publicIdentity, signingKey: identity.signingKey, command: command, error: error)
+            throw error
+        }
+    }
+}
+
+struct JSONFlag: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON (stable shape, documented in the README).")
+    var json = false
+}
+
+extension Role: ExpressibleByArgument {}
