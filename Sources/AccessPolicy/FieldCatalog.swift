@@ -43,7 +43,7 @@ public enum FieldCatalog {
         ("threats", "trusselbilde"), ("police", "politiinvolvering"), ("measures", "beskyttelsestiltak"),
         ("safety", "sikkerhet på senteret"), ("housing", "kriterier for trygg bolig"),
         ("applications", "boligsøknader"), ("economy", "økonomi"), ("followup", "oppfølgingsplan"),
-        ("notes", "notater"), ("consents", "samtykker"),
+        ("notes", "notater"), ("consents", "samtykker"), ("disclosures", "utleveringer"),
     ]
 
     public static let fields: [FieldSpec] = [
@@ -154,6 +154,17 @@ public enum FieldCatalog {
         FieldSpec("consents[].written", "skriftlig", .bool),
         FieldSpec("consents[].given_on", "gitt dato", .date),
         FieldSpec("consents[].withdrawn_on", "trukket tilbake", .date),
+        // disclosures / utleveringer: written by `handover create`, so the resident can see what left the centre
+        FieldSpec("disclosures[].bundle", "pakke-id", .text),
+        FieldSpec("disclosures[].recipient", "mottaker", .text),
+        FieldSpec("disclosures[].recipient_role", "mottakerrolle", .choice(["police", "housing-office", "nav"])),
+        FieldSpec("disclosures[].date", "utlevert", .date),
+        FieldSpec("disclosures[].basis", "grunnlag", .choice(["consent", "avvergeplikt"])),
+        FieldSpec("disclosures[].consent_ref", "samtykkereferanse", .text),
+        FieldSpec("disclosures[].purpose", "formål", .text),
+        FieldSpec("disclosures[].fields", "utleverte felt", .textList),
+        FieldSpec("disclosures[].approved_by", "godkjent av", .text),
+        FieldSpec("disclosures[].receipt", "kvittering mottatt", .date),
     ]
 
     private static let byPattern: [String: FieldSpec] = Dictionary(uniqueKeysWithValues: fields.map { ($0.pattern, $0) })

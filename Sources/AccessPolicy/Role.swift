@@ -25,6 +25,21 @@ public enum Role: String, CaseIterable, Codable, Sendable, Comparable {
         }
     }
 
+    /// Short column head for the policy matrix (`casevault policy show`).
+    public var abbreviation: String {
+        switch self {
+        case .contactPerson: "CP"
+        case .childContact: "CC"
+        case .nightShift: "NS"
+        case .leader: "L"
+        case .housingOffice: "HO"
+        case .nav: "NAV"
+        case .police: "PO"
+        case .auditor: "AU"
+        case .resident: "RE"
+        }
+    }
+
     /// Roles outside the centre: they receive handover bundles, never work inside the vault.
     public var isExternal: Bool { self == .housingOffice || self == .nav || self == .police }
 
