@@ -28,26 +28,42 @@ public enum SHA256 {
 public enum BLAKE2b {
     /// Unkeyed BLAKE2b with the given output length (16…64).
     public static func hash(_ data: [UInt8], outputLength: Int = 32) -> [UInt8] {
+        checkOutputLength(outputLength)
         var out = [UInt8](repeating: 0, count: outputLength)
-        _ = crypto_generichash(&out, outputLength, data, UInt64(data.count), nil, 0)
+        let rc = crypto_generichash(&out, outputLength, data, UInt64(data.count), nil, 0)
+        precondition(rc == 0, "crypto_generichash failed")
         return out
     }
 
     /// Keyed BLAKE2b: a MAC, or a commitment to a secret key that reveals nothing about it.
     public static func hash(_ data: [UInt8], key: SymmetricKey, outputLength: Int = 32) -> [UInt8] {
+        checkOutputLength(outputLength)
         var out = [UInt8](repeating: 0, count: outputLength)
-        key.withUnsafeBytes { k in
-            _ = crypto_generichash(&out, outputLength, data, UInt64(data.count), k.bindMemory(to: UInt8.self).baseAddress!, k.count)
+        let rc = key.withUnsafeBytes { k in
+            crypto_generichash(&out, outputLength, data, UInt64(data.count), k.bindMemory(to: UInt8.self).baseAddress!, k.count)
         }
+        precondition(rc == 0, "crypto_generichash failed")
         return out
     }
 
     /// Keyed BLAKE2b with a key held in secure memory (salted commitments).
     public static func hash(_ data: [UInt8], secretKey: SecureBytes, outputLength: Int = 32) -> [UInt8] {
+        checkOutputLength(outputLength)
+        // libsodium rejects keys over 64 bytes (leaving `out` zeroed); an empty key would silently
+        // give the unkeyed hash. Either would make every commitment predictable.
+        precondition((1...crypto_generichash_keybytes_max()).contains(secretKey.count),
+                     "BLAKE2b key must be 1...\(crypto_generichash_keybytes_max()) bytes")
         var out = [UInt8](repeating: 0, count: outputLength)
-        secretKey.withUnsafeBytes { k in
-            _ = crypto_generichash(&out, outputLength, data, UInt64(data.count), k.bindMemory(to: UInt8.self).baseAddress!, k.count)
+        let rc = secretKey.withUnsafeBytes { k in
+            crypto_generichash(&out, outputLength, data, UInt64(data.count), k.bindMemory(to: UInt8.self).baseAddress!, k.count)
         }
+        precondition(rc == 0, "crypto_generichash failed")
         return out
+    }
+
+    /// libsodium leaves the output all zeros for a length outside 16…64; never return that as a hash.
+    private static func checkOutputLength(_ n: Int) {
+        precondition((crypto_generichash_bytes_min()...crypto_generichash_bytes_max()).contains(n),
+                     "BLAKE2b output length must be 16...64, got \(n)")
     }
 }

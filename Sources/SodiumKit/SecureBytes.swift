@@ -12,14 +12,16 @@ public final class SecureBytes: @unchecked Sendable, CustomStringConvertible, Cu
     public init(count: Int, _ body: (UnsafeMutableRawBufferPointer) throws(CryptoError) -> Void) throws(CryptoError) {
         try Sodium.ready()
         guard let p = sodium_malloc(max(count, 1)) else { throw .outOfSecureMemory }
-        pointer = p
-        self.count = count
+        // Run `body` before the stored properties are set: a class whose init throws after full
+        // initialisation still runs `deinit`, which would `sodium_free` the pointer a second time.
         do {
             try body(UnsafeMutableRawBufferPointer(start: p, count: count))
         } catch {
             sodium_free(p)
             throw error
         }
+        pointer = p
+        self.count = count
     }
 
     /// Copies `bytes` into secure storage. The caller remains responsible for its own copy.

@@ -10,7 +10,10 @@ struct CaseVaultCommand: ParsableCommand {
         commandName: "casevault",
         abstract: "Field-sealed case records for crisis centres.",
         discussion: "Exit codes: 0 success, 64 usage error, 65 invalid input or unknown format, 66 not found, 73 refused for safety, 74 I/O failure, 77 access denied or authentication failed.",
-        subcommands: [Init.self, IdentityCommand.self, MemberCommand.self, CaseCommand.self, PolicyCommand.self, Demo.self])
+        subcommands: [
+            Init.self, IdentityCommand.self, MemberCommand.self, CaseCommand.self, PolicyCommand.self,
+            RecipientCommand.self, HandoverCommand.self, AuditCommand.self, Demo.self,
+        ])
 
     /// One line on stderr for every failure, `casevault: error: …`, and a documented exit code.
     static func main() {

@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct RecipientCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "recipient", abstract: "(not yet available)", subcommands: [])
+}

@@ -1,0 +1,65 @@
+import Foundation
+import XCTest
+
+/// Runs the built `casevault` binary, as a user would, and captures what it prints.
+struct CLI {
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// The executable next to the test bundle in the build folder.
+    static var binary: URL {
+        var dir = Bundle(for: Marker.self).bundleURL.deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("casevault").path) {
+            dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/debug")
+        }
+        return dir.appendingPathComponent("casevault")
+    }
+
+    private final class Marker {}
+
+    let workdir: URL
+    var environment: [String: String]
+
+    init() throws {
+        workdir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("casevault-cli-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: workdir, withIntermediateDirectories: true)
+        environment = ["CASEVAULT_TEST_INSECURE_KDF": "1", "PATH": "/usr/bin:/bin", "HOME": workdir.path]
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(at: workdir) }
+
+    /// Writes a file into the work folder with the given mode.
+    @discardableResult
+    func write(_ name: String, _ text: String, mode: Int = 0o600) throws -> String {
+        let url = workdir.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: url.path)
+        return url.path
+    }
+
+    func path(_ name: String) -> String { workdir.appendingPathComponent(name).path }
+
+    @discardableResult
+    func run(_ args: [String], stdin: String? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = args
+        p.currentDirectoryURL = workdir
+        p.environment = environment
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = input
+        try p.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+}

@@ -1,0 +1,60 @@
+import AccessPolicy
+@testable import CaseVaultCore
+import Foundation
+import SodiumKit
+import XCTest
+
+/// A throwaway test vault with one member per in-house role, for tests that need a real vault.
+/// Key files are not written: identities live in memory, sessions come straight from them.
+final class TestVault {
+    let directory: String
+    let vault: Vault
+    let leader: SecretIdentity
+    private(set) var identities: [String: SecretIdentity] = [:]
+
+    /// Member id → roles. The contact person `kari` creates cases; the others are assigned as needed.
+    static let staff: [(id: String, roles: [Role])] = [
+        ("kari", [.contactPerson]), ("karl", [.contactPerson]), ("cecilie", [.childContact]),
+        ("nils", [.nightShift]), ("anne", [.auditor]), ("rita", [.resident]),
+    ]
+
+    init(testVault: Bool = true, file: StaticString = #filePath, line: UInt = #line) throws {
+        setenv("CASEVAULT_TEST_INSECURE_KDF", "1", 1)
+        directory = NSTemporaryDirectory() + "casevault-test-" + UUID().uuidString
+        leader = try SecretIdentity.generate(withCentreRoot: true)
+        vault = try Vault.create(at: directory, centreName: "Testsenteret", testVault: testVault,
+                                 leaderID: "lina", leaderName: "Lina Leder", leader: leader)
+        identities["lina"] = leader
+        let root = try session("lina")
+        for (id, roles) in Self.staff {
+            let identity = try SecretIdentity.generate()
+            _ = try root.addMember(id: id, name: id.capitalized, roles: roles, identity: identity.publicIdentity)
+            identities[id] = identity
+        }
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+    func identity(_ id: String) -> SecretIdentity { identities[id]! }
+
+    func session(_ id: String) throws -> Session { try Session(vault: vault, identity: identities[id]!) }
+
+    /// Adds an external recipient (police, housing office, NAV) and returns its secret identity.
+    func addRecipient(_ id: String, role: Role) throws -> SecretIdentity {
+        let identity = try SecretIdentity.generate()
+        _ = try session("lina").addRecipient(id: id, name: id.capitalized, role: role, identity: identity.publicIdentity)
+        identities[id] = identity
+        return identity
+    }
+
+    /// Creates the fully filled sample case as `kari`, assigning cecilie (child contact) and rita (resident).
+    func sampleCase() throws -> CaseID {
+        let kari = try session("kari")
+        let id = try kari.createCase(recordText: SampleCase.yaml)
+        try kari.assign(id, memberID: "cecilie", role: .childContact)
+        try kari.assign(id, memberID: "rita", role: .resident)
+        return id
+    }
+
+    var databasePath: String { directory + "/vault.sqlite" }
+}
