@@ -18,8 +18,8 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             let v = try vault.open()
-            let session = try identity.session(in: v, command: "case.new")
-            let id = try session.createCase(recordText: try Output.readInput(file), reason: reason)
+            let text = try Output.readInput(file)
+            let id = try identity.withSession(in: v, command: "case.new") { try $0.createCase(recordText: text, reason: reason) }
             if output.json { Output.json(["case": id.hex, "version": 1]) } else { print("Created case \(id.hex) (version 1)") }
         }
     }
@@ -48,7 +48,7 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             let v = try vault.open()
-            let cases = try identity.session(in: v, command: "case.list").listCases()
+            let cases = try identity.withSession(in: v, command: "case.list") { try $0.listCases() }
             if output.json {
                 Output.json(cases.map { c in
                     ["case": c.caseID.hex, "version": c.version, "updated": c.updated.rfc3339,
@@ -79,7 +79,8 @@ struct CaseCommand: ParsableCommand {
         func run() throws {
             let caseID = try CaseID(id)
             let v = try vault.open()
-            let version = try identity.session(in: v, command: "case.update").updateCase(caseID, patchText: try Output.readInput(file), reason: reason)
+            let text = try Output.readInput(file)
+            let version = try identity.withSession(in: v, command: "case.update", caseID: caseID) { try $0.updateCase(caseID, patchText: text, reason: reason) }
             if output.json { Output.json(["case": caseID.hex, "version": version]) } else { print("Updated case \(caseID.hex) to version \(version)") }
         }
     }
@@ -94,7 +95,7 @@ struct CaseCommand: ParsableCommand {
         func run() throws {
             let caseID = try CaseID(id)
             let v = try vault.open()
-            let chain = try identity.session(in: v, command: "case.history").history(caseID)
+            let chain = try identity.withSession(in: v, command: "case.history", caseID: caseID) { try $0.history(caseID) }
             if output.json {
                 Output.json(chain.map { ["version": $0.version, "author": $0.author, "created": $0.created.rfc3339,
                                          "written": $0.written, "removed": $0.removed,
@@ -119,7 +120,7 @@ struct CaseCommand: ParsableCommand {
         func run() throws {
             let caseID = try CaseID(id)
             let v = try vault.open()
-            let r = try identity.session(in: v, command: "case.assign").assign(caseID, memberID: member, role: role, remove: remove)
+            let r = try identity.withSession(in: v, command: "case.assign", caseID: caseID) { try $0.assign(caseID, memberID: member, role: role, remove: remove) }
             print("\(remove ? "Unassigned" : "Assigned") \(member) as \(role.rawValue); case \(caseID.hex) is now version \(r.version)")
             if r.stillSealed > 0 {
                 Output.note("\(r.stillSealed) field(s) you cannot read stay sealed to their previous readers until someone who can read them updates the case")

@@ -20,10 +20,9 @@ struct MemberCommand: ParsableCommand {
 
         func run() throws {
             let v = try vault.open()
-            let session = try identity.session(in: v, command: "member.add")
             let pub = try PublicIdentity(text: try KeyInput.read(publicKey))
             try KeyInput.confirm(fingerprint, matches: pub)
-            let roster = try session.addMember(id: id, name: name, roles: role, identity: pub)
+            let roster = try identity.withSession(in: v, command: "member.add") { try $0.addMember(id: id, name: name, roles: role, identity: pub) }
             print("Added \(id) (\(role.map(\.rawValue).joined(separator: ", "))); roster serial \(roster.serial)")
         }
     }
@@ -47,7 +46,7 @@ struct MemberCommand: ParsableCommand {
 
         func run() throws {
             let v = try vault.open()
-            let roster = try identity.session(in: v, command: "member.revoke").revoke(id: id, kind: .member)
+            let roster = try identity.withSession(in: v, command: "member.revoke") { try $0.revoke(id: id, kind: .member) }
             print("Revoked \(id); roster serial \(roster.serial). Cases are re-sealed without them at their next update.")
         }
     }

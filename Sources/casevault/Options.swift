@@ -57,6 +57,17 @@ struct IdentityOptions: ParsableArguments {
     }
 }
 
+extension IdentityOptions {
+    /// Runs `body` in a session; a refusal it meets is logged before the error reaches the user.
+    func withSession<T>(in vault: Vault, command: String, caseID: CaseID? = nil, _ body: (Session) throws -> T) throws -> T {
+        let session = try session(in: vault, command: command)
+        do { return try body(session) } catch let e as VaultError {
+            session.recordRefusal(command: command, caseID: caseID, error: e)
+            throw e
+        }
+    }
+}
+
 struct JSONFlag: ParsableArguments {
     @Flag(name: .long, help: "Print JSON (stable shape, documented in the README).")
     var json = false

@@ -33,20 +33,20 @@ public struct Roster: Sendable, Equatable {
         var lines = [Self.header, "vault \(vaultID.hex)", "serial \(serial)", "root \(Base64.encode(rootKey.bytes))", "issued \(issued.rfc3339)"]
         for e in entries {
             lines.append("")
-            lines.append("\(e.kind.rawValue) \(e.id)")
-            lines.append("name \(e.name)")
-            lines.append("roles \(e.roles.map(\.rawValue).joined(separator: " "))")
-            lines.append("box-key \(Base64.encode(e.identity.boxKey.bytes))")
-            lines.append("sign-key \(Base64.encode(e.identity.signingKey.bytes))")
-            lines.append("fingerprint \(e.identity.fingerprint)")
-            lines.append("added \(e.added.rfc3339)")
-            if let r = e.revoked { lines.append("revoked \(r.rfc3339)") }
+            lines.append(e.certifiedText.trimmingSuffixNewline())
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     func signature(by root: SigningSecretKey) -> [UInt8] {
         root.signature(for: Self.signatureDomain + Array(text.utf8))
+    }
+
+    /// Signs each entry's certificate (deterministic Ed25519: an unchanged entry keeps its certificate).
+    mutating func certifyEntries(with root: SigningSecretKey) {
+        for i in entries.indices {
+            entries[i].certificate = root.signature(for: RosterEntry.certificateMessage(block: entries[i].blockText, vault: vaultID))
+        }
     }
 }
 
@@ -59,6 +59,8 @@ public struct SignedRoster: Sendable, Equatable {
 
     init(roster: Roster, signedBy root: SigningSecretKey) throws(VaultError) {
         guard root.publicKey == roster.rootKey else { throw .denied("this key file does not hold the centre root key") }
+        var roster = roster
+        roster.certifyEntries(with: root)
         self.roster = roster
         self.signature = roster.signature(by: root)
     }
@@ -79,6 +81,11 @@ public struct SignedRoster: Sendable, Equatable {
         guard roster.rootKey == trustedRoot else { throw .auth("keyring names a different centre root key") }
         do { try trustedRoot.verify(sig, for: Roster.signatureDomain + Array(body.utf8)) } catch {
             throw .auth("keyring signature does not verify under the centre root key")
+        }
+        for e in roster.entries {
+            do { try trustedRoot.verify(e.certificate, for: RosterEntry.certificateMessage(block: e.blockText, vault: roster.vaultID)) } catch {
+                throw .auth("keyring entry \(e.id) has a certificate that does not verify")
+            }
         }
         self.roster = roster
         self.signature = sig
@@ -107,8 +114,11 @@ enum RosterParser {
         return Roster(vaultID: vault, serial: serial, rootKey: root, issued: issued, entries: entries)
     }
 
-    private static func parseEntry(_ lines: [String]) throws(VaultError) -> RosterEntry {
-        guard lines.count == 7 || lines.count == 8 else { throw .format("keyring entry is malformed") }
+    static func parseEntry(_ allLines: [String]) throws(VaultError) -> RosterEntry {
+        guard allLines.count == 8 || allLines.count == 9, allLines.last!.hasPrefix("certificate "),
+              let certificate = Base64.decode(allLines.last!.dropFirst(12)), certificate.count == 64
+        else { throw .format("keyring entry is malformed") }
+        let lines = Array(allLines.dropLast())
         let kindAndID = lines[0].split(separator: " ", maxSplits: 1).map(String.init)
         guard kindAndID.count == 2, let kind = RosterEntry.Kind(rawValue: kindAndID[0]) else { throw .format("keyring entry kind is malformed") }
         let id = kindAndID[1]
@@ -130,7 +140,9 @@ enum RosterParser {
             guard let r = Timestamp(rfc3339: try value(lines[7], "revoked")) else { throw .format("keyring entry \(id) is malformed") }
             revoked = r
         }
-        return RosterEntry(kind: kind, id: id, name: name, roles: roles, identity: identity, added: added, revoked: revoked)
+        var entry = RosterEntry(kind: kind, id: id, name: name, roles: roles, identity: identity, added: added, revoked: revoked)
+        entry.certificate = certificate
+        return entry
     }
 
     private static func value(_ line: String, _ key: String) throws(VaultError) -> String {

@@ -1,4 +1,5 @@
 import AccessPolicy
+import SodiumKit
 
 /// One person or office on the signed roster.
 public struct RosterEntry: Hashable, Sendable {
@@ -16,6 +17,9 @@ public struct RosterEntry: Hashable, Sendable {
     public var identity: PublicIdentity
     public var added: Timestamp
     public var revoked: Timestamp?
+    /// The centre root's signature over this entry alone (`blockText`), so the entry can travel
+    /// by itself (inside a handover bundle) and still be checked against the root.
+    public var certificate: [UInt8] = []
 
     public init(kind: Kind, id: String, name: String, roles: [Role], identity: PublicIdentity, added: Timestamp, revoked: Timestamp? = nil) {
         self.kind = kind
@@ -33,6 +37,34 @@ public struct RosterEntry: Hashable, Sendable {
     }
 
     public var isRevoked: Bool { revoked != nil }
+
+    static let certificateDomain = Array("casevault/v1/roster-entry\0".utf8)
+
+    /// The entry's lines as they stand in the roster, without the certificate line.
+    public var blockText: String {
+        var lines = ["\(kind.rawValue) \(id)", "name \(name)", "roles \(roles.map(\.rawValue).joined(separator: " "))",
+                     "box-key \(Base64.encode(identity.boxKey.bytes))", "sign-key \(Base64.encode(identity.signingKey.bytes))",
+                     "fingerprint \(identity.fingerprint)", "added \(added.rfc3339)"]
+        if let r = revoked { lines.append("revoked \(r.rfc3339)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The block with its certificate line: what a bundle carries.
+    public var certifiedText: String { blockText + "certificate \(Base64.encode(certificate))\n" }
+
+    static func certificateMessage(block: String, vault: VaultID) -> [UInt8] { certificateDomain + vault.bytes + Array(block.utf8) }
+
+    /// Parses a certified entry and checks its certificate against the centre root.
+    public static func parseCertified(_ text: String, vault: VaultID, root: SigningPublicKey) throws(VaultError) -> RosterEntry {
+        guard text.hasSuffix("\n") else { throw .format("roster entry is malformed") }
+        let lines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let entry = try RosterParser.parseEntry(lines)
+        guard entry.certifiedText == text else { throw .format("roster entry is not in canonical form") }
+        do { try root.verify(entry.certificate, for: certificateMessage(block: entry.blockText, vault: vault)) } catch {
+            throw .auth("roster entry \(entry.id) is not signed by the trusted centre root")
+        }
+        return entry
+    }
 
     /// Ids are short handles chosen by the leader: lower-case letters, digits, '-', '.', up to 32.
     static func validate(id: String) throws(VaultError) {

@@ -27,6 +27,17 @@ enum VaultDatabase {
                 CREATE TABLE log_reasons (idx INTEGER PRIMARY KEY NOT NULL, sealed BLOB NOT NULL) STRICT;
                 """)
         }
+        m.registerMigration("v3-handover") { db in
+            // Ids and hashes only: the manifest itself (purpose, fields) lives in the case's sealed disclosures.
+            try db.execute(sql: """
+                CREATE TABLE handover_disclosures (
+                    bundle_id TEXT PRIMARY KEY NOT NULL, case_id BLOB NOT NULL, recipient TEXT NOT NULL,
+                    manifest_hash BLOB NOT NULL, created INTEGER NOT NULL) STRICT;
+                CREATE TABLE handover_receipts (
+                    bundle_id TEXT PRIMARY KEY NOT NULL REFERENCES handover_disclosures(bundle_id),
+                    receipt TEXT NOT NULL, confirmed INTEGER NOT NULL) STRICT;
+                """)
+        }
         return m
     }
 

@@ -139,27 +139,36 @@ extension Session {
         try vault.write { db in
             let state = try vault.loadState(db)
             let opened = try open(caseID, state: state, db: db)
-            try requireReach(opened.latest, state: state)
             let (written, removed, assignments) = try change(state, opened)
-            let before = CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments)
-            for path in Array(written.keys) + Array(removed) {
-                if case let .denied(reason) = before.writeDecision(member, path: path) { throw VaultError.denied(reason) }
-            }
-            var fresh = opened.fields
-            for p in removed { fresh.removeValue(forKey: p) }
-            for (p, v) in written { fresh[p] = v }
-            let carried = opened.sealedFields.filter { !removed.contains($0.path) && written[$0.path] == nil }
-            let next = opened.latest.version + 1
-            let parent = try Self.chainHash(caseID: caseID, version: opened.latest.version, db: db)
-            let sealed = try sealer(caseID: caseID, version: next, parent: parent, state: state, assignments: assignments)
-                .seal(fresh: fresh, carried: carried, written: Array(written.keys), removed: Array(removed), signingKey: identity.signingKey)
-            try Self.insert(sealed, caseID: caseID, db: db)
+            let next = try writeVersion(db: db, state: state, opened: opened, written: written, removed: removed, assignments: assignments)
             var d = detail
             d["version"] = String(next)
             try vault.appendLog(db, state: state, session: self, action: action, caseID: caseID,
                                  fields: CaseRecord.order(Array(written.keys) + Array(removed)), detail: d, reason: reason)
             return next
         }
+    }
+
+    /// Seals and stores the next version of an opened case, inside the caller's transaction.
+    /// Checks the author may write every path; re-encrypts what the author can read under fresh
+    /// keys for the current reader set, and carries the rest forward unchanged.
+    func writeVersion(db: Database, state: VaultState, opened: OpenedCase, written: [String: FieldValue], removed: Set<String>,
+                      assignments: [CaseVersion.Assignment]) throws -> UInt64 {
+        let caseID = opened.caseID
+        let before = CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments)
+        for path in Array(written.keys) + Array(removed) {
+            if case let .denied(reason) = before.writeDecision(member, path: path) { throw VaultError.denied(reason) }
+        }
+        var fresh = opened.fields
+        for p in removed { fresh.removeValue(forKey: p) }
+        for (p, v) in written { fresh[p] = v }
+        let carried = opened.sealedFields.filter { !removed.contains($0.path) && written[$0.path] == nil }
+        let next = opened.latest.version + 1
+        let parent = try Self.chainHash(caseID: caseID, version: opened.latest.version, db: db)
+        let sealed = try sealer(caseID: caseID, version: next, parent: parent, state: state, assignments: assignments)
+            .seal(fresh: fresh, carried: carried, written: Array(written.keys), removed: Array(removed), signingKey: identity.signingKey)
+        try Self.insert(sealed, caseID: caseID, db: db)
+        return next
     }
 
     func open(_ caseID: CaseID, state: VaultState, db: Database) throws -> OpenedCase {

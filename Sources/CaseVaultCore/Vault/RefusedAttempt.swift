@@ -17,3 +17,17 @@ extension Vault {
         }
     }
 }
+
+extension Session {
+    /// Logs a refused action by an authenticated member (denied by policy, a failed signature
+    /// check, a case outside their reach) in a transaction of its own, since the action's own
+    /// transaction rolled back. Input errors are not attempts on data and are not logged.
+    public func recordRefusal(command: String, caseID: CaseID?, error: VaultError) {
+        guard [.accessDenied, .authenticationFailed, .notFound].contains(error.kind) else { return }
+        _ = try? vault.write { db in
+            let state = try vault.loadState(db)
+            try vault.appendLog(db, state: state, session: self, action: .accessDenied, caseID: caseID, fields: [],
+                                detail: ["command": command, "error": error.kind.logName], reason: nil)
+        }
+    }
+}

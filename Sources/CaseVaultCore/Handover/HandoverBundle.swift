@@ -1,0 +1,190 @@
+import AccessPolicy
+import SodiumKit
+
+/// A sealed, signed handover (docs/FORMAT.md, "Handover bundle"). Sign-then-encrypt: the
+/// sender signs the manifest (which names the recipient and hashes the payload), then the
+/// whole inner part is encrypted under a fresh key sealed to the recipient alone. The sender's
+/// roster entry, certified by the centre root, travels inside so the recipient can check the
+/// origin offline against the root fingerprint it trusts.
+public enum HandoverBundle {
+    static let magic = Array("CVBUNDLE".utf8)
+    static let version: UInt8 = 1
+    static let innerMagic = Array("CVBI\u{1}".utf8)
+    static let senderDomain = Array("casevault/v1/handover\0".utf8)
+    static let approvalDomain = Array("casevault/v1/handover-approval\0".utf8)
+    static let payloadDomain = Array("casevault/v1/handover-payload\0".utf8)
+
+    /// A signer with their certified roster entry.
+    public struct Signer: Sendable {
+        public let entry: RosterEntry
+        public let key: SigningSecretKey
+        public init(entry: RosterEntry, key: SigningSecretKey) {
+            self.entry = entry
+            self.key = key
+        }
+    }
+
+    static func encodePayload(_ fields: [String: FieldValue]) -> [UInt8] {
+        var w = ByteWriter(reservingCapacity: 64 * fields.count + 4096)
+        w.u32(UInt32(fields.count))
+        for path in CaseRecord.order(Array(fields.keys)) {
+            w.string(path)
+            w.data(fields[path]!.encoded())
+        }
+        return w.bytes
+    }
+
+    static func payloadHash(_ payload: [UInt8]) -> [UInt8] { BLAKE2b.hash(payloadDomain + payload) }
+
+    /// Seals a bundle. `manifest.payloadHash` and `manifest.fields` are filled in from `fields`.
+    public static func seal(manifest: HandoverManifest, fields: [String: FieldValue], sender: Signer, approver: Signer?,
+                            recipient: PublicIdentity) throws(VaultError) -> (bytes: [UInt8], manifest: HandoverManifest) {
+        var manifest = manifest
+        var payload = encodePayload(fields)
+        defer { Memory.zero(&payload) }
+        manifest.fields = CaseRecord.order(Array(fields.keys))
+        manifest.payloadHash = payloadHash(payload)
+        let manifestBytes = Array(manifest.text.utf8)
+        var inner = ByteWriter(reservingCapacity: payload.count + manifestBytes.count + 2048)
+        inner.raw(innerMagic)
+        inner.string(manifest.text)
+        inner.data(payload)
+        inner.string(sender.entry.certifiedText)
+        inner.string(approver?.entry.certifiedText ?? "")
+        inner.data(approver.map { $0.key.signature(for: approvalDomain + manifestBytes) } ?? [])
+        inner.data(sender.key.signature(for: senderDomain + manifestBytes))
+        var innerBytes = inner.bytes
+        defer { Memory.zero(&innerBytes) }
+        do {
+            let key = try SymmetricKey.generate()
+            let nonce = XChaCha20Poly1305.randomNonce()
+            var outer = ByteWriter(reservingCapacity: innerBytes.count + 200)
+            outer.raw(magic)
+            outer.u8(version)
+            outer.raw(PublicIdentity.fingerprintBytes(boxKey: recipient.boxKey.bytes, signingKey: recipient.signingKey.bytes))
+            outer.raw(try SealedBox.seal(key, to: recipient.boxKey))
+            outer.raw(nonce)
+            let ct = try XChaCha20Poly1305.seal(innerBytes, key: key, nonce: nonce, associatedData: outer.bytes)
+            outer.data(ct)
+            return (outer.bytes, manifest)
+        } catch { throw .io("cannot seal the bundle: \(error)") }
+    }
+}
+
+/// A bundle that has passed every check, ready to show.
+public struct OpenedBundle: Sendable {
+    public let manifest: HandoverManifest
+    public let fields: [String: FieldValue]
+    public let sender: RosterEntry
+    public let approver: RosterEntry?
+    /// Set when the bundle had expired and the recipient chose to open it anyway.
+    public let openedAfterExpiry: Bool
+}
+
+extension HandoverBundle {
+    /// Verifies everything before returning anything. `trustedRoot` is the centre root
+    /// fingerprint the recipient holds; `keyring` (the centre's exported, signed keyring), when
+    /// given, also catches a sender revoked before the bundle was made.
+    public static func open(_ bytes: [UInt8], identity: SecretIdentity, trustedRoot: String, now: Timestamp = .now(),
+                            allowExpired: Bool = false, keyring: String? = nil) throws(VaultError) -> OpenedBundle {
+        var r = ByteReader(bytes)
+        let fingerprint: [UInt8], sealedKey: [UInt8], nonce: [UInt8], ciphertext: [UInt8], header: [UInt8]
+        do {
+            guard try r.raw(magic.count) == magic else { throw VaultError.format("not a CaseVault handover bundle") }
+            let v = try r.u8()
+            guard v == version else { throw VaultError.format("handover bundle version \(v) is not supported (this program reads version \(version))") }
+            fingerprint = try r.raw(16)
+            sealedKey = try r.raw(SymmetricKey.byteCount + SealedBox.overhead)
+            nonce = try r.raw(XChaCha20Poly1305.nonceByteCount)
+            header = Array(bytes.prefix(r.offset))
+            ciphertext = try r.data(max: 1 << 28)
+            try r.expectEnd()
+        } catch let e as VaultError { throw e } catch { throw .format("handover bundle is truncated or malformed") }
+        let mine = identity.publicIdentity
+        guard fingerprint == PublicIdentity.fingerprintBytes(boxKey: mine.boxKey.bytes, signingKey: mine.signingKey.bytes) else {
+            throw .denied("this bundle is addressed to another recipient, not to \(mine.fingerprint)")
+        }
+        let inner: SecureBytes
+        do {
+            let key = try SymmetricKey(secret: try SealedBox.open(sealedKey, with: identity.boxKey))
+            inner = try XChaCha20Poly1305.open(ciphertext, key: key, nonce: nonce, associatedData: header)
+        } catch { throw .auth("the bundle failed to decrypt: it was altered, or is not for this key") }
+        return try verifyInner(inner, recipient: mine, trustedRoot: trustedRoot, now: now, allowExpired: allowExpired, keyring: keyring)
+    }
+
+    private static func verifyInner(_ inner: SecureBytes, recipient: PublicIdentity, trustedRoot: String, now: Timestamp,
+                                    allowExpired: Bool, keyring: String?) throws(VaultError) -> OpenedBundle {
+        var bytes = inner.withUnsafeBytes { Array($0) }
+        defer { Memory.zero(&bytes) }
+        var r = ByteReader(bytes)
+        let manifestText: String, payload: [UInt8], senderText: String, approverText: String, approverSig: [UInt8], senderSig: [UInt8]
+        do {
+            guard try r.raw(innerMagic.count) == innerMagic else { throw VaultError.format("handover bundle's inner format is not supported") }
+            manifestText = try r.string(max: 1 << 20)
+            payload = try r.data(max: 1 << 27)
+            senderText = try r.string(max: 8192)
+            approverText = try r.string(max: 8192)
+            approverSig = try r.data(max: 64)
+            senderSig = try r.data(max: 64)
+            try r.expectEnd()
+        } catch let e as VaultError { throw e } catch { throw .format("handover bundle's inner part is malformed") }
+        let manifest = try HandoverManifest.parse(manifestText)
+        let normalise = { (s: String) in s.lowercased().filter { !$0.isWhitespace } }
+        guard normalise(Fingerprint.root(manifest.centreRoot)) == normalise(trustedRoot) else {
+            throw .auth("the bundle's centre root is not the one you trust (fingerprint \(Fingerprint.root(manifest.centreRoot)))")
+        }
+        let manifestBytes = Array(manifestText.utf8)
+        let sender = try RosterEntry.parseCertified(senderText, vault: manifest.vaultID, root: manifest.centreRoot)
+        guard sender.id == manifest.sender, sender.kind == .member else { throw .auth("the bundle's sender certificate names someone else") }
+        guard sender.isActive(at: manifest.created) else { throw .auth("the sender \(sender.id) was revoked when the bundle was made") }
+        do { try sender.identity.signingKey.verify(senderSig, for: senderDomain + manifestBytes) } catch {
+            throw .auth("the sender's signature does not verify")
+        }
+        guard manifest.recipientFingerprint == recipient.fingerprint else { throw .denied("the bundle was signed for another recipient") }
+        var approver: RosterEntry?
+        if !approverText.isEmpty {
+            let a = try RosterEntry.parseCertified(approverText, vault: manifest.vaultID, root: manifest.centreRoot)
+            guard a.roles.contains(.leader), a.isActive(at: manifest.created) else { throw .auth("the approver is not an active leader") }
+            do { try a.identity.signingKey.verify(approverSig, for: approvalDomain + manifestBytes) } catch {
+                throw .auth("the leader's approval signature does not verify")
+            }
+            approver = a
+        } else if manifest.approvalRequired || !approverSig.isEmpty {
+            throw .auth("the bundle needs a leader's approval and carries none")
+        }
+        if let keyring {
+            let roster = try SignedRoster(fileText: keyring, trustedRoot: manifest.centreRoot).roster
+            guard roster.vaultID == manifest.vaultID, let current = roster.entry(sender.id), current.identity == sender.identity else {
+                throw .auth("the sender is not on the centre's keyring")
+            }
+            if let revoked = current.revoked, revoked <= manifest.created {
+                throw .auth("the sender \(sender.id) was revoked before the bundle was made")
+            }
+        }
+        guard Memory.constantTimeEquals(payloadHash(payload), manifest.payloadHash) else { throw .auth("the bundle's payload does not match its manifest") }
+        let fields = try decodePayload(payload)
+        guard CaseRecord.order(Array(fields.keys)) == manifest.fields else { throw .auth("the bundle's fields do not match its manifest") }
+        var expired = false
+        if let expires = manifest.expires, expires <= now {
+            guard allowExpired else { throw .denied("the bundle expired at \(expires.rfc3339); open it with --force-expired to read it anyway") }
+            expired = true
+        }
+        return OpenedBundle(manifest: manifest, fields: fields, sender: sender, approver: approver, openedAfterExpiry: expired)
+    }
+
+    private static func decodePayload(_ payload: [UInt8]) throws(VaultError) -> [String: FieldValue] {
+        var r = ByteReader(payload)
+        var out: [String: FieldValue] = [:]
+        do {
+            for _ in 0..<(try r.count(max: 100_000)) {
+                let path = try r.string(max: 256)
+                var value = try r.data()
+                defer { Memory.zero(&value) }
+                guard FieldCatalog.spec(forPath: path) != nil, out[path] == nil else { throw VaultError.format("bundle payload names an unknown or repeated field") }
+                out[path] = try FieldValue.decode(try SecureBytes(consuming: &value))
+            }
+            try r.expectEnd()
+        } catch let e as VaultError { throw e } catch { throw .format("bundle payload is malformed") }
+        return out
+    }
+}

@@ -1,0 +1,93 @@
+import AccessPolicy
+import SodiumKit
+
+/// What a bundle says about itself (docs/FORMAT.md, "Handover bundle"): canonical text, one
+/// field per line in a fixed order, signed by the sender. It names the recipient inside the
+/// signed part, so a bundle re-encrypted to someone else is recognised as not theirs.
+public struct HandoverManifest: Sendable, Equatable {
+    public static let header = "casevault-handover v1"
+
+    public enum Basis: String, Sendable, CaseIterable {
+        case consent
+        /// The duty to avert serious crime (straffeloven § 196): no consent needed.
+        case avvergeplikt
+    }
+
+    public var bundleID: String
+    public var vaultID: VaultID
+    public var centreName: String
+    public var centreRoot: SigningPublicKey
+    public var caseID: CaseID
+    public var caseVersion: UInt64
+    public var sender: String
+    public var recipient: String
+    public var recipientRole: Role
+    public var recipientFingerprint: String
+    public var purpose: String
+    public var basis: Basis
+    public var consentReference: String?
+    public var approvalRequired: Bool
+    public var created: Timestamp
+    public var expires: Timestamp?
+    public var fields: [String]
+    public var payloadHash: [UInt8]
+
+    public var text: String {
+        [
+            Self.header, "bundle \(bundleID)", "vault \(vaultID.hex)", "centre \(centreName)",
+            "centre-root \(Base64.encode(centreRoot.bytes))", "case \(caseID.hex)", "case-version \(caseVersion)",
+            "sender \(sender)", "recipient \(recipient)", "recipient-role \(recipientRole.rawValue)",
+            "recipient-fingerprint \(recipientFingerprint)", "purpose \(purpose)", "basis \(basis.rawValue)",
+            "consent \(consentReference ?? "-")", "approval-required \(approvalRequired ? "yes" : "no")",
+            "created \(created.rfc3339)", "expires \(expires?.rfc3339 ?? "-")",
+            "fields \(fields.isEmpty ? "-" : fields.joined(separator: ","))", "payload \(Base64.encode(payloadHash))",
+        ].joined(separator: "\n") + "\n"
+    }
+
+    /// The hash a receipt quotes and the centre records: BLAKE2b-256 over a domain string and the text.
+    public var hash: [UInt8] { BLAKE2b.hash(Array("casevault/v1/handover-manifest\0".utf8) + Array(text.utf8)) }
+
+    static func validateOneLine(_ s: String, _ what: String) throws(VaultError) {
+        guard !s.isEmpty, s.count <= 500, !s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw .input("\(what) must be one line of 1–500 characters")
+        }
+    }
+
+    public static func parse(_ text: String) throws(VaultError) -> HandoverManifest {
+        guard text.hasSuffix("\n"), !text.contains("\r") else { throw .format("handover manifest is malformed") }
+        let lines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let keys = ["bundle", "vault", "centre", "centre-root", "case", "case-version", "sender", "recipient", "recipient-role",
+                    "recipient-fingerprint", "purpose", "basis", "consent", "approval-required", "created", "expires", "fields", "payload"]
+        guard lines.first == header else {
+            if lines.first?.hasPrefix("casevault-handover ") == true { throw .format("handover format \"\(lines[0].prefix(40))\" is not supported") }
+            throw .format("not a CaseVault handover manifest")
+        }
+        guard lines.count == keys.count + 1 else { throw .format("handover manifest is malformed") }
+        var v: [String: String] = [:]
+        for (key, line) in zip(keys, lines.dropFirst()) {
+            guard line.hasPrefix(key + " ") else { throw .format("handover manifest line \"\(key)\" missing or out of order") }
+            v[key] = String(line.dropFirst(key.count + 1))
+        }
+        guard let vault = VaultID(hex: v["vault"]!),
+              let rootBytes = Base64.decode(v["centre-root"]!), let root = try? SigningPublicKey(bytes: rootBytes),
+              let version = UInt64(v["case-version"]!), let role = Role(rawValue: v["recipient-role"]!), role.isExternal,
+              let basis = Basis(rawValue: v["basis"]!), let created = Timestamp(rfc3339: v["created"]!),
+              let payload = Base64.decode(v["payload"]!), payload.count == 32,
+              ["yes", "no"].contains(v["approval-required"]!)
+        else { throw .format("handover manifest has a malformed value") }
+        let expires: Timestamp?
+        if v["expires"] == "-" { expires = nil } else {
+            guard let e = Timestamp(rfc3339: v["expires"]!) else { throw .format("handover manifest has a malformed expiry") }
+            expires = e
+        }
+        let m = HandoverManifest(
+            bundleID: v["bundle"]!, vaultID: vault, centreName: v["centre"]!, centreRoot: root, caseID: try CaseID(v["case"]!),
+            caseVersion: version, sender: v["sender"]!, recipient: v["recipient"]!, recipientRole: role,
+            recipientFingerprint: v["recipient-fingerprint"]!, purpose: v["purpose"]!, basis: basis,
+            consentReference: v["consent"] == "-" ? nil : v["consent"], approvalRequired: v["approval-required"] == "yes",
+            created: created, expires: expires, fields: v["fields"] == "-" ? [] : v["fields"]!.split(separator: ",").map(String.init),
+            payloadHash: payload)
+        guard m.text == text else { throw .format("handover manifest is not in canonical form") }
+        return m
+    }
+}

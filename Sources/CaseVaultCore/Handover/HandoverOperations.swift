@@ -1,0 +1,135 @@
+import AccessPolicy
+import Foundation
+import GRDB
+import SodiumKit
+
+/// What `handover create` asks for.
+public struct HandoverRequest: Sendable {
+    public var caseID: CaseID
+    public var recipientID: String
+    public var purpose: String
+    public var basis: HandoverManifest.Basis
+    public var consentReference: String?
+    public var expires: Timestamp?
+    /// The protected address leaves the centre only when explicitly asked for (DOMAIN.md:
+    /// the police get the new address only when measures at the new home need it).
+    public var includeAddress: Bool
+
+    public init(caseID: CaseID, recipientID: String, purpose: String, basis: HandoverManifest.Basis,
+                consentReference: String?, expires: Timestamp?, includeAddress: Bool) {
+        self.caseID = caseID
+        self.recipientID = recipientID
+        self.purpose = purpose
+        self.basis = basis
+        self.consentReference = consentReference
+        self.expires = expires
+        self.includeAddress = includeAddress
+    }
+}
+
+extension Session {
+    /// Builds a bundle holding only what the recipient's role may see, records it as a
+    /// disclosure in the case (a new version) and in the access log, all in one transaction,
+    /// and returns the bundle's bytes only after that commit.
+    public func createHandover(_ request: HandoverRequest, approver: SecretIdentity?) throws(VaultError) -> (bytes: [UInt8], manifest: HandoverManifest, withheld: Int) {
+        try HandoverManifest.validateOneLine(request.purpose, "the purpose")
+        switch (request.basis, request.consentReference) {
+        case (.consent, nil): throw .input("a handover on the basis of consent needs --consent REF")
+        case let (_, ref?): try HandoverManifest.validateOneLine(ref, "the consent reference")
+        default: break
+        }
+        if let expires = request.expires, expires <= .now() { throw .input("the expiry must lie in the future") }
+        return try vault.write { db in
+            let state = try vault.loadState(db)
+            guard let recipient = state.roster.entry(request.recipientID), recipient.kind == .recipient else {
+                throw VaultError.notFound("no registered recipient \(request.recipientID) (see `casevault recipient list`)")
+            }
+            guard !recipient.isRevoked else { throw VaultError.denied("recipient \(recipient.id) has been removed") }
+            let role = recipient.roles[0]
+            let opened = try open(request.caseID, state: state, db: db)
+            let allowed = opened.fields.filter { path, _ in
+                state.policy.canRead(role, field: path).isAllowed && (request.includeAddress || !path.hasPrefix("address."))
+            }
+            guard !allowed.isEmpty else { throw VaultError.denied("nothing in this case that you can read may go to \(role.rawValue)") }
+            let policyAllows = state.policy.readablePatterns(for: role)
+            let withheld = opened.sealedFields.filter { f in FieldCatalog.pattern(ofPath: f.path).map(policyAllows.contains) ?? false }.count
+            let needsApproval = state.policy.approvalRequired.contains(role)
+            var approverSigner: HandoverBundle.Signer?
+            if needsApproval {
+                guard let approver else { throw VaultError.denied("a handover to \(role.rawValue) needs a leader's approval: pass --approver-identity") }
+                guard let entry = state.roster.entry(for: approver.publicIdentity), entry.kind == .member, !entry.isRevoked,
+                      entry.roles.contains(.leader) else { throw VaultError.denied("the approver is not an active leader on the roster") }
+                approverSigner = .init(entry: entry, key: approver.signingKey)
+            }
+            let now = Timestamp.now()
+            let manifest = HandoverManifest(
+                bundleID: Hex.encode(Random.bytes(16)), vaultID: vault.vaultID, centreName: vault.centreName, centreRoot: vault.rootKey,
+                caseID: request.caseID, caseVersion: opened.latest.version + 1, sender: member.id, recipient: recipient.id,
+                recipientRole: role, recipientFingerprint: recipient.identity.fingerprint, purpose: request.purpose, basis: request.basis,
+                consentReference: request.consentReference, approvalRequired: needsApproval, created: now, expires: request.expires,
+                fields: [], payloadHash: [])
+            guard let senderEntry = state.roster.entry(member.id) else { throw VaultError.denied("sender is not on the roster") }
+            let sealed = try HandoverBundle.seal(manifest: manifest, fields: allowed, sender: .init(entry: senderEntry, key: identity.signingKey),
+                                                 approver: approverSigner, recipient: recipient.identity)
+            try recordDisclosure(db: db, state: state, opened: opened, manifest: sealed.manifest, approver: approverSigner?.entry.id)
+            return (sealed.bytes, sealed.manifest, withheld)
+        }
+    }
+
+    private func recordDisclosure(db: Database, state: VaultState, opened: OpenedCase, manifest: HandoverManifest, approver: String?) throws {
+        let existing = Set(opened.fields.keys).union(opened.sealedFields.map(\.path))
+        var entry: [String: FieldValue] = [
+            "disclosures[0].bundle": .text(manifest.bundleID), "disclosures[0].recipient": .text(manifest.recipient),
+            "disclosures[0].recipient_role": .text(manifest.recipientRole.rawValue), "disclosures[0].date": .text(manifest.created.date),
+            "disclosures[0].basis": .text(manifest.basis.rawValue), "disclosures[0].purpose": .text(manifest.purpose),
+            "disclosures[0].fields": .list(manifest.fields),
+        ]
+        if let ref = manifest.consentReference { entry["disclosures[0].consent_ref"] = .text(ref) }
+        if let approver { entry["disclosures[0].approved_by"] = .text(approver) }
+        var patch = RecordPatch()
+        patch.add.append((group: "disclosures", fields: entry))
+        let change = patch.resolve(existingPaths: existing)
+        let version = try writeVersion(db: db, state: state, opened: opened, written: change.written, removed: [], assignments: opened.latest.assignments)
+        try db.execute(sql: "INSERT INTO handover_disclosures (bundle_id, case_id, recipient, manifest_hash, created) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [manifest.bundleID, Data(opened.caseID.bytes), manifest.recipient, Data(manifest.hash), manifest.created.seconds])
+        var detail = ["recipient": manifest.recipient, "role": manifest.recipientRole.rawValue, "basis": manifest.basis.rawValue,
+                      "bundle": manifest.bundleID, "version": String(version)]
+        if let approver { detail["approved-by"] = approver }
+        try vault.appendLog(db, state: state, session: self, action: .handoverCreate, caseID: opened.caseID, fields: manifest.fields,
+                            detail: detail, reason: manifest.purpose)
+    }
+
+    /// Checks a recipient's receipt and records it in the case and the access log. A receipt
+    /// already confirmed is refused.
+    public func confirmReceipt(_ text: String) throws(VaultError) -> HandoverReceipt {
+        let receipt = try HandoverReceipt.parse(text)
+        guard receipt.vaultID == vault.vaultID else { throw .auth("the receipt is for another vault") }
+        try vault.write { db in
+            let state = try vault.loadState(db)
+            guard let recipient = state.roster.entry(receipt.recipient), recipient.kind == .recipient else {
+                throw VaultError.auth("the receipt names \(receipt.recipient), who is not a registered recipient")
+            }
+            try receipt.verify(by: recipient.identity.signingKey)
+            guard let row = try Row.fetchOne(db, sql: "SELECT case_id, recipient, manifest_hash FROM handover_disclosures WHERE bundle_id = ?",
+                                             arguments: [receipt.bundleID]) else { throw VaultError.notFound("no bundle \(receipt.bundleID) was sent from this vault") }
+            guard row["recipient"] as String == receipt.recipient,
+                  Memory.constantTimeEquals([UInt8](row["manifest_hash"] as Data), receipt.manifestHash) else {
+                throw VaultError.auth("the receipt does not match the bundle that was sent")
+            }
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM handover_receipts WHERE bundle_id = ?", arguments: [receipt.bundleID]) == nil else {
+                throw VaultError.refused("the receipt for bundle \(receipt.bundleID) has already been confirmed")
+            }
+            let caseID = CaseID(unchecked: [UInt8](row["case_id"] as Data))
+            let opened = try open(caseID, state: state, db: db)
+            if let index = opened.fields.first(where: { $0.key.hasPrefix("disclosures[") && $0.key.hasSuffix("].bundle") && $0.value == .text(receipt.bundleID) })?.key.dropLast(".bundle".count) {
+                _ = try writeVersion(db: db, state: state, opened: opened, written: ["\(index).receipt": .text(receipt.received.date)],
+                                     removed: [], assignments: opened.latest.assignments)
+            }
+            try db.execute(sql: "INSERT INTO handover_receipts (bundle_id, receipt, confirmed) VALUES (?, ?, ?)",
+                           arguments: [receipt.bundleID, receipt.text, Timestamp.now().seconds])
+            try vault.appendLog(db, state: state, session: self, action: .handoverConfirm, caseID: caseID, fields: [],
+                                detail: ["bundle": receipt.bundleID, "recipient": receipt.recipient], reason: nil)
+        }
+        return receipt
+    }
+}
