@@ -60,3 +60,10 @@ extension Vault {
         do { return try CompactRange(size: UInt64(row["size"] as Int64), hashes: hashes) } catch { throw VaultError.format("log frontier is corrupt") }
     }
 }
+
+extension Vault {
+    /// How many entries the access log holds.
+    public func logEntryCount() throws(VaultError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM log_entries") ?? 0 }
+    }
+}
