@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Set-up command 1: install what is missing, build, and run the guided demo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+swift run -c release casevault demo

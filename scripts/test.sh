@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Set-up command 2: install what is missing, build, and run every test suite.
+# The conformance tests read ../shared/vectors beside the checkout and skip, saying so, without it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+swift build --build-tests
+swift test --skip-build
