@@ -174,23 +174,33 @@ public enum FieldCatalog {
     /// The pattern a concrete path belongs to: `children[2].name` → `children[].name`.
     /// Nil when the path is malformed (bad index, leading zeros, empty component).
     public static func pattern(ofPath path: String) -> String? {
-        var out = ""
-        var i = path.startIndex
-        while i < path.endIndex {
-            let c = path[i]
-            if c == "[" {
-                guard let close = path[i...].firstIndex(of: "]") else { return nil }
-                let digits = path[path.index(after: i)..<close]
-                guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
-                      digits == "0" || digits.first != "0", digits.count <= 4 else { return nil }
-                out += "[]"
-                i = path.index(after: close)
+        let bytes = path.utf8
+        guard bytes.contains(UInt8(ascii: "[")) else { return path }  // the common case: no index
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var digits = 0
+        var inIndex = false
+        var leadingZero = false
+        for c in bytes {
+            if inIndex {
+                if c == UInt8(ascii: "]") {
+                    guard digits > 0, !(leadingZero && digits > 1) else { return nil }
+                    out += [UInt8(ascii: "["), UInt8(ascii: "]")]
+                    inIndex = false
+                } else {
+                    guard (0x30...0x39).contains(c), digits < 4 else { return nil }
+                    if digits == 0 { leadingZero = c == 0x30 }
+                    digits += 1
+                }
+            } else if c == UInt8(ascii: "[") {
+                inIndex = true
+                digits = 0
             } else {
                 out.append(c)
-                i = path.index(after: i)
             }
         }
-        return out
+        guard !inIndex else { return nil }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The spec for a concrete stored path, or nil for a path the schema does not know.

@@ -36,6 +36,10 @@ struct ByteReader {
         defer { offset += n }
         return Array(bytes[offset..<offset + n])
     }
+    mutating func skip(_ n: Int) throws(DecodingFailure) {
+        guard n >= 0, n <= remaining else { throw DecodingFailure() }
+        offset += n
+    }
     mutating func u8() throws(DecodingFailure) -> UInt8 { try raw(1)[0] }
     mutating func u32() throws(DecodingFailure) -> UInt32 { try raw(4).reduce(0) { $0 << 8 | UInt32($1) } }
     mutating func u64() throws(DecodingFailure) -> UInt64 { try raw(8).reduce(0) { $0 << 8 | UInt64($1) } }

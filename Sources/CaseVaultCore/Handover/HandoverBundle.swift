@@ -117,7 +117,9 @@ extension HandoverBundle {
         var bytes = inner.withUnsafeBytes { Array($0) }
         defer { Memory.zero(&bytes) }
         var r = ByteReader(bytes)
-        let manifestText: String, payload: [UInt8], senderText: String, approverText: String, approverSig: [UInt8], senderSig: [UInt8]
+        var payload: [UInt8] = []
+        defer { Memory.zero(&payload) }
+        let manifestText: String, senderText: String, approverText: String, approverSig: [UInt8], senderSig: [UInt8]
         do {
             guard try r.raw(innerMagic.count) == innerMagic else { throw VaultError.format("handover bundle's inner format is not supported") }
             manifestText = try r.string(max: 1 << 20)
@@ -176,12 +178,20 @@ extension HandoverBundle {
         var r = ByteReader(payload)
         var out: [String: FieldValue] = [:]
         do {
-            for _ in 0..<(try r.count(max: 100_000)) {
+            let count = try r.count(max: 100_000)
+            out.reserveCapacity(count)
+            for _ in 0..<count {
                 let path = try r.string(max: 256)
-                var value = try r.data()
-                defer { Memory.zero(&value) }
+                let length = Int(try r.u32())
+                guard length <= r.remaining else { throw VaultError.format("bundle payload is malformed") }
+                let start = r.offset
+                // Decode in place: the payload buffer is zeroed by the caller; no per-field copy.
+                let value = try payload.withUnsafeBytes { b throws(VaultError) in
+                    try FieldValue.decode(UnsafeRawBufferPointer(rebasing: b[start..<start + length]))
+                }
+                try r.skip(length)
                 guard FieldCatalog.spec(forPath: path) != nil, out[path] == nil else { throw VaultError.format("bundle payload names an unknown or repeated field") }
-                out[path] = try FieldValue.decode(try SecureBytes(consuming: &value))
+                out[path] = value
             }
             try r.expectEnd()
         } catch let e as VaultError { throw e } catch { throw .format("bundle payload is malformed") }

@@ -11,21 +11,21 @@ public struct CaseRecord: Equatable, Sendable {
     public var orderedPaths: [String] { Self.order(Array(fields.keys)) }
 
     static func order(_ paths: [String]) -> [String] {
-        let rank = Dictionary(uniqueKeysWithValues: FieldCatalog.fields.enumerated().map { ($1.pattern, $0) })
-        return paths.sorted { a, b in
-            let ka = SortKey(path: a, rank: rank), kb = SortKey(path: b, rank: rank)
-            return ka < kb
-        }
+        // Each key is worked out once per path, not once per comparison.
+        paths.map { (SortKey(path: $0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
+
+    private static let rank: [String: Int] = Dictionary(uniqueKeysWithValues: FieldCatalog.fields.enumerated().map { ($1.pattern, $0) })
+    private static let sectionRank: [String: Int] = Dictionary(uniqueKeysWithValues: FieldCatalog.sections.enumerated().map { ($1.key, $0) })
 
     private struct SortKey: Comparable {
         let section: Int, indices: [Int], rank: Int, path: String
-        init(path: String, rank: [String: Int]) {
+        init(path: String) {
             let pattern = FieldCatalog.pattern(ofPath: path) ?? path
             let sectionName = FieldSpec(pattern, "", .text).section
-            section = FieldCatalog.sections.firstIndex { $0.key == sectionName } ?? Int.max
+            section = CaseRecord.sectionRank[sectionName] ?? Int.max
             indices = path.split(whereSeparator: { $0 == "[" || $0 == "]" }).compactMap { Int($0) }
-            self.rank = rank[pattern] ?? Int.max
+            self.rank = CaseRecord.rank[pattern] ?? Int.max
             self.path = path
         }
         static func < (a: SortKey, b: SortKey) -> Bool {

@@ -25,30 +25,39 @@ public enum FieldValue: Equatable, Sendable {
     }
 
     static func decode(_ secret: SecureBytes) throws(VaultError) -> FieldValue {
-        let bytes = secret.withUnsafeBytes { Array($0) }
-        var r = ByteReader(bytes)
-        do {
-            switch try r.u8() {
-            case 1:
-                guard let s = String(validating: try r.raw(r.remaining), as: UTF8.self) else { break }
-                return .text(s)
-            case 2:
-                guard let s = String(validating: try r.raw(r.remaining), as: UTF8.self), let i = Int(s) else { break }
-                return .integer(i)
-            case 3:
-                let b = try r.u8()
-                try r.expectEnd()
-                guard b <= 1 else { break }
-                return .bool(b == 1)
-            case 4:
-                let n = try r.count()
-                var items: [String] = []
-                for _ in 0..<n { items.append(try r.string()) }
-                try r.expectEnd()
-                return .list(items)
-            default: break
+        try secret.withUnsafeBytes { b throws(VaultError) in try decode(b) }
+    }
+
+    /// Decodes straight from (secure) memory, without an intermediate array copy.
+    static func decode(_ b: UnsafeRawBufferPointer) throws(VaultError) -> FieldValue {
+        func text(_ from: Int, _ to: Int) -> String? {
+            String(validating: UnsafeRawBufferPointer(rebasing: b[from..<to]).bindMemory(to: UInt8.self), as: UTF8.self)
+        }
+        guard let tag = b.first else { throw .format("a field's plaintext is malformed") }
+        switch tag {
+        case 1:
+            if let s = text(1, b.count) { return .text(s) }
+        case 2:
+            if let s = text(1, b.count), let i = Int(s), String(i) == s { return .integer(i) }
+        case 3:
+            if b.count == 2, b[1] <= 1 { return .bool(b[1] == 1) }
+        case 4:
+            func u32(_ at: Int) -> Int? {
+                guard at + 4 <= b.count else { return nil }
+                return Int(b[at]) << 24 | Int(b[at + 1]) << 16 | Int(b[at + 2]) << 8 | Int(b[at + 3])
             }
-        } catch {}
+            guard let n = u32(1), n <= b.count else { break }
+            var at = 5
+            var items: [String] = []
+            items.reserveCapacity(n)
+            for _ in 0..<n {
+                guard let len = u32(at), at + 4 + len <= b.count, let s = text(at + 4, at + 4 + len) else { throw .format("a field's plaintext is malformed") }
+                items.append(s)
+                at += 4 + len
+            }
+            if at == b.count { return .list(items) }
+        default: break
+        }
         throw .format("a field's plaintext is malformed")
     }
 

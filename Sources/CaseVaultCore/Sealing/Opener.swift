@@ -28,13 +28,26 @@ struct Opener {
             guard let policy = policies[Int(v.policySerial)] else { throw .auth("\(label) names unknown policy \(v.policySerial)") }
             let before = out.last?.assignments ?? v.assignments
             let access = CaseAccess(policy: policy, roster: roster, assignments: before)
+            var checked = Set<String>()  // rights depend on the pattern only, not the index
             for path in v.written + v.removed {
-                if case let .denied(reason) = access.writeDecision(author, path: path) { throw .auth("\(label): \(reason)") }
+                guard let pattern = FieldCatalog.pattern(ofPath: path), FieldCatalog.spec(forPattern: pattern) != nil else {
+                    throw .auth("\(label) names unknown field \(path)")
+                }
+                guard checked.insert(pattern).inserted else { continue }
+                if case let .denied(reason) = access.writeDecision(author, path: pattern) { throw .auth("\(label): \(reason)") }
             }
             if let prior = out.last, prior.assignments != v.assignments {
                 guard Assigning.mayAssign(author, in: access) else { throw .auth("\(label): \(v.author) may not change assignments") }
             }
-            try checkFieldsConsistent(v, previous: out)
+            // Policies and rosters only grow: a version never names an older one than its parent
+            // (a downgrade to a laxer policy), nor a roster the vault no longer has (a rolled-back roster).
+            if let prior = out.last, v.policySerial < prior.policySerial || v.rosterSerial < prior.rosterSerial {
+                throw .auth("\(label) names an older policy or roster than the version before it")
+            }
+            guard v.rosterSerial <= roster.serial else {
+                throw .auth("\(label) was written under roster \(v.rosterSerial), newer than the vault's roster \(roster.serial) (rolled back)")
+            }
+            try checkFieldsConsistent(v, author: author, previous: out, label: label)
             out.append(v)
             parent = CaseVersion.chainHash(body: row.body, signature: row.signature)
         }
@@ -43,46 +56,99 @@ struct Opener {
     }
 
     /// Fields written in this version use its own keys; carried fields must be byte-identical
-    /// to the previous version's entry, so an author cannot forge an "old" ciphertext.
-    private func checkFieldsConsistent(_ v: CaseVersion, previous: [CaseVersion]) throws(VaultError) {
-        let prior = Dictionary(uniqueKeysWithValues: (previous.last?.fields ?? []).map { ($0.path, $0) })
-        var seen = Set<String>()
+    /// to the previous version's entry, so an author cannot forge an "old" ciphertext. The
+    /// `written` and `removed` lists must tell the whole story: a path appears, or disappears,
+    /// only when listed, and a field the author did not write may be re-sealed (to a new reader
+    /// set) only when the author held its key, so nobody replaces what they could not even read.
+    private func checkFieldsConsistent(_ v: CaseVersion, author: RosterEntry, previous: [CaseVersion], label: String) throws(VaultError) {
+        guard let parent = previous.last else {
+            // A first version writes every field it holds under its own keys.
+            var last: String?
+            for f in v.fields {
+                if let last, !(last < f.path) { throw .auth("\(label) lists its fields out of order or twice (\(f.path))") }
+                last = f.path
+                guard f.origin == 1, f.key.generation == 1, v.classes.contains(where: { $0.index == f.key.index }) else {
+                    throw .auth("\(label): field \(f.path) names a key this version does not define")
+                }
+            }
+            guard v.written.count == v.fields.count, v.removed.isEmpty else { throw .auth("\(label): written list does not match its fields") }
+            return
+        }
+        let prior = Dictionary(uniqueKeysWithValues: parent.fields.map { ($0.path, $0) })
+        let written = Set(v.written)
+        var last: String?
         for f in v.fields {
-            guard seen.insert(f.path).inserted else { throw .auth("case version lists \(f.path) twice") }
+            // Strictly increasing paths: sorted, and no path twice.
+            if let last, !(last < f.path) { throw .auth("\(label) lists its fields out of order or twice (\(f.path))") }
+            last = f.path
             if f.origin == v.version {
                 guard f.key.generation == v.version, v.classes.contains(where: { $0.index == f.key.index }) else {
-                    throw .auth("field \(f.path) names a key this version does not define")
+                    throw .auth("\(label): field \(f.path) names a key this version does not define")
+                }
+                if !written.contains(f.path) {
+                    guard let old = prior[f.path] else { throw .auth("\(label): field \(f.path) appears without being listed as written") }
+                    guard Self.held(old.key, by: author.id, in: previous) else {
+                        throw .auth("\(label): \(author.id) re-sealed \(f.path) without holding its key")
+                    }
                 }
             } else {
-                guard let old = prior[f.path], old == f else { throw .auth("field \(f.path) claims an earlier version but differs from it") }
+                guard let old = prior[f.path], old == f else { throw .auth("\(label): field \(f.path) claims an earlier version but differs from it") }
             }
+        }
+        let removed = Set(v.removed)
+        let present = Set(v.fields.map(\.path))
+        for path in prior.keys where !present.contains(path) && !removed.contains(path) {
+            throw .auth("\(label): field \(path) disappeared without being listed as removed")
         }
     }
 
-    /// Decrypts the latest version's fields that `reader` holds keys for.
+    /// Whether `member` had an envelope for the class key `ref` (so could read its fields).
+    private static func held(_ ref: CaseVersion.KeyRef, by member: String, in chain: [CaseVersion]) -> Bool {
+        guard ref.generation >= 1, ref.generation <= UInt64(chain.count) else { return false }
+        return chain[Int(ref.generation - 1)].classes.first { $0.index == ref.index }?.envelopes.contains { $0.member == member } ?? false
+    }
+
+    /// Decrypts the latest version's fields that `reader` holds keys for, into one secure arena.
     func open(_ chain: [CaseVersion], caseID: CaseID, reader: RosterEntry, key: BoxSecretKey) throws(VaultError) -> OpenedCase {
         let latest = chain.last!
         var classKeys: [CaseVersion.KeyRef: SymmetricKey] = [:]
         var unavailable = Set<CaseVersion.KeyRef>()
-        var fields: [String: FieldValue] = [:]
+        var readable: [(field: CaseVersion.Field, key: SymmetricKey)] = []
         var sealed: [CaseVersion.Field] = []
         for f in latest.fields {
+            if let k = classKeys[f.key] { readable.append((f, k)); continue }
             if unavailable.contains(f.key) { sealed.append(f); continue }
-            let classKey: SymmetricKey
-            if let k = classKeys[f.key] { classKey = k } else {
-                guard let k = try unsealClassKey(f.key, in: chain, caseID: caseID, reader: reader, key: key) else {
-                    unavailable.insert(f.key)
-                    sealed.append(f)
-                    continue
-                }
+            if let k = try unsealClassKey(f.key, in: chain, caseID: caseID, reader: reader, key: key) {
                 classKeys[f.key] = k
-                classKey = k
+                readable.append((f, k))
+            } else {
+                unavailable.insert(f.key)
+                sealed.append(f)
             }
-            let ad = CaseVersion.associatedData(vault: vaultID, caseID: caseID, origin: f.origin, key: f.key, path: f.path)
-            do {
-                let plain = try XChaCha20Poly1305.open(f.ciphertext, key: classKey, nonce: f.nonce, associatedData: ad)
-                fields[f.path] = try FieldValue.decode(plain)
-            } catch { throw .auth("field \(f.path) of case \(caseID) failed to decrypt (tampered)") }
+        }
+        // One sodium_malloc for the whole case instead of one per field (each is an mmap with guard pages).
+        var spans: [(path: String, start: Int, count: Int)] = []
+        spans.reserveCapacity(readable.count)
+        var failed: String?
+        let arena: SecureBytes
+        do {
+            arena = try SecureBytes(count: readable.reduce(0) { $0 + max(0, $1.field.ciphertext.count - XChaCha20Poly1305.tagByteCount) }) { (buffer) throws(CryptoError) in
+                var offset = 0
+                for (f, k) in readable {
+                    failed = f.path
+                    let ad = CaseVersion.associatedData(vault: vaultID, caseID: caseID, origin: f.origin, key: f.key, path: f.path)
+                    let n = try XChaCha20Poly1305.open(f.ciphertext, key: k, nonce: f.nonce, associatedData: ad,
+                                                       into: UnsafeMutableRawBufferPointer(rebasing: buffer[offset...]))
+                    spans.append((f.path, offset, n))
+                    offset += n
+                }
+                failed = nil
+            }
+        } catch { throw .auth("field \(failed ?? "?") of case \(caseID) failed to decrypt (tampered)") }
+        var fields: [String: FieldValue] = [:]
+        fields.reserveCapacity(spans.count)
+        try arena.withUnsafeBytes { all throws(VaultError) in
+            for s in spans { fields[s.path] = try FieldValue.decode(UnsafeRawBufferPointer(rebasing: all[s.start..<s.start + s.count])) }
         }
         return OpenedCase(caseID: caseID, chain: chain, fields: fields, sealedFields: sealed)
     }

@@ -22,8 +22,14 @@ struct Sealer {
         var classOf: [[String]: UInt32] = [:]
         var classReaders: [[String]] = []
         var pathClass: [(String, UInt32)] = []
+        var readersByPattern: [String: [String]] = [:]  // reader sets depend on the pattern only, not the index
         for path in fresh.keys.sorted() {
-            let readers = access.readers(of: path, at: created)
+            let pattern = FieldCatalog.pattern(ofPath: path) ?? path
+            let readers: [String]
+            if let known = readersByPattern[pattern] { readers = known } else {
+                readers = access.readers(of: pattern, at: created)
+                readersByPattern[pattern] = readers
+            }
             guard !readers.isEmpty else {
                 throw .denied("nobody on the roster could read \(path) in this case; assign a member whose role may read it first")
             }
