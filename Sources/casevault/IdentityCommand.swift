@@ -1,5 +1,6 @@
 import ArgumentParser
 import CaseVaultCore
+import Foundation
 
 struct IdentityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,12 +11,22 @@ struct IdentityCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key file (X25519 + Ed25519) protected by a passphrase.")
         @Option(help: "Where to write the key file; created with mode 0600, never overwritten.") var out: String
         @Option(help: "Read the new passphrase from this file.") var passphraseFile: String?
+        @Option(help: "Also write the public identity line to this file, to hand over or publish.") var publicOut: String?
         @OptionGroup var output: JSONFlag
 
         func run() throws {
+            if let publicOut, FileManager.default.fileExists(atPath: publicOut) {
+                throw VaultError(.refused, "\(publicOut) already exists; refusing to overwrite it")
+            }
             let passphrase = try PassphraseSource.resolve(file: passphraseFile, prompt: "New passphrase for \(out): ").read(confirm: true)
             let identity = try SecretIdentity.generate()
             try KeyFile.write(identity, to: out, passphrase: passphrase)
+            if let publicOut {
+                guard FileManager.default.createFile(atPath: publicOut, contents: Data((identity.publicIdentity.text + "\n").utf8),
+                                                     attributes: [.posixPermissions: 0o644]) else {
+                    throw VaultError(.ioFailure, "cannot write \(publicOut)")
+                }
+            }
             try IdentityCommand.printPublic(identity.publicIdentity, path: out, json: output.json)
         }
     }
