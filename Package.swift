@@ -54,7 +54,8 @@ let package = Package(
             dependencies: [
                 "CaseVaultCore", "SodiumKit", "AccessPolicy", "TransparencyLog",
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]),
+            ],
+            exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["CaseVaultCore", "SodiumKit"]),
     ],
     swiftLanguageModes: [.v6]

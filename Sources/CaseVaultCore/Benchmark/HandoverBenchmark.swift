@@ -25,14 +25,15 @@ public enum HandoverBenchmark {
         let senderSigner = HandoverBundle.Signer(entry: roster.entry("kari")!, key: sender.signingKey)
         let approver = HandoverBundle.Signer(entry: roster.entry("lina")!, key: leader.signingKey)
         let trust = Fingerprint.root(root.publicKey)
-        let sample = try HandoverBundle.seal(manifest: manifest, fields: fields, sender: senderSigner, approver: approver, recipient: police.publicIdentity)
+        let signedPolicy = HandoverBundle.SignedPolicy(bytes: policy.sourceBytes, signature: PolicySigning.sign(policy, vault: roster.vaultID, root: root))
+        let sample = try HandoverBundle.seal(manifest: manifest, fields: fields, sender: senderSigner, approver: approver, policy: signedPolicy, recipient: police.publicIdentity)
         let payload = HandoverBundle.encodePayload(fields)
         let manifestBytes = Array(sample.manifest.text.utf8)
         let innerSize = sample.bytes.count - (8 + 1 + 16 + 80 + 24 + 4 + 16)
 
         let create = try BenchClock.best {
             for _ in 0..<rounds {
-                _ = try HandoverBundle.seal(manifest: manifest, fields: fields, sender: senderSigner, approver: approver, recipient: police.publicIdentity)
+                _ = try HandoverBundle.seal(manifest: manifest, fields: fields, sender: senderSigner, approver: approver, policy: signedPolicy, recipient: police.publicIdentity)
             }
         }
         let createFloor = try BenchClock.best {
@@ -52,14 +53,17 @@ public enum HandoverBenchmark {
         let ct = Array(sample.bytes[133...])
         let senderBlock = Array(RosterEntry.certificateMessage(block: senderSigner.entry.blockText, vault: roster.vaultID))
         let leaderBlock = Array(RosterEntry.certificateMessage(block: approver.entry.blockText, vault: roster.vaultID))
+        let senderSig = sender.signingKey.signature(for: HandoverBundle.senderDomain + manifestBytes)
+        let approverSig = leader.signingKey.signature(for: HandoverBundle.approvalDomain + manifestBytes)
         let openFloor = try BenchClock.best {
             for _ in 0..<rounds {
                 let k = try SymmetricKey(secret: try SealedBox.open(sealedKey, with: police.boxKey))
                 _ = try XChaCha20Poly1305.open(ct, key: k, nonce: nonce, associatedData: header)
                 try root.publicKey.verify(senderSigner.entry.certificate, for: senderBlock)
-                try sender.signingKey.publicKey.verify(sender.signingKey.signature(for: [1]), for: [1])
+                try sender.signingKey.publicKey.verify(senderSig, for: HandoverBundle.senderDomain + manifestBytes)
                 try root.publicKey.verify(approver.entry.certificate, for: leaderBlock)
-                try leader.signingKey.publicKey.verify(leader.signingKey.signature(for: [1]), for: [1])
+                try leader.signingKey.publicKey.verify(approverSig, for: HandoverBundle.approvalDomain + manifestBytes)
+                try root.publicKey.verify(signedPolicy.signature, for: PolicySigning.message(signedPolicy.bytes, vault: roster.vaultID))
                 _ = BLAKE2b.hash(HandoverBundle.payloadDomain + payload)
             }
         }

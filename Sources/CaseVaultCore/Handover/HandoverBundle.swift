@@ -37,8 +37,19 @@ public enum HandoverBundle {
     static func payloadHash(_ payload: [UInt8]) -> [UInt8] { BLAKE2b.hash(payloadDomain + payload) }
 
     /// Seals a bundle. `manifest.payloadHash` and `manifest.fields` are filled in from `fields`.
+    /// The centre's policy in force, with the root's signature: the recipient checks approval
+    /// and field rules against it, so a sender cannot simply claim no approval was needed.
+    public struct SignedPolicy: Sendable {
+        public let bytes: [UInt8]
+        public let signature: [UInt8]
+        public init(bytes: [UInt8], signature: [UInt8]) {
+            self.bytes = bytes
+            self.signature = signature
+        }
+    }
+
     public static func seal(manifest: HandoverManifest, fields: [String: FieldValue], sender: Signer, approver: Signer?,
-                            recipient: PublicIdentity) throws(VaultError) -> (bytes: [UInt8], manifest: HandoverManifest) {
+                            policy: SignedPolicy, recipient: PublicIdentity) throws(VaultError) -> (bytes: [UInt8], manifest: HandoverManifest) {
         var manifest = manifest
         var payload = encodePayload(fields)
         defer { Memory.zero(&payload) }
@@ -52,6 +63,8 @@ public enum HandoverBundle {
         inner.string(sender.entry.certifiedText)
         inner.string(approver?.entry.certifiedText ?? "")
         inner.data(approver.map { $0.key.signature(for: approvalDomain + manifestBytes) } ?? [])
+        inner.data(policy.bytes)
+        inner.data(policy.signature)
         inner.data(sender.key.signature(for: senderDomain + manifestBytes))
         var innerBytes = inner.bytes
         defer { Memory.zero(&innerBytes) }
@@ -120,6 +133,7 @@ extension HandoverBundle {
         var payload: [UInt8] = []
         defer { Memory.zero(&payload) }
         let manifestText: String, senderText: String, approverText: String, approverSig: [UInt8], senderSig: [UInt8]
+        let policyBytes: [UInt8], policySig: [UInt8]
         do {
             guard try r.raw(innerMagic.count) == innerMagic else { throw VaultError.format("handover bundle's inner format is not supported") }
             manifestText = try r.string(max: 1 << 20)
@@ -127,6 +141,8 @@ extension HandoverBundle {
             senderText = try r.string(max: 8192)
             approverText = try r.string(max: 8192)
             approverSig = try r.data(max: 64)
+            policyBytes = try r.data(max: 1 << 20)
+            policySig = try r.data(max: 64)
             senderSig = try r.data(max: 64)
             try r.expectEnd()
         } catch let e as VaultError { throw e } catch { throw .format("handover bundle's inner part is malformed") }
@@ -143,6 +159,12 @@ extension HandoverBundle {
             throw .auth("the sender's signature does not verify")
         }
         guard manifest.recipientFingerprint == recipient.fingerprint else { throw .denied("the bundle was signed for another recipient") }
+        try PolicySigning.verify(policyBytes, signature: policySig, vault: manifest.vaultID, root: manifest.centreRoot)
+        let policy: Policy
+        do { policy = try Policy(bytes: policyBytes) } catch { throw .format("the bundle's policy: \(error)") }
+        guard manifest.approvalRequired == policy.approvalRequired.contains(manifest.recipientRole) else {
+            throw .auth("the bundle's approval requirement does not match the centre's signed policy")
+        }
         var approver: RosterEntry?
         if !approverText.isEmpty {
             let a = try RosterEntry.parseCertified(approverText, vault: manifest.vaultID, root: manifest.centreRoot)
@@ -162,10 +184,17 @@ extension HandoverBundle {
             if let revoked = current.revoked, revoked <= manifest.created {
                 throw .auth("the sender \(sender.id) was revoked before the bundle was made")
             }
+            if let approver {
+                guard let a = roster.entry(approver.id), a.identity == approver.identity else { throw .auth("the approver is not on the centre's keyring") }
+                if let revoked = a.revoked, revoked <= manifest.created { throw .auth("the approver \(approver.id) was revoked before the bundle was made") }
+            }
         }
         guard Memory.constantTimeEquals(payloadHash(payload), manifest.payloadHash) else { throw .auth("the bundle's payload does not match its manifest") }
         let fields = try decodePayload(payload)
         guard CaseRecord.order(Array(fields.keys)) == manifest.fields else { throw .auth("the bundle's fields do not match its manifest") }
+        if let extra = fields.keys.first(where: { !policy.canRead(manifest.recipientRole, field: $0).isAllowed }) {
+            throw .auth("the bundle holds \(extra), which the centre's policy does not grant to \(manifest.recipientRole.rawValue)")
+        }
         var expired = false
         if let expires = manifest.expires, expires <= now {
             guard allowExpired else { throw .denied("the bundle expired at \(expires.rfc3339); open it with --force-expired to read it anyway") }

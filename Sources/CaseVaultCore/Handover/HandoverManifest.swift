@@ -47,6 +47,9 @@ public struct HandoverManifest: Sendable, Equatable {
     /// The hash a receipt quotes and the centre records: BLAKE2b-256 over a domain string and the text.
     public var hash: [UInt8] { BLAKE2b.hash(Array("casevault/v1/handover-manifest\0".utf8) + Array(text.utf8)) }
 
+    /// Bundle ids are 16 random bytes as 32 lower-case hex digits.
+    static func isBundleID(_ s: String) -> Bool { s.utf8.count == 32 && Hex.decode(s) != nil }
+
     static func validateOneLine(_ s: String, _ what: String) throws(VaultError) {
         guard !s.isEmpty, s.count <= 500, !s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw .input("\(what) must be one line of 1–500 characters")
@@ -68,7 +71,7 @@ public struct HandoverManifest: Sendable, Equatable {
             guard line.hasPrefix(key + " ") else { throw .format("handover manifest line \"\(key)\" missing or out of order") }
             v[key] = String(line.dropFirst(key.count + 1))
         }
-        guard let vault = VaultID(hex: v["vault"]!),
+        guard isBundleID(v["bundle"]!), let vault = VaultID(hex: v["vault"]!),
               let rootBytes = Base64.decode(v["centre-root"]!), let root = try? SigningPublicKey(bytes: rootBytes),
               let version = UInt64(v["case-version"]!), let role = Role(rawValue: v["recipient-role"]!), role.isExternal,
               let basis = Basis(rawValue: v["basis"]!), let created = Timestamp(rfc3339: v["created"]!),

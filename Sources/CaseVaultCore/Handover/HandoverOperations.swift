@@ -40,7 +40,7 @@ extension Session {
         }
         if let expires = request.expires, expires <= .now() { throw .input("the expiry must lie in the future") }
         return try vault.write { db in
-            let state = try vault.loadState(db)
+            let state = try currentState(db)
             guard let recipient = state.roster.entry(request.recipientID), recipient.kind == .recipient else {
                 throw VaultError.notFound("no registered recipient \(request.recipientID) (see `casevault recipient list`)")
             }
@@ -69,8 +69,12 @@ extension Session {
                 consentReference: request.consentReference, approvalRequired: needsApproval, created: now, expires: request.expires,
                 fields: [], payloadHash: [])
             guard let senderEntry = state.roster.entry(member.id) else { throw VaultError.denied("sender is not on the roster") }
+            guard let policySignature = try Data.fetchOne(db, sql: "SELECT signature FROM policies WHERE serial = ?", arguments: [state.policy.serial]) else {
+                throw VaultError.format("the policy in force has no signature")
+            }
+            let signedPolicy = HandoverBundle.SignedPolicy(bytes: state.policy.sourceBytes, signature: [UInt8](policySignature))
             let sealed = try HandoverBundle.seal(manifest: manifest, fields: allowed, sender: .init(entry: senderEntry, key: identity.signingKey),
-                                                 approver: approverSigner, recipient: recipient.identity)
+                                                 approver: approverSigner, policy: signedPolicy, recipient: recipient.identity)
             try recordDisclosure(db: db, state: state, opened: opened, manifest: sealed.manifest, approver: approverSigner?.entry.id)
             return (sealed.bytes, sealed.manifest, withheld)
         }
@@ -105,7 +109,7 @@ extension Session {
         let receipt = try HandoverReceipt.parse(text)
         guard receipt.vaultID == vault.vaultID else { throw .auth("the receipt is for another vault") }
         try vault.write { db in
-            let state = try vault.loadState(db)
+            let state = try currentState(db)
             guard let recipient = state.roster.entry(receipt.recipient), recipient.kind == .recipient else {
                 throw VaultError.auth("the receipt names \(receipt.recipient), who is not a registered recipient")
             }
@@ -121,15 +125,29 @@ extension Session {
             }
             let caseID = CaseID(unchecked: [UInt8](row["case_id"] as Data))
             let opened = try open(caseID, state: state, db: db)
-            if let index = opened.fields.first(where: { $0.key.hasPrefix("disclosures[") && $0.key.hasSuffix("].bundle") && $0.value == .text(receipt.bundleID) })?.key.dropLast(".bundle".count) {
-                _ = try writeVersion(db: db, state: state, opened: opened, written: ["\(index).receipt": .text(receipt.received.date)],
-                                     removed: [], assignments: opened.latest.assignments)
+            guard let index = opened.fields.first(where: { $0.key.hasPrefix("disclosures[") && $0.key.hasSuffix("].bundle") && $0.value == .text(receipt.bundleID) })?.key.dropLast(".bundle".count) else {
+                throw VaultError.denied("only a member who can read and write the case's disclosures (its contact person) may confirm this receipt")
             }
+            _ = try writeVersion(db: db, state: state, opened: opened, written: ["\(index).receipt": .text(receipt.received.date)],
+                                 removed: [], assignments: opened.latest.assignments)
             try db.execute(sql: "INSERT INTO handover_receipts (bundle_id, receipt, confirmed) VALUES (?, ?, ?)",
                            arguments: [receipt.bundleID, receipt.text, Timestamp.now().seconds])
             try vault.appendLog(db, state: state, session: self, action: .handoverConfirm, caseID: caseID, fields: [],
                                 detail: ["bundle": receipt.bundleID, "recipient": receipt.recipient], reason: nil)
         }
         return receipt
+    }
+}
+
+extension Vault {
+    /// The policy in force with the centre root's signature, as a bundle carries it.
+    public func signedPolicy() throws(VaultError) -> HandoverBundle.SignedPolicy {
+        try read { db in
+            let state = try loadState(db)
+            guard let sig = try Data.fetchOne(db, sql: "SELECT signature FROM policies WHERE serial = ?", arguments: [state.policy.serial]) else {
+                throw VaultError.format("the policy in force has no signature")
+            }
+            return HandoverBundle.SignedPolicy(bytes: state.policy.sourceBytes, signature: [UInt8](sig))
+        }
     }
 }

@@ -51,7 +51,7 @@ public struct HandoverReceipt: Sendable, Equatable {
             guard line.hasPrefix(key + " ") else { throw .format("receipt line \"\(key)\" missing or out of order") }
             v[key] = String(line.dropFirst(key.count + 1))
         }
-        guard let vault = VaultID(hex: v["vault"]!), let hash = Base64.decode(v["manifest"]!), hash.count == 32,
+        guard HandoverManifest.isBundleID(v["bundle"]!), let vault = VaultID(hex: v["vault"]!), let hash = Base64.decode(v["manifest"]!), hash.count == 32,
               let received = Timestamp(rfc3339: v["received"]!), let sig = Base64.decode(v["signature"]!), sig.count == 64
         else { throw .format("receipt has a malformed value") }
         let r = HandoverReceipt(bundleID: v["bundle"]!, vaultID: vault, manifestHash: hash, recipient: v["recipient"]!, received: received, signature: sig)

@@ -25,7 +25,7 @@ extension Session {
         let caseID = CaseID.random()
         let assignments = [CaseVersion.Assignment(member: member.id, role: Role.contactPerson.rawValue)]
         try vault.write { db in
-            let state = try vault.loadState(db)
+            let state = try currentState(db)
             let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: assignments)
             for path in record.fields.keys {
                 if case let .denied(reason) = access.writeDecision(member, path: path) { throw VaultError.denied(reason) }
@@ -80,7 +80,7 @@ extension Session {
     /// A failed or refused read is logged too, and the log entry commits even though the read fails.
     public func showCase(_ caseID: CaseID, reason: String? = nil) throws(VaultError) -> OpenedCase {
         let result: Result<OpenedCase, VaultError> = try vault.write { db in
-            let state = try vault.loadState(db)
+            let state = try currentState(db)
             do {
                 let opened = try open(caseID, state: state, db: db)
                 try vault.appendLog(db, state: state, session: self, action: .caseRead, caseID: caseID,
@@ -99,7 +99,7 @@ extension Session {
     /// Version metadata (who, when, which paths): no content is decrypted.
     public func history(_ caseID: CaseID) throws(VaultError) -> [CaseVersion] {
         try vault.write { db in
-            let state = try vault.loadState(db)
+            let state = try currentState(db)
             let chain = try verifiedChain(caseID, state: state, db: db)
             try requireReach(chain.last!, state: state)
             try vault.appendLog(db, state: state, session: self, action: .caseHistory, caseID: caseID, fields: [], detail: [:], reason: nil)
@@ -110,7 +110,7 @@ extension Session {
     /// The cases this member reaches (assigned, or through a centre-wide role), with a glance at each.
     public func listCases() throws(VaultError) -> [CaseSummary] {
         try vault.write { db in
-            let state = try vault.loadState(db)
+            let state = try currentState(db)
             let ids = try Data.fetchAll(db, sql: "SELECT DISTINCT case_id FROM case_versions ORDER BY case_id").map { CaseID(unchecked: [UInt8]($0)) }
             var out: [CaseSummary] = []
             for id in ids {
@@ -137,7 +137,7 @@ extension Session {
     private func rewrite(_ caseID: CaseID, action: LogAction, reason: String?, detail: [String: String] = [:],
                          change: (VaultState, OpenedCase) throws -> (written: [String: FieldValue], removed: Set<String>, assignments: [CaseVersion.Assignment])) throws(VaultError) -> UInt64 {
         try vault.write { db in
-            let state = try vault.loadState(db)
+            let state = try currentState(db)
             let opened = try open(caseID, state: state, db: db)
             let (written, removed, assignments) = try change(state, opened)
             let next = try writeVersion(db: db, state: state, opened: opened, written: written, removed: removed, assignments: assignments)

@@ -52,7 +52,7 @@ extension Session {
     private func changeRoster(action: LogAction, detail: [String: String], _ change: (inout Roster, Timestamp) throws -> Void) throws(VaultError) -> Roster {
         let root = try requireRoot(for: action.rawValue)
         let signed: SignedRoster = try vault.write { db in
-            let state = try vault.loadState(db)
+            let state = try currentState(db)
             var roster = state.roster
             let now = Timestamp.now()
             try change(&roster, now)
@@ -79,7 +79,7 @@ extension Session {
         do { policy = try Policy(bytes: bytes) } catch { throw .input("\(error)") }
         let signature = PolicySigning.sign(policy, vault: vault.vaultID, root: root)
         try vault.write { db in
-            let state = try vault.loadState(db)
+            let state = try currentState(db)
             guard policy.serial > state.policy.serial else {
                 throw VaultError.input("policy serial \(policy.serial) must be greater than the current \(state.policy.serial)")
             }

@@ -1,4 +1,5 @@
 import AccessPolicy
+import GRDB
 import SodiumKit
 
 /// A member acting on the vault with their own keys. Obtained only for a key that is on the
@@ -26,5 +27,18 @@ public struct Session: Sendable {
             throw .denied("\(action) needs the centre root key, which this key file does not hold")
         }
         return root
+    }
+}
+
+extension Session {
+    /// The vault's state for this transaction, after checking that this member is still on the
+    /// roster and not revoked: a session opened before a revocation acts no further.
+    func currentState(_ db: Database) throws -> VaultState {
+        let state = try vault.loadState(db)
+        guard let now = state.roster.entry(member.id), now.identity == member.identity, now.kind == .member else {
+            throw VaultError.denied("\(member.id) is no longer on the roster")
+        }
+        guard now.revoked == nil else { throw VaultError.denied("\(member.id) has been revoked") }
+        return state
     }
 }

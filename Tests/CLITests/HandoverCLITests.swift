@@ -1,0 +1,287 @@
+import CaseVaultCore
+import Foundation
+import SodiumKit
+import XCTest
+
+/// `casevault recipient` and `casevault handover`, run as a user would (issue 4 items 1–4).
+final class HandoverCLITests: XCTestCase {
+    private var cli: CLI!
+    private var rootFingerprint = ""
+    private var caseID = ""
+    private var policePublic = ""
+    private var policeFingerprint = ""
+
+    override func setUpWithError() throws {
+        setenv("CASEVAULT_TEST_INSECURE_KDF", "1", 1)
+        cli = try CLI()
+        try cli.write("pass", "correct horse battery staple\n")
+        // The centre: a vault with lina (leader, root) and kari (contact person) and the sample case.
+        let initResult = try ok(["init", "--vault", "vault", "--centre", "Testsenteret", "--leader-id", "lina", "--leader-name", "Lina Leder",
+                                 "--key-out", "lina.key", "--passphrase-file", "pass", "--test-vault"])
+        rootFingerprint = try XCTUnwrap(initResult.stdout.split(separator: "\n").first { $0.hasPrefix("Centre root fingerprint: ") }?
+            .dropFirst("Centre root fingerprint: ".count)).description
+        let kari = try newIdentity("kari.key")
+        try ok(["member", "add", "--vault", "vault", "--identity", "lina.key", "--passphrase-file", "pass", "--id", "kari", "--name", "Kari",
+                "--role", "contact-person", "--public-key", kari.publicIdentity, "--fingerprint", kari.fingerprint])
+        // The police make their own keys, with no vault.
+        let police = try newIdentity("politi.key")
+        policePublic = police.publicIdentity
+        policeFingerprint = police.fingerprint
+        try cli.write("sample.yaml", SampleCase.yaml)
+        let created = try ok(["case", "new", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "sample.yaml", "--json"])
+        caseID = try XCTUnwrap(try json(created.stdout)["case"] as? String)
+    }
+
+    override func tearDown() { cli?.cleanUp() }
+
+    // MARK: - Helpers
+
+    private func json(_ text: String) throws -> [String: Any] {
+        try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
+    }
+
+    @discardableResult
+    private func ok(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> CLI.Result {
+        let r = try cli.run(args)
+        XCTAssertEqual(r.status, 0, "casevault \(args.joined(separator: " ")) failed: \(r.stderr)", file: file, line: line)
+        return r
+    }
+
+    /// A failure: non-zero, exactly one line on stderr, `casevault: error: …`, nothing on stdout.
+    @discardableResult
+    private func fails(_ args: [String], status: Int32? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> CLI.Result {
+        let r = try cli.run(args)
+        XCTAssertNotEqual(r.status, 0, "casevault \(args.joined(separator: " ")) should have failed", file: file, line: line)
+        if let status { XCTAssertEqual(r.status, status, "exit status; stderr: \(r.stderr)", file: file, line: line) }
+        let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        XCTAssertEqual(lines.count, 1, "one error line expected, got: \(r.stderr)", file: file, line: line)
+        XCTAssertTrue(r.stderr.hasPrefix("casevault: error: "), "stderr: \(r.stderr)", file: file, line: line)
+        XCTAssertEqual(r.stdout, "", "nothing on stdout when refusing", file: file, line: line)
+        return r
+    }
+
+    private func newIdentity(_ file: String) throws -> (publicIdentity: String, fingerprint: String) {
+        let j = try json(try ok(["identity", "new", "--out", file, "--passphrase-file", "pass", "--json"]).stdout)
+        return (try XCTUnwrap(j["public_identity"] as? String), try XCTUnwrap(j["fingerprint"] as? String))
+    }
+
+    private func addPolice() throws {
+        try ok(["recipient", "add", "--vault", "vault", "--identity", "lina.key", "--passphrase-file", "pass", "--id", "politi-ost",
+                "--name", "Øst politidistrikt", "--role", "police", "--public-key", policePublic, "--fingerprint", policeFingerprint])
+    }
+
+    private func createBundle(_ out: String, extra: [String] = []) throws -> CLI.Result {
+        try cli.run(["handover", "create", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "--case", caseID,
+                     "--to", "politi-ost", "--purpose", "Sikkerhetstiltak ved ny bolig", "--basis", "consent", "--consent", "SAM-2026-014",
+                     "--approver-identity", "lina.key", "--approver-passphrase-file", "pass", "--out", out] + extra)
+    }
+
+    private func openArgs(_ file: String, trust: String? = nil) -> [String] {
+        ["handover", "open", file, "--identity", "politi.key", "--passphrase-file", "pass", "--trust", trust ?? rootFingerprint]
+    }
+
+    private func fileBytes(_ name: String) -> Data? { FileManager.default.contents(atPath: cli.path(name)) }
+
+    // MARK: - Tests
+
+    func testRecipientAddRefusesAWrongFingerprint() throws {
+        var wrong = Array(policeFingerprint)
+        wrong[0] = wrong[0] == "0" ? "1" : "0"
+        try fails(["recipient", "add", "--vault", "vault", "--identity", "lina.key", "--passphrase-file", "pass", "--id", "politi-ost",
+                   "--name", "Øst politidistrikt", "--role", "police", "--public-key", policePublic, "--fingerprint", String(wrong)], status: 77)
+        // kari's fingerprint for the police's key: also wrong.
+        try fails(["recipient", "add", "--vault", "vault", "--identity", "lina.key", "--passphrase-file", "pass", "--id", "politi-ost",
+                   "--name", "Øst politidistrikt", "--role", "police", "--public-key", policePublic,
+                   "--fingerprint", String(repeating: "0", count: 32)], status: 77)
+        let list = try json(try ok(["recipient", "list", "--vault", "vault", "--json"]).stdout)
+        XCTAssertEqual((list["entries"] as? [Any])?.count, 0, "nothing may be registered after a refused fingerprint")
+        // The fingerprint as people read it out (upper case, no spaces) is accepted.
+        try ok(["recipient", "add", "--vault", "vault", "--identity", "lina.key", "--passphrase-file", "pass", "--id", "politi-ost",
+                "--name", "Øst politidistrikt", "--role", "police", "--public-key", policePublic,
+                "--fingerprint", policeFingerprint.uppercased().replacingOccurrences(of: " ", with: "")])
+        let show = try json(try ok(["recipient", "show", "--vault", "vault", "politi-ost", "--json"]).stdout)
+        XCTAssertEqual(show["fingerprint"] as? String, policeFingerprint)
+        XCTAssertEqual(show["role"] as? String, "police")
+    }
+
+    func testCreateOpenReceiptConfirmRoundTrip() throws {
+        try addPolice()
+        let created = try createBundle("bundle.cvb")
+        XCTAssertEqual(created.status, 0, created.stderr)
+        XCTAssertTrue(created.stdout.contains("for politi-ost (police)"), created.stdout)
+        let bundle = try XCTUnwrap(fileBytes("bundle.cvb"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: cli.path("bundle.cvb"))
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        XCTAssertEqual(Array(bundle.prefix(8)), Array("CVBUNDLE".utf8))
+
+        // Text: manifest first with Norwegian labels, then the fields.
+        let text = try ok(openArgs("bundle.cvb"))
+        XCTAssertTrue(text.stdout.hasPrefix("Utlevering fra Testsenteret — verifisert\n"), text.stdout)
+        for expected in ["avsender: Kari (kari)", "godkjent av: Lina Leder (lina)", "mottaker: politi-ost (politi)",
+                         "formål: Sikkerhetstiltak ved ny bolig", "grunnlag: consent, samtykke SAM-2026-014", "Ola Fiktiv Voldsen"] {
+            XCTAssertTrue(text.stdout.contains(expected), "missing \"\(expected)\" in:\n\(text.stdout)")
+        }
+        for forbidden in ["Arbeidsavklaringspenger", "Lindeveien 14 B", "Beboer forteller"] {
+            XCTAssertFalse(text.stdout.contains(forbidden), "the police's view shows \"\(forbidden)\"")
+        }
+        XCTAssertEqual(text.stderr, "")
+
+        // JSON.
+        let j = try json(try ok(openArgs("bundle.cvb") + ["--json"]).stdout)
+        XCTAssertEqual(j["recipient"] as? String, "politi-ost")
+        XCTAssertEqual(j["recipient_role"] as? String, "police")
+        XCTAssertEqual(j["sender"] as? String, "kari")
+        XCTAssertEqual(j["approved_by"] as? String, "lina")
+        XCTAssertEqual(j["case"] as? String, caseID)
+        XCTAssertEqual(j["expired"] as? Bool, false)
+        XCTAssertEqual(j["basis"] as? String, "consent")
+        let fields = try XCTUnwrap(j["fields"] as? [String: Any])
+        XCTAssertEqual(fields["threats[0].perpetrators[0].name"] as? String, "Ola Fiktiv Voldsen")
+        XCTAssertEqual(fields["threats[0].perpetrators[0].weapons_access"] as? Bool, true)
+        XCTAssertNil(fields["economy.income"])
+        XCTAssertNil(fields["address.new"], "no --include-address")
+        XCTAssertFalse(fields.keys.contains { $0.hasSuffix(".narrative") })
+        let bundleID = try XCTUnwrap(j["bundle"] as? String)
+
+        // Receipt (recipient side), then confirm (centre side), twice.
+        let receipt = try ok(["handover", "receipt", "bundle.cvb", "--identity", "politi.key", "--passphrase-file", "pass",
+                              "--trust", rootFingerprint, "--out", "receipt.txt"])
+        XCTAssertTrue(receipt.stdout.contains(bundleID))
+        let receiptText = try XCTUnwrap(fileBytes("receipt.txt").map { String(decoding: $0, as: UTF8.self) })
+        XCTAssertTrue(receiptText.hasPrefix("casevault-handover-receipt v1\nbundle \(bundleID)\n"), receiptText)
+        let confirm = try ok(["handover", "confirm", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "receipt.txt"])
+        XCTAssertTrue(confirm.stdout.contains("politi-ost received bundle \(bundleID)"), confirm.stdout)
+        let second = try fails(["handover", "confirm", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "receipt.txt"], status: 73)
+        XCTAssertTrue(second.stderr.contains("already"), second.stderr)
+
+        // The case records the disclosure and its receipt date.
+        let shown = try json(try ok(["case", "show", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", caseID, "--json"]).stdout)
+        let caseFields = try XCTUnwrap(shown["fields"] as? [String: Any])
+        XCTAssertEqual(caseFields["disclosures[0].bundle"] as? String, bundleID, "the case lists the disclosure")
+        XCTAssertEqual(caseFields["disclosures[0].recipient"] as? String, "politi-ost")
+        XCTAssertNotNil(caseFields["disclosures[0].receipt"] as? String, "the case records the receipt")
+    }
+
+    func testOpeningWithTheWrongTrustedRootExits77() throws {
+        try addPolice()
+        XCTAssertEqual(try createBundle("bundle.cvb").status, 0)
+        var other = Array(rootFingerprint)
+        other[0] = other[0] == "a" ? "b" : "a"
+        let r = try fails(openArgs("bundle.cvb", trust: String(other)), status: 77)
+        XCTAssertTrue(r.stderr.contains("centre root"), r.stderr)
+        try fails(openArgs("bundle.cvb", trust: policeFingerprint), status: 77)
+        try fails(["handover", "receipt", "bundle.cvb", "--identity", "politi.key", "--passphrase-file", "pass", "--trust", String(other), "--out", "r.txt"], status: 77)
+        XCTAssertNil(fileBytes("r.txt"), "no receipt for a bundle that did not verify")
+        // A tampered file and a truncated one: one line, non-zero.
+        var bytes = try XCTUnwrap(fileBytes("bundle.cvb"))
+        bytes[bytes.count - 3] ^= 1
+        try bytes.write(to: URL(fileURLWithPath: cli.path("tampered.cvb")))
+        try fails(openArgs("tampered.cvb"), status: 77)
+        try Data(bytes.prefix(200)).write(to: URL(fileURLWithPath: cli.path("truncated.cvb")))
+        try fails(openArgs("truncated.cvb"), status: 65)
+    }
+
+    func testOutOfAnExistingFileIsRefusedAndTheFileUnchanged() throws {
+        try addPolice()
+        let original = Data("my precious file\n".utf8)
+        try original.write(to: URL(fileURLWithPath: cli.path("existing.cvb")))
+        let before = try json(try ok(["case", "show", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", caseID, "--json"]).stdout)
+        let r = try createBundle("existing.cvb")
+        XCTAssertEqual(r.status, 73, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("casevault: error: ") && r.stderr.split(separator: "\n").count == 1, r.stderr)
+        XCTAssertEqual(fileBytes("existing.cvb"), original, "the existing file must be untouched")
+        let after = try json(try ok(["case", "show", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", caseID, "--json"]).stdout)
+        XCTAssertEqual(after["version"] as? Int, before["version"] as? Int, "no disclosure recorded for a bundle that was never written")
+        // The receipt's --out too.
+        XCTAssertEqual(try createBundle("bundle.cvb").status, 0)
+        try original.write(to: URL(fileURLWithPath: cli.path("receipt.txt")))
+        try fails(["handover", "receipt", "bundle.cvb", "--identity", "politi.key", "--passphrase-file", "pass", "--trust", rootFingerprint,
+                   "--out", "receipt.txt"], status: 73)
+        XCTAssertEqual(fileBytes("receipt.txt"), original)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: cli.workdir.path).filter { $0.contains(".partial") }
+        XCTAssertEqual(leftovers, [], "no temporary files left behind")
+    }
+
+    /// A bundle that cannot be written was never disclosed: the case must not say it was (the
+    /// resident reads her disclosures), so the failure must come before the disclosure is recorded.
+    func testOutIntoAMissingFolderFailsWithoutRecordingADisclosure() throws {
+        try addPolice()
+        let showArgs = ["case", "show", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", caseID, "--json"]
+        let before = try json(try ok(showArgs).stdout)
+        let r = try createBundle("no-such-folder/bundle.cvb")
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.hasPrefix("casevault: error: "), r.stderr)
+        let after = try json(try ok(showArgs).stdout)
+        XCTAssertEqual(after["version"] as? Int, before["version"] as? Int, "a disclosure was recorded for a bundle that was never written")
+        XCTAssertNil((after["fields"] as? [String: Any])?["disclosures[0].bundle"])
+    }
+
+    /// An expired bundle, made in-process with the centre's real keys (the CLI refuses to create one).
+    func testExpiredBundleFailsUnlessForcedWhichWarns() throws {
+        try addPolice()
+        let passphrase = { () throws -> SecureBytes in
+            var b = Array("correct horse battery staple".utf8)
+            return try SecureBytes(consuming: &b)
+        }
+        let kari = try KeyFile.load(from: cli.path("kari.key"), passphrase: try passphrase())
+        let lina = try KeyFile.load(from: cli.path("lina.key"), passphrase: try passphrase())
+        let vault = try Vault.open(at: cli.path("vault"))
+        let roster = try vault.roster()
+        let police = try XCTUnwrap(roster.entry("politi-ost"))
+        let kariEntry = try XCTUnwrap(roster.entry("kari")), linaEntry = try XCTUnwrap(roster.entry("lina"))
+        let created = max(kariEntry.added, police.added)
+        let expires = Timestamp(seconds: created.seconds + 1)
+        // Built through the public parser (seal fills in `fields` and `payload`).
+        let manifest = try HandoverManifest.parse("""
+            casevault-handover v1
+            bundle \(Hex.encode(Random.bytes(16)))
+            vault \(vault.vaultID.hex)
+            centre \(vault.centreName)
+            centre-root \(Base64.encode(vault.rootKey.bytes))
+            case \(caseID)
+            case-version 2
+            sender kari
+            recipient politi-ost
+            recipient-role police
+            recipient-fingerprint \(police.identity.fingerprint)
+            purpose Sikkerhetstiltak
+            basis avvergeplikt
+            consent -
+            approval-required yes
+            created \(created.rfc3339)
+            expires \(expires.rfc3339)
+            fields -
+            payload \(Base64.encode([UInt8](repeating: 0, count: 32)))
+
+            """)
+        let bytes = try HandoverBundle.seal(manifest: manifest, fields: ["person.alias": .text("Blåklokke")],
+                                            sender: .init(entry: kariEntry, key: kari.signingKey), approver: .init(entry: linaEntry, key: lina.signingKey),
+                                            policy: try vault.signedPolicy(), recipient: police.identity).bytes
+        try Data(bytes).write(to: URL(fileURLWithPath: cli.path("expired.cvb")))
+        while Timestamp.now() < expires { usleep(100_000) }
+
+        let refused = try fails(openArgs("expired.cvb"), status: 77)
+        XCTAssertTrue(refused.stderr.contains("expired") && refused.stderr.contains("--force-expired"), refused.stderr)
+        try fails(openArgs("expired.cvb") + ["--json"], status: 77)
+
+        let forced = try ok(openArgs("expired.cvb") + ["--force-expired"])
+        let warnings = forced.stderr.split(separator: "\n")
+        XCTAssertEqual(warnings.count, 1, forced.stderr)
+        XCTAssertTrue(forced.stderr.hasPrefix("casevault: warning:") && forced.stderr.contains("expired"), forced.stderr)
+        XCTAssertTrue(forced.stdout.contains("Blåklokke"))
+        let j = try json(try ok(openArgs("expired.cvb") + ["--force-expired", "--json"]).stdout)
+        XCTAssertEqual(j["expired"] as? Bool, true)
+    }
+
+    func testCreatingAPoliceBundleWithoutTheLeadersApprovalIsRefused() throws {
+        try addPolice()
+        let r = try fails(["handover", "create", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "--case", caseID,
+                           "--to", "politi-ost", "--purpose", "Sikkerhetstiltak", "--basis", "avvergeplikt", "--out", "bundle.cvb"], status: 77)
+        XCTAssertTrue(r.stderr.contains("approval"), r.stderr)
+        XCTAssertNil(fileBytes("bundle.cvb"))
+        try fails(["handover", "create", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "--case", caseID,
+                   "--to", "politi-ost", "--purpose", "Sikkerhetstiltak", "--basis", "consent", "--out", "bundle.cvb",
+                   "--approver-identity", "lina.key", "--approver-passphrase-file", "pass"], status: 65)   // consent without --consent
+        XCTAssertNil(fileBytes("bundle.cvb"))
+    }
+}
