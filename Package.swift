@@ -56,7 +56,9 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["CaseVaultCore", "SodiumKit"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["CaseVaultCore", "SodiumKit", "AccessPolicy", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

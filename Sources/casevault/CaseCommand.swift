@@ -51,14 +51,22 @@ struct CaseCommand: ParsableCommand {
             let cases = try identity.withSession(in: v, command: "case.list") { try $0.listCases() }
             if output.json {
                 Output.json(cases.map { c in
-                    ["case": c.caseID.hex, "version": c.version, "updated": c.updated.rfc3339,
-                     "assigned": c.assignments.map { ["member": $0.member, "role": $0.role] },
-                     "fields": Dictionary(uniqueKeysWithValues: c.glance.map { ($0.key, $0.value.jsonObject) })] as [String: Any]
+                    var row: [String: Any] = [
+                        "case": c.caseID.hex, "version": c.version, "updated": c.updated.rfc3339,
+                        "assigned": c.assignments.map { ["member": $0.member, "role": $0.role] },
+                        "fields": Dictionary(uniqueKeysWithValues: c.glance.map { ($0.key, $0.value.jsonObject) }),
+                    ]
+                    if let problem = c.problem { row["problem"] = problem }  // only for a case that failed verification
+                    return row
                 })
                 return
             }
             if cases.isEmpty { print("No cases you can reach.") }
             for c in cases {
+                if let problem = c.problem {
+                    print("\(c.caseID.hex)  FAILED VERIFICATION: \(problem)")
+                    continue
+                }
                 let alias = c.glance["person.alias"]?.displayText ?? "(alias sealed)"
                 let phase = c.glance["case.phase"].map { "fase \($0.displayText)" } ?? ""
                 let status = c.glance["case.status"]?.displayText ?? ""

@@ -93,7 +93,7 @@ extension Session {
         var patch = RecordPatch()
         patch.add.append((group: "disclosures", fields: entry))
         let change = patch.resolve(existingPaths: existing)
-        let version = try writeVersion(db: db, state: state, opened: opened, written: change.written, removed: [], assignments: opened.latest.assignments)
+        let version = try writeVersion(db: db, state: state, opened: opened, written: change.written, removed: [], assignments: opened.latest.assignments).version
         try db.execute(sql: "INSERT INTO handover_disclosures (bundle_id, case_id, recipient, manifest_hash, created) VALUES (?, ?, ?, ?, ?)",
                        arguments: [manifest.bundleID, Data(opened.caseID.bytes), manifest.recipient, Data(manifest.hash), manifest.created.seconds])
         var detail = ["recipient": manifest.recipient, "role": manifest.recipientRole.rawValue, "basis": manifest.basis.rawValue,

@@ -59,9 +59,13 @@ enum SecureFile {
     }
 
     /// Refuses paths inside a folder named `Keys`: that folder holds only public keys, for review in git.
+    /// The folder is judged both as written and with symlinks resolved, so a link to Keys/ is no way in.
     static func refuseKeysFolder(_ path: String) throws(VaultError) {
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
-        if absolute.dropLast().contains("Keys") {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let folder = url.deletingLastPathComponent()
+        let spelled = folder.pathComponents
+        let resolved = folder.resolvingSymlinksInPath().pathComponents
+        if spelled.contains("Keys") || resolved.contains("Keys") {
             throw .refused("refusing to write a secret key into a Keys/ folder, which holds public keys only")
         }
     }

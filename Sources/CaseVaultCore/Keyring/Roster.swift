@@ -73,7 +73,9 @@ public struct SignedRoster: Sendable, Equatable {
         }
         let body = String(fileText[..<sigLineStart.lowerBound])
         let sigText = fileText[sigLineStart.upperBound...].trimmingSuffixNewline()
-        guard fileText.hasSuffix("\n"), let sig = Base64.decode(sigText), sig.count == 64 else {
+        guard fileText.hasSuffix("\n"), let sig = Base64.decode(sigText), sig.count == 64,
+              fileText == body + "\nsignature \(Base64.encode(sig))\n"  // one spelling: no extra lines, canonical base64
+        else {
             throw .format("keyring signature line is malformed")
         }
         let roster = try RosterParser.parse(String(body.dropLast()))
@@ -122,7 +124,8 @@ enum RosterParser {
         let kindAndID = lines[0].split(separator: " ", maxSplits: 1).map(String.init)
         guard kindAndID.count == 2, let kind = RosterEntry.Kind(rawValue: kindAndID[0]) else { throw .format("keyring entry kind is malformed") }
         let id = kindAndID[1]
-        try RosterEntry.validate(id: id)
+        // A stored roster with a bad id is damaged, not bad input from the user.
+        do { try RosterEntry.validate(id: id) } catch { throw .format("keyring entry has a malformed id") }
         let name = try value(lines[1], "name")
         var roles: [Role] = []
         for r in try value(lines[2], "roles").split(separator: " ") {

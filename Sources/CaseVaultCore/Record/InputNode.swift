@@ -12,15 +12,24 @@ indirect enum InputNode {
 
     /// Parses JSON or YAML. Errors give a position and the parser's problem, never the input's text.
     static func parse(_ text: String) throws(VaultError) -> InputNode {
+        let parser: Yams.Parser
         let node: Node?
-        do { node = try Yams.compose(yaml: text, Resolver.basic) } catch let e as YamlError {
+        do {
+            parser = try Yams.Parser(yaml: text, resolver: .basic)
+            node = try parser.singleRoot()
+        } catch let e as YamlError {
             throw .input("input is not valid JSON or YAML: \(describe(e))")
         } catch { throw .input("input is not valid JSON or YAML") }
         guard let node else { throw .input("input is empty") }
-        return try convert(node)
+        // Nodes hold their anchors weakly and the parser owns them: keep it alive while walking,
+        // or anchors read as absent and aliases slip through.
+        return try withExtendedLifetime(parser) { () throws(VaultError) -> InputNode in try convert(node) }
     }
 
     private static func convert(_ node: Node) throws(VaultError) -> InputNode {
+        // Yams resolves aliases while composing, so refuse the anchors themselves: an alias is
+        // a second copy of a value nobody wrote out, and nested aliases expand exponentially.
+        if node.anchor != nil { throw .input("input uses a YAML anchor or alias; write the value out") }
         switch node {
         case let .scalar(s):
             let quoted = s.style != .plain

@@ -25,8 +25,9 @@ public enum NationalID {
         if day > 40 { day -= 40 }  // D-number
         var synthetic = false
         if month > 80 { month -= 80; synthetic = true } else if month > 40 { month -= 40; synthetic = true }
-        // The birth year's century is not needed for validity; 2000 is a leap year, so 29 February passes.
-        guard (1...12).contains(month), day >= 1, day <= CalendarDate.days(inMonth: month, year: 2000) else { throw .badDate }
+        // The century is not needed: 29 February needs a two-digit year divisible by 4 (00 may be 2000).
+        let year = 2000 + d[4] * 10 + d[5]
+        guard (1...12).contains(month), day >= 1, day <= CalendarDate.days(inMonth: month, year: year) else { throw .badDate }
         guard checkDigitsValid(d) else { throw .badCheckDigits }
         if synthetic && !allowSynthetic { throw .syntheticInProductionVault }
     }

@@ -21,7 +21,12 @@ struct Opener {
             }
             guard Memory.constantTimeEquals(v.parentHash, parent) else { throw .auth("\(label) does not follow its parent (history altered)") }
             guard let author = roster.entry(v.author), author.kind == .member else { throw .auth("\(label): author \(v.author) is not on the signed roster") }
-            guard author.isActive(at: v.created) else { throw .auth("\(label): author \(v.author) was not active (revoked) when it was written") }
+            // Revoked *before* the version's time means refused. Times are whole seconds, so a
+            // version written in the second its author was revoked is accepted: refusing it would
+            // make a case unreadable whenever a leader revokes someone right after their last write.
+            guard author.added <= v.created, author.revoked.map({ v.created <= $0 }) ?? true else {
+                throw .auth("\(label): author \(v.author) was not active (revoked) when it was written")
+            }
             do { try author.identity.signingKey.verify(row.signature, for: CaseVersion.signatureDomain + row.body) } catch {
                 throw .auth("\(label): signature does not verify")
             }
@@ -41,13 +46,16 @@ struct Opener {
             }
             // Policies and rosters only grow: a version never names an older one than its parent
             // (a downgrade to a laxer policy), nor a roster the vault no longer has (a rolled-back roster).
+            if let prior = out.last, v.created < prior.created {
+                throw .auth("\(label) is dated before the version it follows (backdated)")
+            }
             if let prior = out.last, v.policySerial < prior.policySerial || v.rosterSerial < prior.rosterSerial {
                 throw .auth("\(label) names an older policy or roster than the version before it")
             }
             guard v.rosterSerial <= roster.serial else {
                 throw .auth("\(label) was written under roster \(v.rosterSerial), newer than the vault's roster \(roster.serial) (rolled back)")
             }
-            try checkFieldsConsistent(v, author: author, previous: out, label: label)
+            try checkFieldsConsistent(v, author: author, access: access, previous: out, label: label)
             out.append(v)
             parent = CaseVersion.chainHash(body: row.body, signature: row.signature)
         }
@@ -60,7 +68,7 @@ struct Opener {
     /// `written` and `removed` lists must tell the whole story: a path appears, or disappears,
     /// only when listed, and a field the author did not write may be re-sealed (to a new reader
     /// set) only when the author held its key, so nobody replaces what they could not even read.
-    private func checkFieldsConsistent(_ v: CaseVersion, author: RosterEntry, previous: [CaseVersion], label: String) throws(VaultError) {
+    private func checkFieldsConsistent(_ v: CaseVersion, author: RosterEntry, access: CaseAccess, previous: [CaseVersion], label: String) throws(VaultError) {
         guard let parent = previous.last else {
             // A first version writes every field it holds under its own keys.
             var last: String?
@@ -90,12 +98,23 @@ struct Opener {
                     guard Self.held(old.key, by: author.id, in: previous) else {
                         throw .auth("\(label): \(author.id) re-sealed \(f.path) without holding its key")
                     }
+                    // Re-sealing re-encrypts, so it could change the value: only a writer may do it.
+                    guard access.writeDecision(author, path: f.path).isAllowed else {
+                        throw .auth("\(label): \(author.id) re-sealed \(f.path), which they may not write")
+                    }
+                } else if let old = prior[f.path], !Self.held(old.key, by: author.id, in: previous) {
+                    throw .auth("\(label): \(author.id) overwrote \(f.path) without being able to read it")
                 }
             } else {
                 guard let old = prior[f.path], old == f else { throw .auth("\(label): field \(f.path) claims an earlier version but differs from it") }
             }
         }
         let removed = Set(v.removed)
+        for path in removed {
+            if let old = prior[path], !Self.held(old.key, by: author.id, in: previous) {
+                throw .auth("\(label): \(author.id) removed \(path) without being able to read it")
+            }
+        }
         let present = Set(v.fields.map(\.path))
         for path in prior.keys where !present.contains(path) && !removed.contains(path) {
             throw .auth("\(label): field \(path) disappeared without being listed as removed")

@@ -11,6 +11,8 @@ public struct CaseSummary: Sendable {
     public let assignments: [CaseVersion.Assignment]
     /// Fields of the listing the reader could decrypt (alias, phase, status).
     public let glance: [String: FieldValue]
+    /// Set when the case failed verification: listed so it is noticed, never shown.
+    public let problem: String?
 }
 
 extension Session {
@@ -43,7 +45,8 @@ extension Session {
     @discardableResult
     public func updateCase(_ caseID: CaseID, patchText: String, reason: String? = nil) throws(VaultError) -> UInt64 {
         let patch = try RecordPatch.parse(patchText, allowSyntheticIDs: vault.isTestVault)
-        return try rewrite(caseID, action: .caseUpdate, reason: reason) { _, opened in
+        var carried = 0
+        return try rewrite(caseID, action: .caseUpdate, reason: reason, carriedCount: &carried) { _, opened in
             let existing = Set(opened.fields.keys).union(opened.sealedFields.map(\.path))
             let change = patch.resolve(existingPaths: existing)
             return (change.written, change.removed, opened.latest.assignments)
@@ -55,7 +58,8 @@ extension Session {
     @discardableResult
     public func assign(_ caseID: CaseID, memberID: String, role: Role, remove: Bool = false, reason: String? = nil) throws(VaultError) -> (version: UInt64, stillSealed: Int) {
         var stillSealed = 0
-        let version = try rewrite(caseID, action: remove ? .caseUnassign : .caseAssign, reason: reason, detail: ["member": memberID, "role": role.rawValue]) { state, opened in
+        let version = try rewrite(caseID, action: remove ? .caseUnassign : .caseAssign, reason: reason, detail: ["member": memberID, "role": role.rawValue],
+                                  carriedCount: &stillSealed) { state, opened in
             guard let target = state.roster.entry(memberID), target.kind == .member, !target.isRevoked else {
                 throw VaultError.notFound("no active member \(memberID) on the roster")
             }
@@ -70,7 +74,6 @@ extension Session {
             } else {
                 guard assignments.insert(a).inserted else { throw VaultError.input("\(memberID) is already assigned as \(role.rawValue)") }
             }
-            stillSealed = opened.sealedFields.count
             return ([:], [], Array(assignments))
         }
         return (version, stillSealed)
@@ -100,6 +103,7 @@ extension Session {
     public func history(_ caseID: CaseID) throws(VaultError) -> [CaseVersion] {
         try vault.write { db in
             let state = try currentState(db)
+            guard try reaches(caseID, state: state, db: db) else { throw VaultError.notFound("case \(caseID) not found") }
             let chain = try verifiedChain(caseID, state: state, db: db)
             try requireReach(chain.last!, state: state)
             try vault.appendLog(db, state: state, session: self, action: .caseHistory, caseID: caseID, fields: [], detail: [:], reason: nil)
@@ -108,23 +112,24 @@ extension Session {
     }
 
     /// The cases this member reaches (assigned, or through a centre-wide role), with a glance at each.
+    /// A case that fails verification is listed with its problem instead of failing the listing.
     public func listCases() throws(VaultError) -> [CaseSummary] {
         try vault.write { db in
             let state = try currentState(db)
             let ids = try Data.fetchAll(db, sql: "SELECT DISTINCT case_id FROM case_versions ORDER BY case_id").map { CaseID(unchecked: [UInt8]($0)) }
             var out: [CaseSummary] = []
-            for id in ids {
-                let chain = try verifiedChain(id, state: state, db: db)
-                let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: chain.last!.assignments)
-                guard !access.effectiveRoles(of: member).isEmpty else { continue }
-                let opened = try Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies)
-                    .open(chain, caseID: id, reader: member, key: identity.boxKey)
+            for id in ids where try reaches(id, state: state, db: db) {
+                let opened: OpenedCase
+                do { opened = try open(id, state: state, db: db) } catch let e as VaultError {
+                    out.append(CaseSummary(caseID: id, version: 0, updated: Timestamp(seconds: 0), assignments: [], glance: [:], problem: e.message))
+                    continue
+                }
                 let glance = opened.fields.filter { Self.listingFields.contains($0.key) }
-                out.append(CaseSummary(caseID: id, version: chain.last!.version, updated: chain.last!.created,
-                                       assignments: chain.last!.assignments, glance: glance))
+                out.append(CaseSummary(caseID: id, version: opened.latest.version, updated: opened.latest.created,
+                                       assignments: opened.latest.assignments, glance: glance, problem: nil))
                 if !glance.isEmpty {
                     try vault.appendLog(db, state: state, session: self, action: .caseRead, caseID: id,
-                                         fields: CaseRecord.order(Array(glance.keys)), detail: ["version": String(chain.last!.version)], reason: nil)
+                                         fields: CaseRecord.order(Array(glance.keys)), detail: ["version": String(opened.latest.version)], reason: nil)
                 }
             }
             try vault.appendLog(db, state: state, session: self, action: .caseList, caseID: nil, fields: [], detail: ["count": String(out.count)], reason: nil)
@@ -135,12 +140,16 @@ extension Session {
     // MARK: - Shared steps
 
     private func rewrite(_ caseID: CaseID, action: LogAction, reason: String?, detail: [String: String] = [:],
+                         carriedCount: inout Int,
                          change: (VaultState, OpenedCase) throws -> (written: [String: FieldValue], removed: Set<String>, assignments: [CaseVersion.Assignment])) throws(VaultError) -> UInt64 {
-        try vault.write { db in
+        var carriedCount_ = 0
+        defer { carriedCount = carriedCount_ }
+        return try vault.write { db in
             let state = try currentState(db)
             let opened = try open(caseID, state: state, db: db)
             let (written, removed, assignments) = try change(state, opened)
-            let next = try writeVersion(db: db, state: state, opened: opened, written: written, removed: removed, assignments: assignments)
+            let (next, carried) = try writeVersion(db: db, state: state, opened: opened, written: written, removed: removed, assignments: assignments)
+            carriedCount_ = carried
             var d = detail
             d["version"] = String(next)
             try vault.appendLog(db, state: state, session: self, action: action, caseID: caseID,
@@ -150,28 +159,48 @@ extension Session {
     }
 
     /// Seals and stores the next version of an opened case, inside the caller's transaction.
-    /// Checks the author may write every path; re-encrypts what the author can read under fresh
-    /// keys for the current reader set, and carries the rest forward unchanged.
+    /// The author may write every path they change, and may overwrite or remove only what they
+    /// can read (`add` creates new paths, so it needs no read access). Fields the author may both
+    /// read and write are re-encrypted under fresh keys for the current reader set; everything
+    /// else is carried forward byte for byte, so nobody re-seals (and so could alter) a field
+    /// they may not write.
     func writeVersion(db: Database, state: VaultState, opened: OpenedCase, written: [String: FieldValue], removed: Set<String>,
-                      assignments: [CaseVersion.Assignment]) throws -> UInt64 {
+                      assignments: [CaseVersion.Assignment]) throws -> (version: UInt64, carried: Int) {
         let caseID = opened.caseID
         let before = CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments)
+        let sealedFromAuthor = Set(opened.sealedFields.map(\.path))
+        for path in written.keys where sealedFromAuthor.contains(path) {
+            throw VaultError.denied("\(member.id) may not overwrite \(path), which is sealed from them")
+        }
+        for path in removed where sealedFromAuthor.contains(path) {
+            throw VaultError.denied("\(member.id) may not remove \(path), which is sealed from them")
+        }
         for path in Array(written.keys) + Array(removed) {
             if case let .denied(reason) = before.writeDecision(member, path: path) { throw VaultError.denied(reason) }
         }
-        var fresh = opened.fields
-        for p in removed { fresh.removeValue(forKey: p) }
+        let stored = Dictionary(uniqueKeysWithValues: opened.latest.fields.map { ($0.path, $0) })
+        var mayWrite: [String: Bool] = [:]
+        var fresh: [String: FieldValue] = [:]
+        var carried = opened.sealedFields.filter { !removed.contains($0.path) && written[$0.path] == nil }
+        for (path, value) in opened.fields where !removed.contains(path) && written[path] == nil {
+            let pattern = FieldCatalog.pattern(ofPath: path) ?? path
+            let allowed = mayWrite[pattern] ?? before.writeDecision(member, path: pattern).isAllowed
+            mayWrite[pattern] = allowed
+            if allowed { fresh[path] = value } else if let field = stored[path] { carried.append(field) }
+        }
         for (p, v) in written { fresh[p] = v }
-        let carried = opened.sealedFields.filter { !removed.contains($0.path) && written[$0.path] == nil }
         let next = opened.latest.version + 1
         let parent = try Self.chainHash(caseID: caseID, version: opened.latest.version, db: db)
-        let sealed = try sealer(caseID: caseID, version: next, parent: parent, state: state, assignments: assignments)
+        // Time never runs backwards along a case, so a version cannot be dated before its parent.
+        let created = max(Timestamp.now(), opened.latest.created)
+        let sealed = try sealer(caseID: caseID, version: next, parent: parent, state: state, assignments: assignments, created: created)
             .seal(fresh: fresh, carried: carried, written: Array(written.keys), removed: Array(removed), signingKey: identity.signingKey)
         try Self.insert(sealed, caseID: caseID, db: db)
-        return next
+        return (next, carried.count)
     }
 
     func open(_ caseID: CaseID, state: VaultState, db: Database) throws -> OpenedCase {
+        guard try reaches(caseID, state: state, db: db) else { throw VaultError.notFound("case \(caseID) not found") }
         let chain = try verifiedChain(caseID, state: state, db: db)
         try requireReach(chain.last!, state: state)
         return try Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies)
@@ -193,8 +222,21 @@ extension Session {
         guard !access.effectiveRoles(of: member).isEmpty else { throw .notFound("case \(latest.caseID) not found") }
     }
 
-    private func sealer(caseID: CaseID, version: UInt64, parent: [UInt8], state: VaultState, assignments: [CaseVersion.Assignment]) -> Sealer {
-        Sealer(vaultID: vault.vaultID, caseID: caseID, version: version, parentHash: parent, author: member, created: .now(),
+    /// Whether this member reaches the case at all, judged from the latest version's assignments
+    /// before anything is verified: someone outside a case learns nothing about it, not even
+    /// that it was damaged. (Verification follows before anything is trusted.)
+    func reaches(_ caseID: CaseID, state: VaultState, db: Database) throws -> Bool {
+        if member.roles.contains(where: { state.policy.scope(of: $0) == .centreWide }) { return true }
+        // Anyone assigned in any version knows the case exists, so a damaged latest version is
+        // reported to them as damage; everyone else is told "not found".
+        let bodies = try Data.fetchAll(db, sql: "SELECT body FROM case_versions WHERE case_id = ?", arguments: [Data(caseID.bytes)])
+        let everAssigned = bodies.compactMap { try? CaseVersion.decode([UInt8]($0)) }.flatMap(\.assignments)
+        return !CaseAccess(policy: state.policy, roster: state.roster, assignments: everAssigned).effectiveRoles(of: member).isEmpty
+    }
+
+    private func sealer(caseID: CaseID, version: UInt64, parent: [UInt8], state: VaultState, assignments: [CaseVersion.Assignment],
+                        created: Timestamp = .now()) -> Sealer {
+        Sealer(vaultID: vault.vaultID, caseID: caseID, version: version, parentHash: parent, author: member, created: created,
                roster: state.roster, policy: state.policy, assignments: assignments)
     }
 

@@ -9,14 +9,22 @@ struct CLI {
         let stderr: String
     }
 
-    /// The executable next to the test bundle in the build folder.
+    /// The executable next to the test bundle in the build folder (whatever `--scratch-path` was),
+    /// or `$CASEVAULT_BINARY` when set. On Linux the test bundle is an executable and
+    /// `Bundle(for:)` is the folder holding it; on macOS it is a `.xctest` folder inside it.
     static var binary: URL {
-        var dir = Bundle(for: Marker.self).bundleURL.deletingLastPathComponent()
-        if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("casevault").path) {
-            dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/debug")
+        if let path = ProcessInfo.processInfo.environment["CASEVAULT_BINARY"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        let fm = FileManager.default
+        let bundle = Bundle(for: Marker.self).bundleURL
+        var candidates = [bundle, bundle.deletingLastPathComponent()]
+        if let exe = ProcessInfo.processInfo.arguments.first {
+            candidates.insert(URL(fileURLWithPath: exe).resolvingSymlinksInPath().deletingLastPathComponent(), at: 0)
         }
-        return dir.appendingPathComponent("casevault")
+        for dir in candidates where fm.isExecutableFile(atPath: dir.appendingPathComponent("casevault").path) {
+            return dir.appendingPathComponent("casevault")
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/debug/casevault")
     }
 
     private final class Marker {}
