@@ -24,10 +24,10 @@ public enum HandoverBundle {
         }
     }
 
-    static func encodePayload(_ fields: [String: FieldValue]) -> [UInt8] {
+    static func encodePayload(_ fields: [String: FieldValue], order: [String]? = nil) -> [UInt8] {
         var w = ByteWriter(reservingCapacity: 64 * fields.count + 4096)
         w.u32(UInt32(fields.count))
-        for path in CaseRecord.order(Array(fields.keys)) {
+        for path in order ?? CaseRecord.order(Array(fields.keys)) {
             w.string(path)
             w.data(fields[path]!.encoded())
         }
@@ -51,9 +51,9 @@ public enum HandoverBundle {
     public static func seal(manifest: HandoverManifest, fields: [String: FieldValue], sender: Signer, approver: Signer?,
                             policy: SignedPolicy, recipient: PublicIdentity) throws(VaultError) -> (bytes: [UInt8], manifest: HandoverManifest) {
         var manifest = manifest
-        var payload = encodePayload(fields)
-        defer { Memory.zero(&payload) }
         manifest.fields = CaseRecord.order(Array(fields.keys))
+        var payload = encodePayload(fields, order: manifest.fields)
+        defer { Memory.zero(&payload) }
         manifest.payloadHash = payloadHash(payload)
         let manifestBytes = Array(manifest.text.utf8)
         var inner = ByteWriter(reservingCapacity: payload.count + manifestBytes.count + 2048)
@@ -160,8 +160,7 @@ extension HandoverBundle {
         }
         guard manifest.recipientFingerprint == recipient.fingerprint else { throw .denied("the bundle was signed for another recipient") }
         try PolicySigning.verify(policyBytes, signature: policySig, vault: manifest.vaultID, root: manifest.centreRoot)
-        let policy: Policy
-        do { policy = try Policy(bytes: policyBytes) } catch { throw .format("the bundle's policy: \(error)") }
+        let policy = try PolicyCache.parse(policyBytes)
         guard manifest.approvalRequired == policy.approvalRequired.contains(manifest.recipientRole) else {
             throw .auth("the bundle's approval requirement does not match the centre's signed policy")
         }
@@ -190,8 +189,8 @@ extension HandoverBundle {
             }
         }
         guard Memory.constantTimeEquals(payloadHash(payload), manifest.payloadHash) else { throw .auth("the bundle's payload does not match its manifest") }
-        let fields = try decodePayload(payload)
-        guard CaseRecord.order(Array(fields.keys)) == manifest.fields else { throw .auth("the bundle's fields do not match its manifest") }
+        let (fields, order) = try decodePayload(payload)
+        guard order == manifest.fields else { throw .auth("the bundle's fields do not match its manifest") }
         if let extra = fields.keys.first(where: { !policy.canRead(manifest.recipientRole, field: $0).isAllowed }) {
             throw .auth("the bundle holds \(extra), which the centre's policy does not grant to \(manifest.recipientRole.rawValue)")
         }
@@ -203,9 +202,11 @@ extension HandoverBundle {
         return OpenedBundle(manifest: manifest, fields: fields, sender: sender, approver: approver, openedAfterExpiry: expired)
     }
 
-    private static func decodePayload(_ payload: [UInt8]) throws(VaultError) -> [String: FieldValue] {
+    /// The payload's fields, and their paths in the order they stand (the manifest lists that order).
+    private static func decodePayload(_ payload: [UInt8]) throws(VaultError) -> ([String: FieldValue], [String]) {
         var r = ByteReader(payload)
         var out: [String: FieldValue] = [:]
+        var order: [String] = []
         do {
             let count = try r.count(max: 100_000)
             out.reserveCapacity(count)
@@ -221,9 +222,10 @@ extension HandoverBundle {
                 try r.skip(length)
                 guard FieldCatalog.spec(forPath: path) != nil, out[path] == nil else { throw VaultError.format("bundle payload names an unknown or repeated field") }
                 out[path] = value
+                order.append(path)
             }
             try r.expectEnd()
         } catch let e as VaultError { throw e } catch { throw .format("bundle payload is malformed") }
-        return out
+        return (out, order)
     }
 }
