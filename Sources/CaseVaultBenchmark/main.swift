@@ -21,6 +21,7 @@ print("warning: debug build; run `swift run -c release casevault-bench` for real
 do {
     for line in try CoreBenchmark.run(cases: cases) { print(line) }
     for line in try HandoverBenchmark.run() { print(line) }
+    for line in AuditBenchmark.run(entries: logEntries) { print(line) }
 } catch {
     FileHandle.standardError.write(Data("casevault-bench: error: \(error)\n".utf8))
     exit(1)

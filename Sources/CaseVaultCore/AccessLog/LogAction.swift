@@ -18,6 +18,12 @@ public enum LogAction: String, CaseIterable, Sendable {
     case handoverConfirm = "handover.confirm"
     case auditExport = "audit.export"
     case auditCosign = "audit.cosign"
+    /// The auditor or leader searched the log (`audit log`); the case line names the case searched for.
+    case auditLog = "audit.log"
+    /// An inclusion proof for one entry was written (`audit prove`).
+    case auditProve = "audit.prove"
+    /// A resident's access report was produced (`audit for-case`).
+    case auditReport = "audit.for-case"
     /// A refused attempt: denied by policy, not on the roster, revoked, or a bad signature.
     case accessDenied = "access.denied"
 

@@ -9,10 +9,10 @@ import TransparencyLog
 /// frontier and stores a checkpoint signed by the actor.
 extension Vault {
     /// The checkpoint origin line: names this vault's log.
-    public var logOrigin: String { "casevault.invalid/log/\(vaultID.hex)" }
+    public var logOrigin: String { Self.origin(of: vaultID) }
 
     /// The note key name a member signs checkpoints with.
-    func checkpointKeyName(_ memberID: String) -> String { "casevault.invalid/member/\(vaultID.hex)/\(memberID)" }
+    func checkpointKeyName(_ memberID: String) -> String { Self.memberKeyName(vault: vaultID, member: memberID) }
 
     func appendLog(_ db: Database, state: VaultState, session: Session, action: LogAction, caseID: CaseID?,
                    fields: [String], detail: [String: String], reason: String?) throws {
@@ -66,4 +66,17 @@ extension Vault {
     public func logEntryCount() throws(VaultError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM log_entries") ?? 0 }
     }
+}
+
+/// The names a log is known by (docs/FORMAT-audit.md): the checkpoint origin, the note key
+/// name each member signs checkpoints with, and a witness's cosignature key name.
+extension Vault {
+    /// The checkpoint origin of vault `id`'s log.
+    static func origin(of id: VaultID) -> String { "casevault.invalid/log/\(id.hex)" }
+
+    /// The note key name under which member `memberID` signs checkpoints of vault `id`'s log.
+    static func memberKeyName(vault id: VaultID, member memberID: String) -> String { "casevault.invalid/member/\(id.hex)/\(memberID)" }
+
+    /// The cosignature key name of the witness run by member `memberID`.
+    static func witnessKeyName(member memberID: String) -> String { "casevault.invalid/witness/\(memberID)" }
 }

@@ -1,0 +1,101 @@
+import AccessPolicy
+import SodiumKit
+
+/// Human-readable forms of the audit results. Text only from ids, field paths and labels,
+/// roster names and fixed words: nothing here can carry a field's value.
+extension AuditReport {
+    /// The `audit verify` summary, one fact per line.
+    public var summaryLines: [String] {
+        var lines = ["Vault \(vaultID.hex), log \(origin)"]
+        lines.append("Centre root key fingerprint: \(rootFingerprint)"
+            + (rootPinned ? " (matches the fingerprint you gave)" : " (not pinned: compare it with the fingerprint the centre published)"))
+        lines.append("Rosters: \(rosterCount), each signed by the centre root, serials 1–\(rosterCount)")
+        let span = firstTime.flatMap { f in lastTime.map { " from \(f) to \($0)" } } ?? ""
+        lines.append("Entries: \(entryCount)\(entryCount > 0 ? " (0–\(entryCount - 1))" : "")\(span); each signed by its actor, on the roster in force, in order")
+        lines.append("Content reads (case.read): \(contentReads)")
+        lines.append("Checkpoint: size \(checkpointSize), root \(Base64.encode(checkpointRoot)), signed by \(checkpointSigners.joined(separator: ", ")); root re-hashed from the entries")
+        if cosignatures.isEmpty {
+            lines.append("Cosignatures: none checked (name a witness with --witness-key)")
+        } else {
+            for c in cosignatures { lines.append("Cosignature: \(c.witness) on size \(c.size) at \(Timestamp(seconds: Int64(clamping: c.timestamp)))") }
+        }
+        lines.append("Unauthenticated attempts (keys not on the roster): \(unauthenticatedAttempts.count)"
+            + (unauthenticatedAttempts.isEmpty ? "" : ", entries " + Self.list(unauthenticatedAttempts)))
+        lines.append(tail.isEmpty ? "Uncheckpointed tail: none"
+            : "Uncheckpointed tail: \(tail.count) entr\(tail.count == 1 ? "y" : "ies") (\(tail.lowerBound)–\(tail.upperBound - 1)), verified one by one, not yet under a signed root")
+        lines.append(consistentSince.map { "Consistent with the earlier checkpoint of size \($0)" }
+            ?? "No earlier checkpoint given (--since): a cut at the end of the log cannot be ruled out")
+        return lines
+    }
+
+    private static func list(_ indices: [UInt64]) -> String {
+        let shown = indices.prefix(20).map(String.init).joined(separator: ", ")
+        return indices.count > 20 ? shown + ", … (\(indices.count - 20) more)" : shown
+    }
+}
+
+extension AccessReport {
+    /// What an action means, in Norwegian and English, for the resident.
+    static func describe(_ action: String) -> String {
+        switch LogAction(rawValue: action) {
+        case .caseCreate: "opprettet saken / created the case"
+        case .caseRead: "leste / read"
+        case .caseReadRefused: "forsøkte å lese, avvist / tried to read, refused"
+        case .caseUpdate: "endret / changed"
+        case .caseHistory: "så versjonshistorikken / viewed the version history"
+        case .caseAssign: "tildelte saken / assigned the case"
+        case .caseUnassign: "fjernet en tildeling / removed an assignment"
+        case .handoverCreate: "utleverte opplysninger / disclosed information"
+        case .handoverConfirm: "registrerte mottak / recorded a receipt"
+        case .accessDenied: "avvist forsøk / refused attempt"
+        case .auditLog: "søkte i tilgangsloggen / searched the access log"
+        case .auditReport: "laget innsynsrapport / produced an access report"
+        default: action
+        }
+    }
+
+    /// A field path as the resident knows it: the Norwegian label, numbered for repeated parts.
+    static func label(_ path: String) -> String {
+        guard let spec = FieldCatalog.spec(forPath: path) else { return path }
+        var numbers: [String] = []
+        var rest = Substring(path)
+        while let open = rest.firstIndex(of: "["), let close = rest[open...].firstIndex(of: "]") {
+            if let n = Int(rest[rest.index(after: open)..<close]) { numbers.append(String(n + 1)) }
+            rest = rest[rest.index(after: close)...]
+        }
+        return numbers.isEmpty ? spec.label : "\(spec.label) (\(numbers.joined(separator: ".")))"
+    }
+
+    private static func who(_ id: String, _ name: String?, _ roles: [Role]) -> String {
+        guard let name else { return id == LogEntry.unknownActor ? "ukjent nøkkel / unknown key" : id }
+        return roles.isEmpty ? name : "\(name) (\(roles.map(\.label).joined(separator: ", ")))"
+    }
+
+    /// The report to hand to the resident.
+    public var text: String {
+        var out = ["Innsynsrapport / Access report", "\(centre)", "Sak / Case: \(caseID.hex)", "Laget / Produced: \(generated)", ""]
+        out.append("Hvem har sett eller endret saken / Who viewed or changed the case:")
+        if events.isEmpty { out.append("  (ingen / none)") }
+        for e in events {
+            var line = "  \(e.time)  \(Self.who(e.actor, e.actorName, e.actorRoles)): \(Self.describe(e.action))"
+            if !e.fields.isEmpty { line += " — \(e.fields.count) felt / fields" }
+            out.append(line)
+            if !e.fields.isEmpty { out.append("      " + e.fields.map(Self.label).joined(separator: "; ")) }
+        }
+        out.append("")
+        out.append("Utleveringer / Disclosures:")
+        if disclosures.isEmpty { out.append("  (ingen / none)") }
+        for d in disclosures {
+            let to = d.recipientName.map { "\($0) (\(d.recipient))" } ?? d.recipient
+            let role = d.recipientRole.flatMap(Role.init(rawValue:)).map { ", \($0.label)" } ?? ""
+            out.append("  \(d.time)  til / to \(to)\(role); grunnlag / basis: \(d.basis ?? "-"); av / by \(d.by)"
+                + (d.approvedBy.map { ", godkjent av / approved by \($0)" } ?? ""))
+            out.append("      \(d.fields.count) felt / fields: " + d.fields.map(Self.label).joined(separator: "; "))
+            out.append("      " + (d.confirmed.map { "mottak bekreftet / receipt confirmed \($0)" } ?? "mottak ikke bekreftet / receipt not confirmed")
+                + (d.bundle.map { "; pakke / bundle \($0)" } ?? ""))
+        }
+        out.append("")
+        out.append("Rapporten viser hvem og hva, aldri innholdet i feltene. / The report shows who and what, never the fields' content.")
+        return out.joined(separator: "\n") + "\n"
+    }
+}
