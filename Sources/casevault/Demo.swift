@@ -109,10 +109,21 @@ private final class DemoWorld {
         let disclosures = rita.fields.filter { $0.key.hasSuffix(".recipient") && $0.key.hasPrefix("disclosures") }
         for (_, value) in disclosures.sorted(by: { $0.key < $1.key }) { print("  disclosed to \(value.displayText)") }
 
-        step("9. The access log")
-        let entries = try vault.logEntryCount()
-        print("\(entries) signed entries in an RFC 6962 Merkle log; each append checkpointed as a C2SP signed note.")
-        print("The auditor exports and verifies it offline with `casevault audit export` / `audit verify`, never reading a case.")
+        step("9. The data protection officer checks the access log, without any case key")
+        let anne = try session("anne")
+        let witnessState = vault.directory + "/../" + "witness-\(vault.vaultID.hex).state"
+        defer { try? FileManager.default.removeItem(atPath: witnessState) }
+        let cosigned = try anne.witness(statePath: witnessState)
+        print("Witness: anne cosigned the checkpoint at size \(cosigned.checkpoint.size) (a later cut or fork of the log will be refused).")
+        let exportDir = vault.directory + "/audit-export"
+        let export = try anne.exportAudit(to: exportDir)
+        print("Export: \(export.entries) signed entries, \(export.rosters) signed rosters, checkpoint size \(export.checkpointSize).")
+        var options = AuditVerifier.Options()
+        options.rootFingerprint = vault.rootFingerprint
+        options.witnessMemberKeys = [ids["anne"]!.signingKey.publicKey]
+        let report = try AuditVerifier(folder: exportDir, options: options).verify()
+        for line in report.summaryLines { print("  \(line)") }
+        do { _ = try anne.showCase(caseID) } catch { print("  anne opening the case: \(error)") }
     }
 
     func printMatrix(_ caseID: CaseID) throws {
