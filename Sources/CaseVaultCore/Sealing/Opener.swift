@@ -130,20 +130,18 @@ struct Opener {
     /// Decrypts the latest version's fields that `reader` holds keys for, into one secure arena.
     func open(_ chain: [CaseVersion], caseID: CaseID, reader: RosterEntry, key: BoxSecretKey) throws(VaultError) -> OpenedCase {
         let latest = chain.last!
-        var classKeys: [CaseVersion.KeyRef: SymmetricKey] = [:]
-        var unavailable = Set<CaseVersion.KeyRef>()
+        // A case has a handful of key generations: a short list beats hashing for every field.
+        var classKeys: [(ref: CaseVersion.KeyRef, key: SymmetricKey?)] = []
         var readable: [(field: CaseVersion.Field, key: SymmetricKey)] = []
+        readable.reserveCapacity(latest.fields.count)
         var sealed: [CaseVersion.Field] = []
         for f in latest.fields {
-            if let k = classKeys[f.key] { readable.append((f, k)); continue }
-            if unavailable.contains(f.key) { sealed.append(f); continue }
-            if let k = try unsealClassKey(f.key, in: chain, caseID: caseID, reader: reader, key: key) {
-                classKeys[f.key] = k
-                readable.append((f, k))
-            } else {
-                unavailable.insert(f.key)
-                sealed.append(f)
+            let k: SymmetricKey?
+            if let known = classKeys.first(where: { $0.ref == f.key }) { k = known.key } else {
+                k = try unsealClassKey(f.key, in: chain, caseID: caseID, reader: reader, key: key)
+                classKeys.append((f.key, k))
             }
+            if let k { readable.append((f, k)) } else { sealed.append(f) }
         }
         // One sodium_malloc for the whole case instead of one per field (each is an mmap with guard pages).
         var spans: [(path: String, start: Int, count: Int)] = []
