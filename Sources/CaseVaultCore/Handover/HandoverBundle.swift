@@ -56,9 +56,9 @@ public enum HandoverBundle {
         defer { Memory.zero(&payload) }
         manifest.payloadHash = payloadHash(payload)
         let manifestBytes = Array(manifest.text.utf8)
-        var inner = ByteWriter(reservingCapacity: payload.count + manifestBytes.count + 2048)
+        var inner = ByteWriter(reservingCapacity: payload.count + manifestBytes.count + policy.bytes.count + 2048)
         inner.raw(innerMagic)
-        inner.string(manifest.text)
+        inner.data(manifestBytes)
         inner.data(payload)
         inner.string(sender.entry.certifiedText)
         inner.string(approver?.entry.certifiedText ?? "")
@@ -189,10 +189,11 @@ extension HandoverBundle {
             }
         }
         guard Memory.constantTimeEquals(payloadHash(payload), manifest.payloadHash) else { throw .auth("the bundle's payload does not match its manifest") }
-        let (fields, order) = try decodePayload(payload)
+        let (fields, order, patterns) = try decodePayload(payload)
         guard order == manifest.fields else { throw .auth("the bundle's fields do not match its manifest") }
-        if let extra = fields.keys.first(where: { !policy.canRead(manifest.recipientRole, field: $0).isAllowed }) {
-            throw .auth("the bundle holds \(extra), which the centre's policy does not grant to \(manifest.recipientRole.rawValue)")
+        let granted = Set(policy.readablePatterns(for: manifest.recipientRole))
+        if let extra = zip(order, patterns).first(where: { !granted.contains($0.1) }) {
+            throw .auth("the bundle holds \(extra.0), which the centre's policy does not grant to \(manifest.recipientRole.rawValue)")
         }
         var expired = false
         if let expires = manifest.expires, expires <= now {
@@ -203,10 +204,11 @@ extension HandoverBundle {
     }
 
     /// The payload's fields, and their paths in the order they stand (the manifest lists that order).
-    private static func decodePayload(_ payload: [UInt8]) throws(VaultError) -> ([String: FieldValue], [String]) {
+    private static func decodePayload(_ payload: [UInt8]) throws(VaultError) -> ([String: FieldValue], [String], [String]) {
         var r = ByteReader(payload)
         var out: [String: FieldValue] = [:]
         var order: [String] = []
+        var patterns: [String] = []
         do {
             let count = try r.count(max: 100_000)
             out.reserveCapacity(count)
@@ -220,12 +222,15 @@ extension HandoverBundle {
                     try FieldValue.decode(UnsafeRawBufferPointer(rebasing: b[start..<start + length]))
                 }
                 try r.skip(length)
-                guard FieldCatalog.spec(forPath: path) != nil, out[path] == nil else { throw VaultError.format("bundle payload names an unknown or repeated field") }
+                guard let pattern = FieldCatalog.pattern(ofPath: path), FieldCatalog.spec(forPattern: pattern) != nil, out[path] == nil else {
+                    throw VaultError.format("bundle payload names an unknown or repeated field")
+                }
                 out[path] = value
                 order.append(path)
+                patterns.append(pattern)
             }
             try r.expectEnd()
         } catch let e as VaultError { throw e } catch { throw .format("bundle payload is malformed") }
-        return (out, order)
+        return (out, order, patterns)
     }
 }

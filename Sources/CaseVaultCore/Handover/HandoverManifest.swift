@@ -57,8 +57,8 @@ public struct HandoverManifest: Sendable, Equatable {
     }
 
     public static func parse(_ text: String) throws(VaultError) -> HandoverManifest {
-        guard text.hasSuffix("\n"), !text.contains("\r") else { throw .format("handover manifest is malformed") }
-        let lines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard text.hasSuffix("\n"), !text.utf8.contains(0x0D) else { throw .format("handover manifest is malformed") }
+        let lines = text.dropLast().splitASCII(0x0A)
         let keys = ["bundle", "vault", "centre", "centre-root", "case", "case-version", "sender", "recipient", "recipient-role",
                     "recipient-fingerprint", "purpose", "basis", "consent", "approval-required", "created", "expires", "fields", "payload"]
         guard lines.first == header else {
@@ -88,7 +88,7 @@ public struct HandoverManifest: Sendable, Equatable {
             caseVersion: version, sender: v["sender"]!, recipient: v["recipient"]!, recipientRole: role,
             recipientFingerprint: v["recipient-fingerprint"]!, purpose: v["purpose"]!, basis: basis,
             consentReference: v["consent"] == "-" ? nil : v["consent"], approvalRequired: v["approval-required"] == "yes",
-            created: created, expires: expires, fields: v["fields"] == "-" ? [] : v["fields"]!.split(separator: ",").map(String.init),
+            created: created, expires: expires, fields: v["fields"] == "-" ? [] : v["fields"]!.splitASCII(0x2C),
             payloadHash: payload)
         guard m.text == text else { throw .format("handover manifest is not in canonical form") }
         return m

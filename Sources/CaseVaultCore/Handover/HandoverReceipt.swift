@@ -41,8 +41,8 @@ public struct HandoverReceipt: Sendable, Equatable {
     }
 
     public static func parse(_ text: String) throws(VaultError) -> HandoverReceipt {
-        guard text.hasSuffix("\n"), !text.contains("\r") else { throw .format("receipt is malformed") }
-        let lines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard text.hasSuffix("\n"), !text.utf8.contains(0x0D) else { throw .format("receipt is malformed") }
+        let lines = text.dropLast().splitASCII(0x0A)
         let keys = ["bundle", "vault", "manifest", "recipient", "received", "signature"]
         guard lines.first == header else { throw .format("not a CaseVault handover receipt (or an unsupported version)") }
         guard lines.count == keys.count + 1 else { throw .format("receipt is malformed") }

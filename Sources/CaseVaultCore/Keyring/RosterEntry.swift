@@ -57,7 +57,7 @@ public struct RosterEntry: Hashable, Sendable {
     /// Parses a certified entry and checks its certificate against the centre root.
     public static func parseCertified(_ text: String, vault: VaultID, root: SigningPublicKey) throws(VaultError) -> RosterEntry {
         guard text.hasSuffix("\n") else { throw .format("roster entry is malformed") }
-        let lines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = text.dropLast().splitASCII(0x0A)
         let entry = try RosterParser.parseEntry(lines)
         guard entry.certifiedText == text else { throw .format("roster entry is not in canonical form") }
         do { try root.verify(entry.certificate, for: certificateMessage(block: entry.blockText, vault: vault)) } catch {

@@ -15,17 +15,31 @@ public struct CaseRecord: Equatable, Sendable {
         paths.map { (SortKey(path: $0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
-    private static let rank: [String: Int] = Dictionary(uniqueKeysWithValues: FieldCatalog.fields.enumerated().map { ($1.pattern, $0) })
-    private static let sectionRank: [String: Int] = Dictionary(uniqueKeysWithValues: FieldCatalog.sections.enumerated().map { ($1.key, $0) })
+    /// Catalogue pattern → (section's place, pattern's place), worked out once.
+    private static let places: [String: (section: Int, rank: Int)] = {
+        let sections = Dictionary(uniqueKeysWithValues: FieldCatalog.sections.enumerated().map { ($1.key, $0) })
+        return Dictionary(uniqueKeysWithValues: FieldCatalog.fields.enumerated().map { i, spec in
+            (spec.pattern, (sections[spec.section] ?? Int.max, i))
+        })
+    }()
 
     private struct SortKey: Comparable {
         let section: Int, indices: [Int], rank: Int, path: String
         init(path: String) {
-            let pattern = FieldCatalog.pattern(ofPath: path) ?? path
-            let sectionName = FieldSpec(pattern, "", .text).section
-            section = CaseRecord.sectionRank[sectionName] ?? Int.max
-            indices = path.split(whereSeparator: { $0 == "[" || $0 == "]" }).compactMap { Int($0) }
-            self.rank = CaseRecord.rank[pattern] ?? Int.max
+            let place = FieldCatalog.pattern(ofPath: path).flatMap { CaseRecord.places[$0] } ?? (Int.max, Int.max)
+            section = place.section
+            rank = place.rank
+            var indices: [Int] = []
+            var value = -1
+            for c in path.utf8 {
+                switch c {
+                case UInt8(ascii: "["): value = 0
+                case UInt8(ascii: "]"): indices.append(value); value = -1
+                case 0x30...0x39 where value >= 0: value = value * 10 + Int(c - 0x30)
+                default: break
+                }
+            }
+            self.indices = indices
             self.path = path
         }
         static func < (a: SortKey, b: SortKey) -> Bool {
