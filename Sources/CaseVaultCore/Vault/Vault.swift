@@ -46,7 +46,8 @@ public final class Vault: Sendable {
         let path = directory + "/" + VaultDatabase.fileName
         guard FileManager.default.fileExists(atPath: path) else { throw .notFound("no vault at \(directory) (run `casevault init` first)") }
         let vault = try Vault(directory: directory, db: try VaultDatabase.open(path: path, create: false))
-        if let pinned = KDFSettings.pinnedRoot, pinned != Fingerprint.root(vault.rootKey) {
+        let normalise = { (s: String) in s.lowercased().filter { !$0.isWhitespace } }
+        if let pinned = TrustPin.rootFingerprint, normalise(pinned) != normalise(Fingerprint.root(vault.rootKey)) {
             throw .auth("the vault's centre root key does not match the pinned fingerprint")
         }
         return vault
@@ -103,9 +104,9 @@ public final class Vault: Sendable {
     }
 }
 
-extension KDFSettings {
-    /// `CASEVAULT_ROOT_FINGERPRINT`: when set, a vault whose root key has another fingerprint is refused.
-    static var pinnedRoot: String? { Environment.value("CASEVAULT_ROOT_FINGERPRINT") }
+/// `CASEVAULT_ROOT_FINGERPRINT`: when set, a vault whose centre root key has another fingerprint is refused.
+enum TrustPin {
+    static var rootFingerprint: String? { Environment.value("CASEVAULT_ROOT_FINGERPRINT") }
 }
 
 extension Vault {
