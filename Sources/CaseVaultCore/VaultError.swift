@@ -21,10 +21,14 @@ public struct VaultError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public let kind: Kind
     public let message: String
+    /// The lower-level error this one reports, kept for callers and debuggers; never part of
+    /// `message` or `description`, so nothing it holds reaches a terminal or the log.
+    public let cause: (any Error)?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, cause: (any Error)? = nil) {
         self.kind = kind
         self.message = message
+        self.cause = cause
     }
 
     public var description: String { message }
@@ -32,11 +36,11 @@ public struct VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Equality by kind only, so tests assert on what went wrong, not on wording.
     public static func == (a: VaultError, b: VaultError) -> Bool { a.kind == b.kind }
 
-    static func input(_ m: String) -> VaultError { VaultError(.invalidInput, m) }
-    static func denied(_ m: String) -> VaultError { VaultError(.accessDenied, m) }
-    static func auth(_ m: String) -> VaultError { VaultError(.authenticationFailed, m) }
-    static func notFound(_ m: String) -> VaultError { VaultError(.notFound, m) }
-    static func format(_ m: String) -> VaultError { VaultError(.unsupportedFormat, m) }
-    static func io(_ m: String) -> VaultError { VaultError(.ioFailure, m) }
-    static func refused(_ m: String) -> VaultError { VaultError(.refused, m) }
+    static func input(_ m: String, cause: (any Error)? = nil) -> VaultError { VaultError(.invalidInput, m, cause: cause) }
+    static func denied(_ m: String, cause: (any Error)? = nil) -> VaultError { VaultError(.accessDenied, m, cause: cause) }
+    static func auth(_ m: String, cause: (any Error)? = nil) -> VaultError { VaultError(.authenticationFailed, m, cause: cause) }
+    static func notFound(_ m: String, cause: (any Error)? = nil) -> VaultError { VaultError(.notFound, m, cause: cause) }
+    static func format(_ m: String, cause: (any Error)? = nil) -> VaultError { VaultError(.unsupportedFormat, m, cause: cause) }
+    static func io(_ m: String, cause: (any Error)? = nil) -> VaultError { VaultError(.ioFailure, m, cause: cause) }
+    static func refused(_ m: String, cause: (any Error)? = nil) -> VaultError { VaultError(.refused, m, cause: cause) }
 }

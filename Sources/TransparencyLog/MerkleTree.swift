@@ -6,7 +6,7 @@
 /// hashing at all. Building costs n−1 node hashes; appending a leaf rehashes one node per level.
 /// Hashes are stored flat, 32 bytes each, to keep a million-leaf tree in two contiguous buffers
 /// per level rather than millions of small arrays.
-public struct MerkleTree: Sendable {
+public struct MerkleTree: MerkleSubtrees {
     private static let width = Merkle.hashByteCount
     private var levels: [[UInt8]]
     public private(set) var size: UInt64
@@ -58,12 +58,6 @@ public struct MerkleTree: Sendable {
         return Self.node(top, 0)
     }
 
-    /// The root the tree had when it held `treeSize` leaves.
-    public func root(atSize treeSize: UInt64) throws(LogError) -> [UInt8] {
-        guard treeSize <= size else { throw .treeSizeOutOfRange }
-        return treeSize == 0 ? Merkle.emptyRoot : subtreeHash(start: 0, count: treeSize)
-    }
-
     public func leafHash(at index: UInt64) throws(LogError) -> [UInt8] {
         guard index < size else { throw .leafIndexOutOfRange }
         return Self.node(levels[0], Int(index))
@@ -73,64 +67,12 @@ public struct MerkleTree: Sendable {
         try inclusionProof(index: index, treeSize: size)
     }
 
-    /// RFC 6962 PATH(index, D[treeSize]), for the current or any earlier size of the tree.
-    public func inclusionProof(index: UInt64, treeSize: UInt64) throws(LogError) -> [[UInt8]] {
-        guard treeSize <= size else { throw .treeSizeOutOfRange }
-        guard index < treeSize else { throw .leafIndexOutOfRange }
-        // Walk the recursion from the root down; RFC 6962 lists the hashes leaf first.
-        var proof: [[UInt8]] = []
-        var start: UInt64 = 0, count = treeSize, target = index
-        while count > 1 {
-            let k = Merkle.largestPowerOfTwo(below: count)
-            if target < k {
-                proof.append(subtreeHash(start: start + k, count: count - k))
-                count = k
-            } else {
-                proof.append(subtreeHash(start: start, count: k))
-                start += k
-                target -= k
-                count -= k
-            }
-        }
-        return proof.reversed()
-    }
-
     public func consistencyProof(oldSize: UInt64) throws(LogError) -> [[UInt8]] {
         try consistencyProof(oldSize: oldSize, newSize: size)
     }
 
-    /// RFC 6962 PROOF(oldSize, D[newSize]) = SUBPROOF(oldSize, D[newSize], true).
-    public func consistencyProof(oldSize: UInt64, newSize: UInt64) throws(LogError) -> [[UInt8]] {
-        guard newSize <= size else { throw .treeSizeOutOfRange }
-        guard oldSize <= newSize else { throw .oldSizeExceedsNewSize }
-        if oldSize == newSize { return [] }
-        guard oldSize > 0 else { throw .consistencyFromEmptyTree }
-        var proof: [[UInt8]] = []
-        var start: UInt64 = 0, count = newSize, old = oldSize
-        // True while the old tree is still a whole left subtree: its root is then known to the
-        // verifier and is left out of the proof.
-        var oldTreeIsWholeSubtree = true
-        while old != count {
-            let k = Merkle.largestPowerOfTwo(below: count)
-            if old <= k {
-                proof.append(subtreeHash(start: start + k, count: count - k))
-                count = k
-            } else {
-                proof.append(subtreeHash(start: start, count: k))
-                start += k
-                old -= k
-                count -= k
-                oldTreeIsWholeSubtree = false
-            }
-        }
-        if !oldTreeIsWholeSubtree { proof.append(subtreeHash(start: start, count: count)) }
-        return proof.reversed()
-    }
-
-    /// MTH of the `count` leaves from `start`, for a node of the RFC 6962 tree of some size not
-    /// above `size`: either a perfect aligned subtree or a ragged right edge, whose start is
-    /// aligned to the next power of two at or above `count`.
-    private func subtreeHash(start: UInt64, count: UInt64) -> [UInt8] {
+    /// A ragged right edge starts aligned to the next power of two at or above `count`.
+    public func subtreeHash(start: UInt64, count: UInt64) -> [UInt8] {
         let height = Merkle.bitLength(count - 1)
         if count.nonzeroBitCount == 1 || start + count == size {
             return Self.node(levels[height], Int(start >> height))

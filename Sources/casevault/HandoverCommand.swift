@@ -31,7 +31,7 @@ struct HandoverCommand: ParsableCommand {
                 expiry = Timestamp(seconds: d.startSeconds + 86_399)
             }
             // Reserve the output first: a bundle that cannot be written must not be recorded as disclosed.
-            let reserved = try BundleFile.Reservation(out)
+            let reserved = try SecureFile.Reservation(out)
             let v = try vault.open()
             var approver: SecretIdentity?
             if let approverIdentity {
@@ -99,42 +99,6 @@ struct HandoverCommand: ParsableCommand {
 extension HandoverManifest.Basis: ExpressibleByArgument {}
 
 enum BundleFile {
-    /// An output file claimed before any work (O_EXCL, mode 0600, in the destination folder) and
-    /// filled afterwards; removed again if the command fails before filling it.
-    final class Reservation {
-        let path: String
-        private var fd: Int32
-        private var committed = false
-
-        init(_ path: String) throws {
-            // Open before any stored property is set: a failed init then never runs deinit,
-            // which would unlink a file that belongs to someone else.
-            let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            guard fd >= 0 else {
-                throw VaultError(errno == EEXIST ? .refused : .ioFailure,
-                                 errno == EEXIST ? "\(path) already exists; refusing to overwrite it" : "cannot create \(path): \(String(cString: strerror(errno)))")
-            }
-            self.path = path
-            self.fd = fd
-        }
-
-        func commit(_ bytes: [UInt8]) throws {
-            var written = 0
-            while written < bytes.count {
-                let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
-                guard n > 0 else { throw VaultError(.ioFailure, "cannot write \(path)") }
-                written += n
-            }
-            guard fsync(fd) == 0 else { throw VaultError(.ioFailure, "cannot write \(path)") }
-            committed = true
-        }
-
-        deinit {
-            close(fd)
-            if !committed { unlink(path) }
-        }
-    }
-
     /// Created with O_EXCL: an existing file is never clobbered.
     static func write(_ bytes: [UInt8], to path: String) throws {
         guard FileManager.default.createFile(atPath: path + ".partial-\(getpid())", contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {

@@ -59,8 +59,7 @@ enum KeyInput {
 
     /// Fingerprints are compared ignoring spaces and case, as people read them out.
     static func confirm(_ given: String, matches id: PublicIdentity) throws {
-        let norm = { (s: String) in s.lowercased().filter { !$0.isWhitespace } }
-        guard norm(given) == norm(id.fingerprint) else {
+        guard id.hasFingerprint(given) else {
             throw VaultError(.authenticationFailed, "the fingerprint does not match the key (expected what the key's owner reads out)")
         }
     }

@@ -45,26 +45,15 @@ struct IdentityOptions: ParsableArguments {
     /// Opens a session; a refused or failed attempt is written to the vault's access log first.
     func session(in vault: Vault, command: String) throws -> Session {
         let path = try keyPath
-        let identity: SecretIdentity
-        do { identity = try load() } catch let e as VaultError where e.kind == .authenticationFailed {
-            vault.logRefusedAttempt(presented: try? KeyFile.loadPublic(from: path), signingKey: nil, command: command, error: e)
-            throw e
-        }
-        do { return try Session(vault: vault, identity: identity) } catch {
-            vault.logRefusedAttempt(presented: identity.publicIdentity, signingKey: identity.signingKey, command: command, error: error)
-            throw error
-        }
+        let source = PassphraseSource.resolve(file: passphraseFile, prompt: "Passphrase for \(path): ")
+        return try vault.openSession(keyFile: path, passphrase: try source.read(), command: command)
     }
 }
 
 extension IdentityOptions {
-    /// Runs `body` in a session; a refusal it meets is logged before the error reaches the user.
+    /// Runs `body` in a session (the core logs any refusal it meets).
     func withSession<T>(in vault: Vault, command: String, caseID: CaseID? = nil, _ body: (Session) throws -> T) throws -> T {
-        let session = try session(in: vault, command: command)
-        do { return try body(session) } catch let e as VaultError {
-            session.recordRefusal(command: command, caseID: caseID, error: e)
-            throw e
-        }
+        try body(try session(in: vault, command: command))
     }
 }
 

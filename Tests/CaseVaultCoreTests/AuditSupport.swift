@@ -57,7 +57,7 @@ final class AuditFixture {
 
     /// Signs a checkpoint body as member `id` would (same key name as the log uses).
     func signCheckpoint(_ body: String, as id: String) throws -> [UInt8] {
-        try SignedNote.sign(text: body, signers: [NoteSigner(name: Vault.memberKeyName(vault: vault.vaultID, member: id),
+        try SignedNote.sign(text: body, signers: [NoteSigner(name: LogNames.memberKeyName(vault: vault.vaultID, member: id),
                                                              secretKey: t.identity(id).signingKey)])
     }
 }

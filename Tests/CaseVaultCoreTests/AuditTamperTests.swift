@@ -196,7 +196,7 @@ final class AuditTamperTests: XCTestCase {
         let note = try SignedNote.parse([UInt8](try Data(contentsOf: URL(fileURLWithPath: clean + "/checkpoint"))))
         let stranger = try SigningSecretKey.generate()
         // Under a name of its own, and under a member's name (a different key gives a different key ID).
-        for name in ["casevault.invalid/member/someone", Vault.memberKeyName(vault: f.vault.vaultID, member: "anne")] {
+        for name in ["casevault.invalid/member/someone", LogNames.memberKeyName(vault: f.vault.vaultID, member: "anne")] {
             let dir = try f.copy(clean)
             try Data(try SignedNote.sign(text: note.text, signers: [NoteSigner(name: name, secretKey: stranger)])).write(to: URL(fileURLWithPath: dir + "/checkpoint"))
             f.verify(dir).assertFails(index: nil, mentioning: "no signature by a member")
@@ -211,7 +211,7 @@ final class AuditTamperTests: XCTestCase {
         XCTAssertNoThrow(try f.verify(dir).report(), "any active member may sign; the root is what binds the entries")
         // A revoked or recipient key may not.
         let stranger = try SigningSecretKey.generate()
-        try Data(try SignedNote.sign(text: note.text, signers: [NoteSigner(name: Vault.memberKeyName(vault: f.vault.vaultID, member: "ghost"), secretKey: stranger)]))
+        try Data(try SignedNote.sign(text: note.text, signers: [NoteSigner(name: LogNames.memberKeyName(vault: f.vault.vaultID, member: "ghost"), secretKey: stranger)]))
             .write(to: URL(fileURLWithPath: dir + "/checkpoint"))
         f.verify(dir).assertFails(index: nil)
     }

@@ -30,7 +30,7 @@ final class AuditWitnessTests: XCTestCase {
     /// A byte-for-byte copy of the vault as it stands now: the starting point of a fork.
     private func copyVault() throws -> Vault {
         // Everything in the main file first, so the copy needs neither the WAL nor the shared-memory file.
-        _ = try f.vault.db.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        try f.vault.store.checkpointWriteAheadLog()
         let dir = f.newFolder()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
         try FileManager.default.copyItem(atPath: f.t.databasePath, toPath: dir + "/vault.sqlite")
@@ -124,7 +124,9 @@ final class AuditWitnessTests: XCTestCase {
         XCTAssertEqual(try stateBytes(), saved, "a refusal leaves the witness state as it was")
         // Each refusal is itself in the fork's log.
         let refusals = try fork.read { db in
-            try Data.fetchAll(db, sql: "SELECT entry FROM log_entries").map { try LogEntry.parse([UInt8]($0)) }
+            var entries: [LogEntry] = []
+            try db.forEachLogEntry { entries.append(try LogEntry.parse($0.bytes)) }
+            return entries
         }.filter { $0.action == LogAction.accessDenied.rawValue && $0.detailValue("command") == "audit.witness" }
         XCTAssertEqual(refusals.count, 2)
 

@@ -1,6 +1,5 @@
 import AccessPolicy
 import Foundation
-import GRDB
 
 /// The resident's right of access (GDPR art. 15): who opened, changed or looked up their case,
 /// when, which fields, and what was handed over to whom. Field paths, ids and names of staff
@@ -40,29 +39,38 @@ public struct AccessReport: Sendable {
     public let disclosures: [Disclosure]
 }
 
-extension Session {
+/// Producing the resident's access report for one case.
+struct AccessReportOperation: SessionBound {
+    let session: Session
+
     /// The access report for one case. Allowed to the auditor, leaders, the case's contact person
     /// and the resident assigned to it. Someone who does not reach the case at all is told it is
     /// not found (its existence is confidential). Producing the report is logged, before it is
     /// returned, as an entry on the case itself — so the next report shows this one.
-    public func accessReport(caseID: CaseID) throws(VaultError) -> AccessReport {
+    func accessReport(caseID: CaseID) throws(VaultError) -> AccessReport {
         do {
             return try vault.write { db in
                 let state = try vault.loadState(db)
-                let latest = try verifiedChain(caseID, state: state, db: db).last!
+                // Reach is judged before anything is verified: someone outside the case is told
+                // "not found" even when the case is damaged, and learns nothing about it.
+                guard try mayAlwaysReport || reaches(caseID, state: state, db: db) else { throw VaultError.notFound("case \(caseID) not found") }
+                guard let latest = try verifiedChain(caseID, state: state, db: db).last else { throw VaultError.notFound("case \(caseID) not found") }
                 try requireReportAccess(latest, state: state)
                 let entries = try vault.matchingEntries(db, state: state, filter: AuditFilter(caseID: caseID))
-                try vault.appendLog(db, state: state, session: self, action: .auditReport, caseID: caseID, fields: [], detail: [:], reason: nil)
-                return Self.report(caseID: caseID, centre: vault.centreName, entries: entries, roster: state.roster)
+                try vault.appendLog(db, state: state, session: session, action: .auditReport, caseID: caseID, fields: [], detail: [:], reason: nil)
+                return Self.report(caseID: caseID, centre: vault.centreName, entries: entries, roster: state.roster, generated: vault.clock.now())
             }
         } catch {
-            recordRefusal(command: LogAction.auditReport.rawValue, caseID: caseID, error: error)
+            session.recordRefusal(command: LogAction.auditReport.rawValue, caseID: caseID, error: error)
             throw error
         }
     }
 
+    /// The auditor and leaders may have any case's report; everyone else only their own cases'.
+    private var mayAlwaysReport: Bool { member.roles.contains(.auditor) || member.roles.contains(.leader) }
+
     private func requireReportAccess(_ latest: CaseVersion, state: VaultState) throws(VaultError) {
-        if member.roles.contains(.auditor) || member.roles.contains(.leader) { return }
+        if mayAlwaysReport { return }
         let personal = [Role.contactPerson.rawValue, Role.resident.rawValue]
         if latest.assignments.contains(where: { $0.member == member.id && personal.contains($0.role) }) { return }
         let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: latest.assignments)
@@ -70,7 +78,7 @@ extension Session {
         throw .denied("the access report is for the resident, their contact person, the auditor and leaders")
     }
 
-    static func report(caseID: CaseID, centre: String, entries: [LogEntry], roster: Roster) -> AccessReport {
+    static func report(caseID: CaseID, centre: String, entries: [LogEntry], roster: Roster, generated: Timestamp) -> AccessReport {
         var events: [AccessReport.Event] = []
         var disclosures: [AccessReport.Disclosure] = []
         for e in entries {
@@ -90,6 +98,6 @@ extension Session {
                 disclosures[i].confirmed = e.time
             }
         }
-        return AccessReport(caseID: caseID, centre: centre, generated: .now(), events: events, disclosures: disclosures)
+        return AccessReport(caseID: caseID, centre: centre, generated: generated, events: events, disclosures: disclosures)
     }
 }

@@ -70,7 +70,7 @@ private final class Bench {
 
         // The same cryptography alone: the entry's and the checkpoint's signatures, the leaf hash and the frontier's node hashes.
         let key = ids["kari"]!.signingKey
-        let entry = try vault.read { db in try Data.fetchOne(db, sql: "SELECT entry FROM log_entries ORDER BY idx DESC LIMIT 1") }!
+        let entry = Data(try vault.read { db in try db.lastLogEntry() }!)
         let message = LogEntry.signatureDomain + [UInt8](entry)
         let size = UInt64(try vault.logEntryCount())
         let note = Array(try Checkpoint(origin: vault.logOrigin, size: size, rootHash: Merkle.emptyRoot).body.utf8)
@@ -128,9 +128,9 @@ private final class Bench {
         let leaves = try existing.withUnsafeBufferPointer { file in
             try EntryFraming.split(file).flatMap { Merkle.leafHash(Array(UnsafeBufferPointer(rebasing: file[$0]))) }
         }
-        let tree = FlatMerkle(leaves: leaves)
+        let tree = FlatMerkleTree(flatLeafHashes: leaves)
         let last = actors[(added - 1) % actors.count]
-        let note = try Checkpoint(origin: vault.logOrigin, size: UInt64(entries), rootHash: tree.root(size: entries))
+        let note = try Checkpoint(origin: vault.logOrigin, size: UInt64(entries), rootHash: tree.root(atSize: UInt64(entries)))
             .sign(with: [NoteSigner(name: vault.checkpointKeyName(last), secretKey: ids[last]!.signingKey)])
         try Data(note).write(to: URL(fileURLWithPath: folder + "/checkpoint"))
         lines.append(String(format: "export grown to %d entries, %.0f MB", entries, Double(existing.count) / 1e6))
@@ -174,7 +174,7 @@ private final class Bench {
 
     /// The same hashes and verifications as the verifier, in the same chunks, and nothing else.
     func rawVerification(_ work: [(message: [UInt8], signature: [UInt8], key: SigningPublicKey, entry: [UInt8])]) {
-        let n = work.count, block = FlatMerkle.blockLeaves
+        let n = work.count, block = FlatMerkleTree.blockLeaves
         var leaves = [UInt8](repeating: 0, count: n * 32)
         var roots = [[UInt8]?](repeating: nil, count: n / block)
         leaves.withUnsafeMutableBufferPointer { l in
@@ -187,12 +187,12 @@ private final class Bench {
                         Merkle.leafHash(w.entry).withUnsafeBufferPointer { (lp.pointer + i * 32).update(from: $0.baseAddress!, count: 32) }
                     }
                     if c * block + block <= n, let rp {
-                        rp.pointer[c] = FlatMerkle.perfectRoot(UnsafeBufferPointer(start: lp.pointer + c * block * 32, count: block * 32))
+                        rp.pointer[c] = FlatMerkleTree.perfectRoot(UnsafeBufferPointer(start: lp.pointer + c * block * 32, count: block * 32))
                     }
                 }
             }
         }
-        _ = FlatMerkle(leaves: leaves, blockRoots: roots).root(size: n)
+        _ = try? FlatMerkleTree(flatLeafHashes: leaves, blockRoots: roots).root(atSize: UInt64(n))
     }
 
     // MARK: Inclusion proof
@@ -201,14 +201,14 @@ private final class Bench {
         let file = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/entries")))
         let ranges = try file.withUnsafeBufferPointer { try EntryFraming.split($0) }
         let leaves = ranges.flatMap { Merkle.leafHash(Array(file[$0])) }
-        let tree = FlatMerkle(leaves: leaves)
+        let tree = FlatMerkleTree(flatLeafHashes: leaves)
         var note = try SignedNote.parse([UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/checkpoint"))))
         let checkpoint = try Checkpoint.parse(note.text)
         let witness = try CosignatureSigner(name: "casevault.invalid/witness/anne", secretKey: try SigningSecretKey.generate())
         note = try note.adding(try witness.cosign(checkpoint, timestamp: 1_800_000_000))
         let index = ranges.count * 2 / 3
         let entry = Array(file[ranges[index]])
-        let proofBytes = try InclusionProofFile(index: UInt64(index), proof: tree.inclusionProof(index: index, size: ranges.count),
+        let proofBytes = try InclusionProofFile(index: UInt64(index), proof: try tree.inclusionProof(index: UInt64(index), treeSize: UInt64(ranges.count)),
                                                 checkpointNote: note, extra: entry).bytes
         let manifest = try AuditManifest.parse([UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/vault"))))
         let rosters = try FileManager.default.contentsOfDirectory(atPath: folder + "/rosters").sorted().map {
@@ -217,7 +217,7 @@ private final class Bench {
         let verifiers = RosterTimeline(rosters: rosters).checkpointVerifiers(vaultID: manifest.vaultID).map(\.verifier)
 
         // Alone: the log's signature and the cosignature verified, the leaf and the path hashed.
-        let path = tree.inclusionProof(index: index, size: ranges.count)
+        let path = try tree.inclusionProof(index: UInt64(index), treeSize: UInt64(ranges.count))
         let logLine = note.signatures[0], cosign = note.signatures[1]
         let cosignMessage = Array("cosignature/v1\ntime 1800000000\n\(note.text)".utf8)
         let noteText = Array(note.text.utf8)

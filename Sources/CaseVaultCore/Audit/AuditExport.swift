@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TransparencyLog
 #if canImport(Glibc)
 import Glibc
@@ -14,17 +13,20 @@ public struct AuditExportSummary: Sendable {
     public let cosignedCheckpoints: Int
 }
 
-extension Session {
+/// Writing the auditor's export folder.
+struct AuditExportOperation: SessionBound {
+    let session: Session
+
     /// Writes the auditor's self-contained export folder (see `AuditExportFormat`). The export
     /// is logged first, in a transaction of its own, so it is in the log it exports; the files are
     /// then written from one read snapshot into a private temporary folder and renamed into place.
     /// `dir` must not exist, or be an empty folder.
-    public func exportAudit(to dir: String) throws(VaultError) -> AuditExportSummary {
+    func exportAudit(to dir: String) throws(VaultError) -> AuditExportSummary {
         try requireAuditRole(LogAction.auditExport.rawValue)
         try AuditExportWriter.checkTarget(dir)
         try vault.write { db in
             let state = try vault.loadState(db)
-            try vault.appendLog(db, state: state, session: self, action: .auditExport, caseID: nil, fields: [], detail: [:], reason: nil)
+            try vault.appendLog(db, state: state, session: session, action: .auditExport, caseID: nil, fields: [], detail: [:], reason: nil)
         }
         return try vault.read { db in try AuditExportWriter(vault: vault, db: db).write(to: dir) }
     }
@@ -34,7 +36,7 @@ extension Session {
 /// version, a sealed reason or a key.
 struct AuditExportWriter {
     let vault: Vault
-    let db: Database
+    let db: StoreTransaction
 
     static func checkTarget(_ dir: String) throws(VaultError) {
         let parent = URL(fileURLWithPath: dir).standardizedFileURL.deletingLastPathComponent().path
@@ -48,7 +50,10 @@ struct AuditExportWriter {
 
     func write(to dir: String) throws -> AuditExportSummary {
         let url = URL(fileURLWithPath: dir).standardizedFileURL
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
+        let tmpPrefix = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-").path
+        // An export killed half-way left its private temporary folder behind: remove it now.
+        SecureFile.removeStaleTemporaries(prefix: tmpPrefix)
+        let tmp = tmpPrefix + String(getpid())
         try? FileManager.default.removeItem(atPath: tmp)
         // The log says who looked at which case: private to the auditor, like the vault itself.
         guard mkdir(tmp, 0o700) == 0, mkdir(tmp + "/" + AuditExportFormat.rostersFolder, 0o700) == 0,
@@ -66,22 +71,21 @@ struct AuditExportWriter {
     }
 
     private func writeFiles(into tmp: String, finalName: String) throws -> AuditExportSummary {
-        let manifest = AuditManifest(vaultID: vault.vaultID, rootKey: vault.rootKey, vaultFormat: Vault.formatVersion, exported: .now())
+        let manifest = AuditManifest(vaultID: vault.vaultID, rootKey: vault.rootKey, vaultFormat: Vault.formatVersion, exported: vault.clock.now())
         try ExportFile.write(tmp + "/" + AuditExportFormat.manifestFile, Array(manifest.text.utf8))
 
-        let rosters = try Row.fetchAll(db, sql: "SELECT serial, text FROM rosters ORDER BY serial")
+        let rosters = try db.rosters()
         for row in rosters {
-            let name = AuditExportFormat.rosterFileName(UInt64(row["serial"] as Int64))
-            try ExportFile.write(tmp + "/" + AuditExportFormat.rostersFolder + "/" + name, Array((row["text"] as String).utf8))
+            let name = AuditExportFormat.rosterFileName(row.serial)
+            try ExportFile.write(tmp + "/" + AuditExportFormat.rostersFolder + "/" + name, Array(row.text.utf8))
         }
 
         let out = try ExportFile(tmp + "/" + AuditExportFormat.entriesFile)
         try out.append(EntryFraming.headerBytes)
         var entries: UInt64 = 0
-        let cursor = try Row.fetchCursor(db, sql: "SELECT entry FROM log_entries ORDER BY idx")
-        while let row = try cursor.next() {
+        try db.forEachLogEntry { row in
             try out.append([0x0A])
-            try out.append([UInt8](row["entry"] as Data))
+            try out.append(row.bytes)
             entries += 1
         }
         try out.close()
@@ -89,13 +93,12 @@ struct AuditExportWriter {
         guard let latest = try vault.latestCheckpointNote(db) else { throw VaultError.notFound("the log has no checkpoint yet") }
         try ExportFile.write(tmp + "/" + AuditExportFormat.checkpointFile, latest.bytes)
 
-        var ordinal: [Int64: Int] = [:]
-        let cosigned = try Row.fetchAll(db, sql: "SELECT size, note FROM log_cosignatures ORDER BY size, witness")
+        var ordinal: [UInt64: Int] = [:]
+        let cosigned = try db.allCosignatures()
         for row in cosigned {
-            let size: Int64 = row["size"]
-            ordinal[size, default: 0] += 1
-            let name = AuditExportFormat.cosignedFileName(size: UInt64(size), ordinal: ordinal[size]!)
-            try ExportFile.write(tmp + "/" + AuditExportFormat.cosignedFolder + "/" + name, [UInt8](row["note"] as Data))
+            ordinal[row.size, default: 0] += 1
+            let name = AuditExportFormat.cosignedFileName(size: row.size, ordinal: ordinal[row.size, default: 1])
+            try ExportFile.write(tmp + "/" + AuditExportFormat.cosignedFolder + "/" + name, row.note)
         }
         let size = (try? Checkpoint.parse(latest.text).size) ?? 0
         return AuditExportSummary(folder: finalName, entries: entries, checkpointSize: size, rosters: rosters.count, cosignedCheckpoints: cosigned.count)

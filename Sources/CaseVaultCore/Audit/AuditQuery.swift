@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SodiumKit
 
 /// Which entries `audit log` shows: all conditions given must hold. Times are inclusive.
@@ -34,21 +33,24 @@ public struct AuditFilter: Sendable, Equatable {
     }
 
     /// Byte strings each matching entry contains, so SQLite skips the rest without a parse.
-    var needles: [Data] {
-        var n: [Data] = []
-        if let caseID { n.append(Data("\ncase \(caseID.hex)\n".utf8)) }
-        if let actor { n.append(Data("\nactor \(actor)\n".utf8)) }
-        if let action { n.append(Data("\naction \(action)\n".utf8)) }
+    var needles: [[UInt8]] {
+        var n: [[UInt8]] = []
+        if let caseID { n.append(Array("\ncase \(caseID.hex)\n".utf8)) }
+        if let actor { n.append(Array("\nactor \(actor)\n".utf8)) }
+        if let action { n.append(Array("\naction \(action)\n".utf8)) }
         return n
     }
 }
 
-extension Session {
+/// The auditor's search of the log.
+struct LogQueryOperation: SessionBound {
+    let session: Session
+
     /// "Who read case X since date D?": the entries matching `filter`, oldest first. For the
     /// auditor and leaders; the search itself is logged (with the case searched for) before the
     /// answer is returned. Each returned entry is parsed strictly and its signature checked
     /// against the roster; the full proof of the whole log is `audit export` and `audit verify`.
-    public func auditLog(filter: AuditFilter) throws(VaultError) -> [LogEntry] {
+    func auditLog(filter: AuditFilter) throws(VaultError) -> [LogEntry] {
         try requireAuditRole(LogAction.auditLog.rawValue, caseID: filter.caseID)
         for value in [filter.actor, filter.action].compactMap({ $0 }) where !LogEntry.isSafeToken(value) {
             throw .input("\"\(value.prefix(40))\" is not a member id or an action")
@@ -56,7 +58,7 @@ extension Session {
         return try vault.write { db in
             let state = try vault.loadState(db)
             let found = try vault.matchingEntries(db, state: state, filter: filter)
-            try vault.appendLog(db, state: state, session: self, action: .auditLog, caseID: filter.caseID, fields: [],
+            try vault.appendLog(db, state: state, session: session, action: .auditLog, caseID: filter.caseID, fields: [],
                                 detail: filter.logDetail, reason: nil)
             return found
         }
@@ -66,17 +68,13 @@ extension Session {
 extension Vault {
     /// Stored entries matching `filter`, each parsed, at its index, and signed by its actor's
     /// roster key (or, for `unknown`, by the key it carries).
-    func matchingEntries(_ db: Database, state: VaultState, filter: AuditFilter) throws -> [LogEntry] {
-        let needles = filter.needles
-        let condition = needles.isEmpty ? "" : " WHERE " + needles.map { _ in "instr(entry, ?) > 0" }.joined(separator: " AND ")
-        let rows = try Row.fetchCursor(db, sql: "SELECT idx, entry FROM log_entries\(condition) ORDER BY idx",
-                                       arguments: StatementArguments(needles.map { $0 as DatabaseValueConvertible }))
+    func matchingEntries(_ db: StoreTransaction, state: VaultState, filter: AuditFilter) throws -> [LogEntry] {
         var out: [LogEntry] = []
-        while let row = try rows.next() {
-            let idx: Int64 = row["idx"]
-            let entry = try LogEntry.parse([UInt8](row["entry"] as Data))
-            guard entry.index == UInt64(idx) else { throw VaultError.auth("stored log entry \(idx) carries index \(entry.index)") }
-            guard filter.matches(entry) else { continue }
+        try db.forEachLogEntry(containing: filter.needles) { row in
+            let idx = row.index
+            let entry = try LogEntry.parse(row.bytes)
+            guard entry.index == idx else { throw VaultError.auth("stored log entry \(idx) carries index \(entry.index)") }
+            guard filter.matches(entry) else { return }
             try entry.verifySignature()
             if entry.actor != LogEntry.unknownActor {
                 // Ids are never reused and keys never change, so the latest roster names every actor's key.

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SodiumKit
 import TransparencyLog
 
@@ -14,7 +13,10 @@ public struct WitnessResult: Sendable {
     public let note: SignedNote
 }
 
-extension Session {
+/// One run of the auditor's witness over the vault's log.
+struct WitnessOperation: SessionBound {
+    let session: Session
+
     /// The auditor's witness: an anchor outside the vault, without which cutting the end of the
     /// log could not be detected. It keeps the last checkpoint it cosigned in `statePath`, reads
     /// the vault's latest checkpoint, checks a member signed it, refuses a smaller tree, a fork
@@ -22,14 +24,14 @@ extension Session {
     /// saved one, then cosigns (tlog-cosignature v1.0.1) with the auditor's own key. The proof is
     /// computed from the vault's leaf hashes but checked only against the two signed roots, so a
     /// vault that lies about its leaves gains nothing. A refusal is logged as well.
-    public func witness(statePath: String) throws(VaultError) -> WitnessResult {
+    func witness(statePath: String) throws(VaultError) -> WitnessResult {
         guard member.roles.contains(.auditor) else {
             let error = VaultError.denied("the witness is run by the auditor, and \(member.id) is not an auditor")
-            recordRefusal(command: "audit.witness", caseID: nil, error: error)
+            session.recordRefusal(command: "audit.witness", caseID: nil, error: error)
             throw error
         }
         let signer: CosignatureSigner
-        do { signer = try CosignatureSigner(name: Vault.witnessKeyName(member: member.id), secretKey: identity.signingKey) } catch {
+        do { signer = try CosignatureSigner(name: LogNames.witnessKeyName(member: member.id), secretKey: identity.signingKey) } catch {
             throw .input("member id \(member.id) cannot name a witness key")
         }
         let saved = try loadWitnessState(statePath, signer: signer)
@@ -43,19 +45,18 @@ extension Session {
                     throw VaultError.auth("the vault's latest checkpoint is not signed by a member: \(error)")
                 }
                 if let old = saved?.checkpoint {
-                    try Self.requireExtends(old: old, new: checkpoint, leaves: { try vault.leafHashes(db, size: checkpoint.size) })
+                    try Self.requireExtends(old: old, new: checkpoint, leaves: { try db.leafHashes(size: checkpoint.size) })
                 }
-                let now = UInt64(max(0, Timestamp.now().seconds))
+                let now = UInt64(clamping: vault.clock.now().seconds)
                 // Stored as the log signed it plus this witness's line: what the witness vouches for, nothing else.
                 let stored = try latest.adding(try signer.cosign(checkpoint, timestamp: now))
-                try db.execute(sql: "INSERT INTO log_cosignatures (size, witness, note) VALUES (?, ?, ?) ON CONFLICT(size, witness) DO UPDATE SET note = excluded.note",
-                               arguments: [Int64(checkpoint.size), signer.name, Data(stored.bytes)])
-                try vault.appendLog(db, state: state, session: self, action: .auditCosign, caseID: nil, fields: [],
+                try db.saveCosignature(size: checkpoint.size, witness: signer.name, note: stored.bytes)
+                try vault.appendLog(db, state: state, session: session, action: .auditCosign, caseID: nil, fields: [],
                                     detail: ["size": String(checkpoint.size)], reason: nil)
                 return WitnessResult(previousSize: saved?.checkpoint.size, checkpoint: checkpoint, witness: signer.verifier, note: stored)
             }
         } catch {
-            recordRefusal(command: "audit.witness", caseID: nil, error: error)
+            session.recordRefusal(command: "audit.witness", caseID: nil, error: error)
             throw error
         }
         let newState = try WitnessState(vaultID: vault.vaultID, rootKey: vault.rootKey, witnessName: signer.name, note: result.note)
@@ -75,8 +76,7 @@ extension Session {
             }
             return
         }
-        let proof = FlatMerkle(leaves: try leaves()).consistencyProof(oldSize: Int(old.size), newSize: Int(new.size))
-        do { try new.verifyConsistency(from: old, proof: proof) } catch {
+        do { try new.verifyConsistency(from: old, proof: try FlatMerkleTree(flatLeafHashes: try leaves()).consistencyProof(oldSize: old.size, newSize: new.size)) } catch {
             throw VaultError.auth("refusing to cosign: the checkpoint of size \(new.size) is not consistent with the one already cosigned (size \(old.size)): a fork or rewritten history")
         }
     }

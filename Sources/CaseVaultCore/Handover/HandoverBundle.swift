@@ -147,8 +147,7 @@ extension HandoverBundle {
             try r.expectEnd()
         } catch let e as VaultError { throw e } catch { throw .format("handover bundle's inner part is malformed") }
         let manifest = try HandoverManifest.parse(manifestText)
-        let normalise = { (s: String) in s.lowercased().filter { !$0.isWhitespace } }
-        guard normalise(Fingerprint.root(manifest.centreRoot)) == normalise(trustedRoot) else {
+        guard Fingerprint.matches(trustedRoot, Fingerprint.root(manifest.centreRoot)) else {
             throw .auth("the bundle's centre root is not the one you trust (fingerprint \(Fingerprint.root(manifest.centreRoot)))")
         }
         let manifestBytes = Array(manifestText.utf8)

@@ -1,6 +1,5 @@
 import AccessPolicy
 import Foundation
-import GRDB
 import SodiumKit
 
 /// What `handover create` asks for.
@@ -27,18 +26,21 @@ public struct HandoverRequest: Sendable {
     }
 }
 
-extension Session {
+/// Handing a case's fields over to a registered recipient as a signed bundle.
+struct HandoverOperations: SessionBound {
+    let session: Session
+
     /// Builds a bundle holding only what the recipient's role may see, records it as a
     /// disclosure in the case (a new version) and in the access log, all in one transaction,
     /// and returns the bundle's bytes only after that commit.
-    public func createHandover(_ request: HandoverRequest, approver: SecretIdentity?) throws(VaultError) -> (bytes: [UInt8], manifest: HandoverManifest, withheld: Int) {
+    func createHandover(_ request: HandoverRequest, approver: SecretIdentity?) throws(VaultError) -> (bytes: [UInt8], manifest: HandoverManifest, withheld: Int) {
         try HandoverManifest.validateOneLine(request.purpose, "the purpose")
         switch (request.basis, request.consentReference) {
         case (.consent, nil): throw .input("a handover on the basis of consent needs --consent REF")
         case let (_, ref?): try HandoverManifest.validateOneLine(ref, "the consent reference")
         default: break
         }
-        if let expires = request.expires, expires <= .now() { throw .input("the expiry must lie in the future") }
+        if let expires = request.expires, expires <= vault.clock.now() { throw .input("the expiry must lie in the future") }
         return try vault.write { db in
             let state = try currentState(db)
             guard let recipient = state.roster.entry(request.recipientID), recipient.kind == .recipient else {
@@ -61,7 +63,7 @@ extension Session {
                       entry.roles.contains(.leader) else { throw VaultError.denied("the approver is not an active leader on the roster") }
                 approverSigner = .init(entry: entry, key: approver.signingKey)
             }
-            let now = Timestamp.now()
+            let now = vault.clock.now()
             let manifest = HandoverManifest(
                 bundleID: Hex.encode(Random.bytes(16)), vaultID: vault.vaultID, centreName: vault.centreName, centreRoot: vault.rootKey,
                 caseID: request.caseID, caseVersion: opened.latest.version + 1, sender: member.id, recipient: recipient.id,
@@ -69,10 +71,10 @@ extension Session {
                 consentReference: request.consentReference, approvalRequired: needsApproval, created: now, expires: request.expires,
                 fields: [], payloadHash: [])
             guard let senderEntry = state.roster.entry(member.id) else { throw VaultError.denied("sender is not on the roster") }
-            guard let policySignature = try Data.fetchOne(db, sql: "SELECT signature FROM policies WHERE serial = ?", arguments: [state.policy.serial]) else {
+            guard let policySignature = try db.policySignature(serial: state.policy.serial) else {
                 throw VaultError.format("the policy in force has no signature")
             }
-            let signedPolicy = HandoverBundle.SignedPolicy(bytes: state.policy.sourceBytes, signature: [UInt8](policySignature))
+            let signedPolicy = HandoverBundle.SignedPolicy(bytes: state.policy.sourceBytes, signature: policySignature)
             let sealed = try HandoverBundle.seal(manifest: manifest, fields: allowed, sender: .init(entry: senderEntry, key: identity.signingKey),
                                                  approver: approverSigner, policy: signedPolicy, recipient: recipient.identity)
             try recordDisclosure(db: db, state: state, opened: opened, manifest: sealed.manifest, approver: approverSigner?.entry.id)
@@ -80,7 +82,7 @@ extension Session {
         }
     }
 
-    private func recordDisclosure(db: Database, state: VaultState, opened: OpenedCase, manifest: HandoverManifest, approver: String?) throws {
+    private func recordDisclosure(db: StoreTransaction, state: VaultState, opened: OpenedCase, manifest: HandoverManifest, approver: String?) throws {
         let existing = Set(opened.fields.keys).union(opened.sealedFields.map(\.path))
         var entry: [String: FieldValue] = [
             "disclosures[0].bundle": .text(manifest.bundleID), "disclosures[0].recipient": .text(manifest.recipient),
@@ -94,18 +96,24 @@ extension Session {
         patch.add.append((group: "disclosures", fields: entry))
         let change = patch.resolve(existingPaths: existing)
         let version = try writeVersion(db: db, state: state, opened: opened, written: change.written, removed: [], assignments: opened.latest.assignments).version
-        try db.execute(sql: "INSERT INTO handover_disclosures (bundle_id, case_id, recipient, manifest_hash, created) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [manifest.bundleID, Data(opened.caseID.bytes), manifest.recipient, Data(manifest.hash), manifest.created.seconds])
+        try db.insertDisclosure(bundleID: manifest.bundleID, caseID: opened.caseID, recipient: manifest.recipient,
+                                manifestHash: manifest.hash, created: manifest.created)
         var detail = ["recipient": manifest.recipient, "role": manifest.recipientRole.rawValue, "basis": manifest.basis.rawValue,
                       "bundle": manifest.bundleID, "version": String(version)]
         if let approver { detail["approved-by"] = approver }
-        try vault.appendLog(db, state: state, session: self, action: .handoverCreate, caseID: opened.caseID, fields: manifest.fields,
+        try vault.appendLog(db, state: state, session: session, action: .handoverCreate, caseID: opened.caseID, fields: manifest.fields,
                             detail: detail, reason: manifest.purpose)
     }
 
+}
+
+/// Confirming a recipient's signed receipt for a bundle sent from this vault.
+struct ReceiptOperations: SessionBound {
+    let session: Session
+
     /// Checks a recipient's receipt and records it in the case and the access log. A receipt
     /// already confirmed is refused.
-    public func confirmReceipt(_ text: String) throws(VaultError) -> HandoverReceipt {
+    func confirmReceipt(_ text: String) throws(VaultError) -> HandoverReceipt {
         let receipt = try HandoverReceipt.parse(text)
         guard receipt.vaultID == vault.vaultID else { throw .auth("the receipt is for another vault") }
         try vault.write { db in
@@ -114,25 +122,24 @@ extension Session {
                 throw VaultError.auth("the receipt names \(receipt.recipient), who is not a registered recipient")
             }
             try receipt.verify(by: recipient.identity.signingKey)
-            guard let row = try Row.fetchOne(db, sql: "SELECT case_id, recipient, manifest_hash FROM handover_disclosures WHERE bundle_id = ?",
-                                             arguments: [receipt.bundleID]) else { throw VaultError.notFound("no bundle \(receipt.bundleID) was sent from this vault") }
-            guard row["recipient"] as String == receipt.recipient,
-                  Memory.constantTimeEquals([UInt8](row["manifest_hash"] as Data), receipt.manifestHash) else {
+            guard let sent = try db.disclosure(bundleID: receipt.bundleID) else {
+                throw VaultError.notFound("no bundle \(receipt.bundleID) was sent from this vault")
+            }
+            guard sent.recipient == receipt.recipient, Memory.constantTimeEquals(sent.manifestHash, receipt.manifestHash) else {
                 throw VaultError.auth("the receipt does not match the bundle that was sent")
             }
-            guard try Row.fetchOne(db, sql: "SELECT 1 FROM handover_receipts WHERE bundle_id = ?", arguments: [receipt.bundleID]) == nil else {
+            guard try !db.hasReceipt(bundleID: receipt.bundleID) else {
                 throw VaultError.refused("the receipt for bundle \(receipt.bundleID) has already been confirmed")
             }
-            let caseID = CaseID(unchecked: [UInt8](row["case_id"] as Data))
+            let caseID = sent.caseID
             let opened = try open(caseID, state: state, db: db)
             guard let index = opened.fields.first(where: { $0.key.hasPrefix("disclosures[") && $0.key.hasSuffix("].bundle") && $0.value == .text(receipt.bundleID) })?.key.dropLast(".bundle".count) else {
                 throw VaultError.denied("only a member who can read and write the case's disclosures (its contact person) may confirm this receipt")
             }
             _ = try writeVersion(db: db, state: state, opened: opened, written: ["\(index).receipt": .text(receipt.received.date)],
                                  removed: [], assignments: opened.latest.assignments)
-            try db.execute(sql: "INSERT INTO handover_receipts (bundle_id, receipt, confirmed) VALUES (?, ?, ?)",
-                           arguments: [receipt.bundleID, receipt.text, Timestamp.now().seconds])
-            try vault.appendLog(db, state: state, session: self, action: .handoverConfirm, caseID: caseID, fields: [],
+            try db.insertReceipt(bundleID: receipt.bundleID, text: receipt.text, confirmed: vault.clock.now())
+            try vault.appendLog(db, state: state, session: session, action: .handoverConfirm, caseID: caseID, fields: [],
                                 detail: ["bundle": receipt.bundleID, "recipient": receipt.recipient], reason: nil)
         }
         return receipt
@@ -144,10 +151,10 @@ extension Vault {
     public func signedPolicy() throws(VaultError) -> HandoverBundle.SignedPolicy {
         try read { db in
             let state = try loadState(db)
-            guard let sig = try Data.fetchOne(db, sql: "SELECT signature FROM policies WHERE serial = ?", arguments: [state.policy.serial]) else {
+            guard let sig = try db.policySignature(serial: state.policy.serial) else {
                 throw VaultError.format("the policy in force has no signature")
             }
-            return HandoverBundle.SignedPolicy(bytes: state.policy.sourceBytes, signature: [UInt8](sig))
+            return HandoverBundle.SignedPolicy(bytes: state.policy.sourceBytes, signature: sig)
         }
     }
 }

@@ -5,7 +5,7 @@ import Glibc
 
 /// File operations for secret-bearing files: exclusive creation with mode 0600, permission
 /// checks before reading, and atomic replacement for state files.
-enum SecureFile {
+public enum SecureFile {
     /// Creates `path` with O_EXCL and mode 0600, writes `bytes`, fsyncs. Never overwrites.
     static func createExclusive(_ path: String, _ bytes: [UInt8]) throws(VaultError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -20,6 +20,7 @@ enum SecureFile {
 
     /// Writes to a temporary sibling (0600), fsyncs, renames over `path`: readers see the old or the new file, never half.
     static func replaceAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(VaultError) {
+        removeStaleTemporaries(prefix: path + ".tmp-")
         let tmp = path + ".tmp-\(getpid())"
         unlink(tmp)
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
@@ -70,7 +71,20 @@ enum SecureFile {
         }
     }
 
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], _ path: String) throws(VaultError) {
+    /// Removes what a killed process left behind: siblings named `prefix` + a process id whose
+    /// process no longer runs (a temporary state file, an unfinished export folder). A live
+    /// process's temporary is never touched.
+    static func removeStaleTemporaries(prefix: String) {
+        let dir = (prefix as NSString).deletingLastPathComponent
+        let stem = (prefix as NSString).lastPathComponent
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir) else { return }
+        for name in names where name.hasPrefix(stem) {
+            guard let pid = pid_t(name.dropFirst(stem.count)), pid > 0, pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(atPath: (dir.isEmpty ? "" : dir + "/") + name)
+        }
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], _ path: String) throws(VaultError) {
         var written = 0
         while written < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
@@ -83,5 +97,40 @@ enum SecureFile {
         let dir = (path as NSString).deletingLastPathComponent
         let fd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_CLOEXEC)
         if fd >= 0 { fsync(fd); close(fd) }
+    }
+}
+
+extension SecureFile {
+    /// An output file claimed before any work (O_EXCL, mode 0600, in the destination folder) and
+    /// filled afterwards; removed again if it is released unfilled, so a failed command leaves
+    /// nothing behind and never clobbers an existing file.
+    public final class Reservation {
+        public let path: String
+        private let fd: Int32
+        private var committed = false
+
+        public init(_ path: String) throws(VaultError) {
+            // Open before any stored property is set: a failed init then never runs deinit,
+            // which would unlink a file that belongs to someone else.
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard fd >= 0 else {
+                if errno == EEXIST { throw .refused("\(path) already exists; refusing to overwrite it") }
+                throw .io("cannot create \(path): \(String(cString: strerror(errno)))")
+            }
+            self.path = path
+            self.fd = fd
+        }
+
+        /// Writes `bytes` and syncs; from then on the file stays.
+        public func commit(_ bytes: [UInt8]) throws(VaultError) {
+            try SecureFile.writeAll(fd, bytes, path)
+            guard fsync(fd) == 0 else { throw .io("cannot write \(path)") }
+            committed = true
+        }
+
+        deinit {
+            close(fd)
+            if !committed { unlink(path) }
+        }
     }
 }

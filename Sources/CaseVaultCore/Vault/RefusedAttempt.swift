@@ -16,18 +16,38 @@ extension Vault {
                           action: LogAction.accessDenied.rawValue, caseID: nil, fields: [], detail: detail, reason: nil)
         }
     }
+
+    /// Opens a session with the key file at `path`. A wrong passphrase (or a damaged key file)
+    /// is logged as an attempt by the key file's public identity, and a key the roster refuses
+    /// is logged by `Session.init`: every refused opening is in the log, whoever calls.
+    public func openSession(keyFile path: String, passphrase: SecureBytes, command: String) throws(VaultError) -> Session {
+        let identity: SecretIdentity
+        do throws(VaultError) { identity = try KeyFile.load(from: path, passphrase: passphrase) } catch where error.kind == .authenticationFailed {
+            logRefusedAttempt(presented: try? KeyFile.loadPublic(from: path), signingKey: nil, command: command, error: error)
+            throw error
+        }
+        return try Session(vault: self, identity: identity, command: command)
+    }
 }
 
 extension Session {
     /// Logs a refused action by an authenticated member (denied by policy, a failed signature
     /// check, a case outside their reach) in a transaction of its own, since the action's own
     /// transaction rolled back. Input errors are not attempts on data and are not logged.
-    public func recordRefusal(command: String, caseID: CaseID?, error: VaultError) {
+    func recordRefusal(command: String, caseID: CaseID?, error: VaultError) {
         guard [.accessDenied, .authenticationFailed, .notFound].contains(error.kind) else { return }
         _ = try? vault.write { db in
             let state = try vault.loadState(db)
             try vault.appendLog(db, state: state, session: self, action: .accessDenied, caseID: caseID, fields: [],
                                 detail: ["command": command, "error": error.kind.logName], reason: nil)
+        }
+    }
+
+    /// Runs one operation; a refusal it meets is logged before the error reaches the caller.
+    func loggingRefusal<T>(_ command: String, caseID: CaseID? = nil, _ body: () throws(VaultError) -> T) throws(VaultError) -> T {
+        do { return try body() } catch {
+            recordRefusal(command: command, caseID: caseID, error: error)
+            throw error
         }
     }
 }

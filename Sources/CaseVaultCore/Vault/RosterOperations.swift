@@ -1,10 +1,13 @@
 import AccessPolicy
 import Foundation
-import GRDB
 
-extension Session {
+/// Changes to the signed roster: members and recipients added or revoked. Each needs the
+/// centre root key and writes a new roster serial, exported to Keys/keyring.txt.
+struct RosterOperations: SessionBound {
+    let session: Session
+
     /// Adds a member (staff, auditor or resident). Needs the centre root key.
-    public func addMember(id: String, name: String, roles: [Role], identity: PublicIdentity) throws(VaultError) -> Roster {
+    func addMember(id: String, name: String, roles: [Role], identity: PublicIdentity) throws(VaultError) -> Roster {
         guard !roles.isEmpty else { throw .input("a member needs at least one role") }
         if let external = roles.first(where: \.isExternal) {
             throw .input("\(external.rawValue) is an external role: register it with `casevault recipient add`")
@@ -17,7 +20,7 @@ extension Session {
     }
 
     /// Registers a police district, housing office or NAV office. Needs the centre root key.
-    public func addRecipient(id: String, name: String, role: Role, identity: PublicIdentity) throws(VaultError) -> Roster {
+    func addRecipient(id: String, name: String, role: Role, identity: PublicIdentity) throws(VaultError) -> Roster {
         guard role.isExternal else { throw .input("a recipient's role must be police, housing-office or nav") }
         return try changeRoster(action: .recipientAdd, detail: ["recipient": id]) { roster, now in
             try Self.requireNew(id: id, identity: identity, in: roster)
@@ -29,7 +32,7 @@ extension Session {
     /// Marks a member or recipient revoked: from now on never a recipient of keys nor accepted
     /// as an author. What they could already open stays opened; the next update of each case
     /// re-seals its fields without them.
-    public func revoke(id: String, kind: RosterEntry.Kind) throws(VaultError) -> Roster {
+    func revoke(id: String, kind: RosterEntry.Kind) throws(VaultError) -> Roster {
         try changeRoster(action: kind == .member ? .memberRevoke : .recipientRemove, detail: [kind == .member ? "member" : "recipient": id]) { roster, now in
             guard let i = roster.entries.firstIndex(where: { $0.id == id && $0.kind == kind }) else {
                 throw VaultError.notFound("no \(kind.rawValue) \(id) on the roster")
@@ -54,57 +57,18 @@ extension Session {
         let signed: SignedRoster = try vault.write { db in
             let state = try currentState(db)
             var roster = state.roster
-            let now = Timestamp.now()
+            let now = vault.clock.now()
             try change(&roster, now)
             roster.serial += 1
             roster.issued = max(now, roster.issued)
             let signed = try SignedRoster(roster: roster, signedBy: root)
-            try db.execute(sql: "INSERT INTO rosters (serial, text) VALUES (?, ?)", arguments: [Int64(roster.serial), signed.fileText])
+            try db.insertRoster(serial: roster.serial, text: signed.fileText)
             var d = detail
             d["roster-serial"] = String(roster.serial)
-            try vault.appendLog(db, state: state, session: self, action: action, caseID: nil, fields: [], detail: d, reason: nil)
+            try vault.appendLog(db, state: state, session: session, action: action, caseID: nil, fields: [], detail: d, reason: nil)
             return signed
         }
         try vault.exportKeyring(signed)
         return signed.roster
-    }
-}
-
-extension Session {
-    /// Signs a policy file with the centre root key and installs it as the policy in force.
-    /// Its serial must exceed the current one, so an old policy cannot be replayed.
-    public func installPolicy(bytes: [UInt8]) throws(VaultError) -> (policy: Policy, signature: [UInt8]) {
-        let root = try requireRoot(for: "policy sign")
-        let policy: Policy
-        do { policy = try Policy(bytes: bytes) } catch { throw .input("\(error)") }
-        let signature = PolicySigning.sign(policy, vault: vault.vaultID, root: root)
-        try vault.write { db in
-            let state = try currentState(db)
-            guard policy.serial > state.policy.serial else {
-                throw VaultError.input("policy serial \(policy.serial) must be greater than the current \(state.policy.serial)")
-            }
-            try db.execute(sql: "INSERT INTO policies (serial, text, signature) VALUES (?, ?, ?)",
-                           arguments: [policy.serial, Data(bytes), Data(signature)])
-            try vault.appendLog(db, state: state, session: self, action: .policyInstall, caseID: nil, fields: [],
-                                 detail: ["policy-serial": String(policy.serial)], reason: nil)
-        }
-        return (policy, signature)
-    }
-}
-
-extension Vault {
-    /// Checks a policy file (and its detached signature, when given) without installing it.
-    public func checkPolicy(bytes: [UInt8], signatureFile: String?) throws(VaultError) -> Policy {
-        let policy: Policy
-        do { policy = try Policy(bytes: bytes) } catch { throw .input("\(error)") }
-        if let signatureFile {
-            let sig = try PolicySigning.parseSignatureFile(signatureFile, vault: vaultID)
-            try PolicySigning.verify(bytes, signature: sig, vault: vaultID, root: rootKey)
-        }
-        return policy
-    }
-
-    public static func policySignatureFile(_ signature: [UInt8], vault: VaultID) -> String {
-        PolicySigning.signatureFile(signature, vault: vault)
     }
 }

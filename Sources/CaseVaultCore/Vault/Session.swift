@@ -1,24 +1,59 @@
 import AccessPolicy
-import GRDB
 import SodiumKit
 
 /// A member acting on the vault with their own keys. Obtained only for a key that is on the
-/// signed roster and not revoked.
+/// signed roster and not revoked. A session holds who acts and where; each concern (cases,
+/// roster, policy, handovers, audit) is its own type over it, and `Session+Operations.swift`
+/// is the one public entry to them, logging every refusal itself.
 public struct Session: Sendable {
     public let vault: Vault
     public let member: RosterEntry
     let identity: SecretIdentity
 
-    public init(vault: Vault, identity: SecretIdentity) throws(VaultError) {
-        let roster = try vault.roster()
-        guard let entry = roster.entry(for: identity.publicIdentity) else {
-            throw .denied("this key is not on the vault's signed roster")
+    /// Opens a session for `identity`. A key that is not on the roster, a recipient's key or a
+    /// revoked member's key is refused, and the attempt is logged under `command` before the
+    /// error is thrown, whoever the caller is.
+    public init(vault: Vault, identity: SecretIdentity, command: String = "session") throws(VaultError) {
+        do throws(VaultError) {
+            let roster = try vault.roster()
+            guard let entry = roster.entry(for: identity.publicIdentity) else {
+                throw VaultError.denied("this key is not on the vault's signed roster")
+            }
+            guard entry.kind == .member else { throw VaultError.denied("\(entry.id) is an external recipient, not a member of this vault") }
+            guard !entry.isRevoked else { throw VaultError.denied("\(entry.id) has been revoked") }
+            self.vault = vault
+            self.member = entry
+            self.identity = identity
+        } catch {
+            vault.logRefusedAttempt(presented: identity.publicIdentity, signingKey: identity.signingKey, command: command, error: error)
+            throw error
         }
-        guard entry.kind == .member else { throw .denied("\(entry.id) is an external recipient, not a member of this vault") }
-        guard !entry.isRevoked else { throw .denied("\(entry.id) has been revoked") }
-        self.vault = vault
-        self.member = entry
-        self.identity = identity
+    }
+}
+
+/// What every concern type reads from the session it works for.
+protocol SessionBound {
+    var session: Session { get }
+}
+
+extension Session: SessionBound {
+    var session: Session { self }
+}
+
+extension SessionBound {
+    var vault: Vault { session.vault }
+    var member: RosterEntry { session.member }
+    var identity: SecretIdentity { session.identity }
+
+    /// The vault's state for this transaction, after checking that this member is still on the
+    /// roster and not revoked: a session opened before a revocation acts no further.
+    func currentState(_ db: StoreTransaction) throws -> VaultState {
+        let state = try vault.loadState(db)
+        guard let now = state.roster.entry(member.id), now.identity == member.identity, now.kind == .member else {
+            throw VaultError.denied("\(member.id) is no longer on the roster")
+        }
+        guard now.revoked == nil else { throw VaultError.denied("\(member.id) has been revoked") }
+        return state
     }
 
     /// The centre root key, or a refusal naming what needs it.
@@ -27,18 +62,5 @@ public struct Session: Sendable {
             throw .denied("\(action) needs the centre root key, which this key file does not hold")
         }
         return root
-    }
-}
-
-extension Session {
-    /// The vault's state for this transaction, after checking that this member is still on the
-    /// roster and not revoked: a session opened before a revocation acts no further.
-    func currentState(_ db: Database) throws -> VaultState {
-        let state = try vault.loadState(db)
-        guard let now = state.roster.entry(member.id), now.identity == member.identity, now.kind == .member else {
-            throw VaultError.denied("\(member.id) is no longer on the roster")
-        }
-        guard now.revoked == nil else { throw VaultError.denied("\(member.id) has been revoked") }
-        return state
     }
 }

@@ -1,6 +1,5 @@
 import AccessPolicy
 import Foundation
-import GRDB
 import SodiumKit
 
 /// One centre's vault: a folder holding `vault.sqlite` and `Keys/keyring.txt`.
@@ -8,7 +7,9 @@ public final class Vault: Sendable {
     public static let formatVersion = "1"
 
     public let directory: String
-    let db: DatabasePool
+    let store: VaultStore
+    /// Where every timestamp the vault writes comes from.
+    let clock: any VaultClock
     public let vaultID: VaultID
     public let centreName: String
     public let rootKey: SigningPublicKey
@@ -17,19 +18,15 @@ public final class Vault: Sendable {
 
     var keyringPath: String { directory + "/Keys/keyring.txt" }
 
-    private convenience init(directory: String, db: DatabasePool) throws(VaultError) {
+    private convenience init(directory: String, store: VaultStore, clock: (any VaultClock)?) throws(VaultError) {
         let meta: [String: String]
-        do {
-            meta = try db.read { db in
-                Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT key, value FROM meta").map { ($0["key"] as String, $0["value"] as String) })
-            }
-        } catch { throw .io("cannot read the vault's metadata") }
-        try self.init(directory: directory, db: db, meta: meta)
+        do { meta = try store.read { try $0.meta() } } catch { throw .io("cannot read the vault's metadata", cause: error) }
+        try self.init(directory: directory, store: store, meta: meta, clock: clock)
     }
 
-    private init(directory: String, db: DatabasePool, meta: [String: String]) throws(VaultError) {
+    private init(directory: String, store: VaultStore, meta: [String: String], clock: (any VaultClock)?) throws(VaultError) {
         self.directory = directory
-        self.db = db
+        self.store = store
         guard let version = meta["format"] else { throw .format("vault metadata is missing") }
         guard version == Self.formatVersion else { throw .format("vault format \(version) is not supported (this program reads \(Self.formatVersion))") }
         guard let id = meta["vault_id"].flatMap(VaultID.init(hex:)), let name = meta["centre"],
@@ -39,15 +36,15 @@ public final class Vault: Sendable {
         centreName = name
         rootKey = root
         isTestVault = meta["test_vault"] == "1"
+        self.clock = clock ?? TestClockOverride.clock(forTestVault: isTestVault) ?? SystemClock()
     }
 
-    /// Opens an existing vault.
-    public static func open(at directory: String) throws(VaultError) -> Vault {
-        let path = directory + "/" + VaultDatabase.fileName
+    /// Opens an existing vault. `clock` is for tests; a vault otherwise reads the system clock.
+    public static func open(at directory: String, clock: (any VaultClock)? = nil) throws(VaultError) -> Vault {
+        let path = directory + "/" + VaultStore.fileName
         guard FileManager.default.fileExists(atPath: path) else { throw .notFound("no vault at \(directory) (run `casevault init` first)") }
-        let vault = try Vault(directory: directory, db: try VaultDatabase.open(path: path, create: false))
-        let normalise = { (s: String) in s.lowercased().filter { !$0.isWhitespace } }
-        if let pinned = TrustPin.rootFingerprint, normalise(pinned) != normalise(Fingerprint.root(vault.rootKey)) {
+        let vault = try Vault(directory: directory, store: try VaultStore.open(path: path, create: false), clock: clock)
+        if let pinned = TrustPin.rootFingerprint, !Fingerprint.matches(pinned, Fingerprint.root(vault.rootKey)) {
             throw .auth("the vault's centre root key does not match the pinned fingerprint")
         }
         return vault
@@ -55,20 +52,21 @@ public final class Vault: Sendable {
 
     /// Creates a vault with its centre root key and first leader, and installs the default policy.
     public static func create(at directory: String, centreName: String, testVault: Bool,
-                              leaderID: String, leaderName: String, leader: SecretIdentity) throws(VaultError) -> Vault {
+                              leaderID: String, leaderName: String, leader: SecretIdentity,
+                              clock: (any VaultClock)? = nil) throws(VaultError) -> Vault {
         guard let root = leader.centreRootKey else { throw .input("the first leader's identity must hold the centre root key") }
         try RosterEntry.validate(id: leaderID)
         try RosterEntry.validate(name: leaderName)
         try RosterEntry.validate(name: centreName)
         let fm = FileManager.default
-        let path = directory + "/" + VaultDatabase.fileName
+        let path = directory + "/" + VaultStore.fileName
         guard !fm.fileExists(atPath: path) else { throw .refused("a vault already exists at \(directory)") }
         do {
             try fm.createDirectory(atPath: directory + "/Keys", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             try fm.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory)
-        } catch { throw .io("cannot create \(directory)") }
+        } catch { throw .io("cannot create \(directory)", cause: error) }
         let id = VaultID.random()
-        let now = Timestamp.now()
+        let now = (clock ?? TestClockOverride.clock(forTestVault: testVault) ?? SystemClock()).now()
         let roster = Roster(vaultID: id, serial: 1, rootKey: root.publicKey, issued: now, entries: [
             RosterEntry(kind: .member, id: leaderID, name: leaderName, roles: [.leader], identity: leader.publicIdentity, added: now),
         ])
@@ -76,15 +74,14 @@ public final class Vault: Sendable {
         let policy = Policy.makeDefault()
         let meta = [("format", formatVersion), ("vault_id", id.hex), ("centre", centreName),
                     ("root_key", Base64.encode(root.publicKey.bytes)), ("test_vault", testVault ? "1" : "0"), ("created", now.rfc3339)]
-        let db = try VaultDatabase.open(path: path, create: true)
+        let store = try VaultStore.open(path: path, create: true)
         do {
-            let vault = try Vault(directory: directory, db: db, meta: Dictionary(uniqueKeysWithValues: meta))
+            let vault = try Vault(directory: directory, store: store, meta: Dictionary(uniqueKeysWithValues: meta), clock: clock)
             // One transaction: a vault is created whole, with its first log entry, or not at all.
             try vault.write { db in
-                for (k, v) in meta { try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [k, v]) }
-                try db.execute(sql: "INSERT INTO rosters (serial, text) VALUES (?, ?)", arguments: [1, signedRoster.fileText])
-                try db.execute(sql: "INSERT INTO policies (serial, text, signature) VALUES (?, ?, ?)",
-                               arguments: [policy.serial, Data(policy.sourceBytes), Data(PolicySigning.sign(policy, vault: id, root: root))])
+                try db.insertMeta(meta)
+                try db.insertRoster(serial: 1, text: signedRoster.fileText)
+                try db.insertPolicy(serial: policy.serial, bytes: policy.sourceBytes, signature: PolicySigning.sign(policy, vault: id, root: root))
                 let state = try vault.loadState(db)
                 try vault.appendLog(db, state: state, actor: leaderID, key: leader.signingKey, checkpoint: true, action: LogAction.vaultInit.rawValue,
                                     caseID: nil, fields: [], detail: ["roster-serial": "1", "policy-serial": String(policy.serial)], reason: nil)
@@ -92,7 +89,7 @@ public final class Vault: Sendable {
             try vault.exportKeyring(signedRoster)
             return vault
         } catch {
-            try? db.close()
+            store.close()
             for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }
             try? fm.removeItem(atPath: directory + "/Keys/keyring.txt")
             throw error

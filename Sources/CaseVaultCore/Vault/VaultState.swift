@@ -1,6 +1,5 @@
 import AccessPolicy
 import Foundation
-import GRDB
 import SodiumKit
 
 /// The verified roster and policies as they stand: loaded per command, checked against the
@@ -14,28 +13,26 @@ struct VaultState: Sendable {
 }
 
 extension Vault {
-    func loadState(_ db: Database) throws(VaultError) -> VaultState {
-        let rosterRows: [Row], policyRows: [Row]
+    func loadState(_ db: StoreTransaction) throws(VaultError) -> VaultState {
+        let rosterRows: [StoredRoster], policyRows: [StoredPolicy]
         do {
-            rosterRows = try Row.fetchAll(db, sql: "SELECT serial, text FROM rosters ORDER BY serial")
-            policyRows = try Row.fetchAll(db, sql: "SELECT serial, text, signature FROM policies ORDER BY serial")
-        } catch { throw .io("cannot read the roster and policy") }
+            rosterRows = try db.rosters()
+            policyRows = try db.policies()
+        } catch let e as VaultError { throw e } catch { throw .io("cannot read the roster and policy", cause: error) }
         var rosters: [SignedRoster] = []
         for row in rosterRows {
-            let signed = try SignedRoster(fileText: row["text"], trustedRoot: rootKey)
-            let serial: Int64 = row["serial"]
-            guard signed.roster.serial == UInt64(serial), signed.roster.serial == UInt64(rosters.count + 1),
+            let signed = try SignedRoster(fileText: row.text, trustedRoot: rootKey)
+            guard signed.roster.serial == row.serial, signed.roster.serial == UInt64(rosters.count + 1),
                   signed.roster.vaultID == vaultID else { throw .auth("roster history is out of order or from another vault") }
             rosters.append(signed)
         }
         guard !rosters.isEmpty else { throw .format("the vault has no roster") }
         var policies: [Int: Policy] = [:]
         for row in policyRows {
-            let bytes = [UInt8](row["text"] as Data)
-            try PolicySigning.verify(bytes, signature: [UInt8](row["signature"] as Data), vault: vaultID, root: rootKey)
+            try PolicySigning.verify(row.bytes, signature: row.signature, vault: vaultID, root: rootKey)
             let policy: Policy
-            do { policy = try Policy(bytes: bytes) } catch { throw .format("stored policy: \(error)") }
-            guard policy.serial == Int(row["serial"] as Int64) else { throw .auth("stored policy serial does not match its row") }
+            do { policy = try Policy(bytes: row.bytes) } catch { throw .format("stored policy: \(error)", cause: error) }
+            guard UInt64(exactly: policy.serial) == row.serial else { throw .auth("stored policy serial does not match its row") }
             policies[policy.serial] = policy
         }
         guard !policies.isEmpty else { throw .format("the vault has no policy") }
@@ -43,7 +40,7 @@ extension Vault {
     }
 
     func state() throws(VaultError) -> VaultState {
-        do { return try db.read { db in try loadState(db) } } catch let e as VaultError { throw e } catch { throw .io("cannot read the vault") }
+        try read { db in try loadState(db) }
     }
 
     /// The current roster, verified.
@@ -56,15 +53,8 @@ extension Vault {
     public func policy() throws(VaultError) -> Policy { try state().policy }
 
     /// Runs `body` in one write transaction; a thrown error rolls everything back.
-    func write<T>(_ body: (Database) throws -> T) throws(VaultError) -> T {
-        do { return try db.write(body) } catch let e as VaultError { throw e } catch let e as DatabaseError {
-            throw .io("database error (\(e.resultCode))")
-        } catch { throw .io("database write failed") }
-    }
+    func write<T>(_ body: (StoreTransaction) throws -> T) throws(VaultError) -> T { try store.write(body) }
 
-    func read<T>(_ body: (Database) throws -> T) throws(VaultError) -> T {
-        do { return try db.read(body) } catch let e as VaultError { throw e } catch let e as DatabaseError {
-            throw .io("database error (\(e.resultCode))")
-        } catch { throw .io("database read failed") }
-    }
+    /// Runs `body` on one read snapshot.
+    func read<T>(_ body: (StoreTransaction) throws -> T) throws(VaultError) -> T { try store.read(body) }
 }

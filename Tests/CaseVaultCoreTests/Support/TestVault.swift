@@ -10,6 +10,8 @@ final class TestVault {
     let directory: String
     let vault: Vault
     let leader: SecretIdentity
+    /// The vault's clock: advance it instead of waiting for time to pass.
+    let clock = TestClock()
     private(set) var identities: [String: SecretIdentity] = [:]
 
     /// Member id → roles. The contact person `kari` creates cases; the others are assigned as needed.
@@ -23,7 +25,7 @@ final class TestVault {
         directory = NSTemporaryDirectory() + "casevault-test-" + UUID().uuidString
         leader = try SecretIdentity.generate(withCentreRoot: true)
         vault = try Vault.create(at: directory, centreName: "Testsenteret", testVault: testVault,
-                                 leaderID: "lina", leaderName: "Lina Leder", leader: leader)
+                                 leaderID: "lina", leaderName: "Lina Leder", leader: leader, clock: clock)
         identities["lina"] = leader
         let root = try session("lina")
         for (id, roles) in Self.staff {

@@ -21,20 +21,20 @@ struct EntryFacts: Sendable {
 enum EntryBatch {
     struct Result {
         var facts: [EntryFacts]
-        var tree: FlatMerkle
+        var tree: FlatMerkleTree
         /// The first failure in log order, if any; entries from there on may be unchecked.
         var failure: AuditFailure?
     }
 
     static func check(file: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], vaultID: VaultID) -> Result {
         let n = ranges.count
-        let block = FlatMerkle.blockLeaves
+        let block = FlatMerkleTree.blockLeaves
         let chunks = (n + block - 1) / block
         var facts = [EntryFacts](repeating: EntryFacts(), count: n)
-        var leaves = [UInt8](repeating: 0, count: n * FlatMerkle.width)
+        var leaves = [UInt8](repeating: 0, count: n * FlatMerkleTree.width)
         var roots = [[UInt8]?](repeating: nil, count: n / block)
         var failures = [AuditFailure?](repeating: nil, count: chunks)
-        guard n > 0 else { return Result(facts: [], tree: FlatMerkle(leaves: [], blockRoots: []), failure: nil) }
+        guard n > 0 else { return Result(facts: [], tree: FlatMerkleTree(flatLeafHashes: [], blockRoots: []), failure: nil) }
 
         facts.withUnsafeMutableBufferPointer { f in
             leaves.withUnsafeMutableBufferPointer { l in
@@ -51,9 +51,9 @@ enum EntryBatch {
                                                             facts: factsOut.pointer, leaves: leavesOut.pointer) {
                                     failuresOut.pointer[c] = failure
                                 } else if last - first == block, let rootsOut {
-                                    let start = first * FlatMerkle.width
-                                    rootsOut.pointer[c] = FlatMerkle.perfectRoot(
-                                        UnsafeBufferPointer(start: leavesOut.pointer + start, count: block * FlatMerkle.width))
+                                    let start = first * FlatMerkleTree.width
+                                    rootsOut.pointer[c] = FlatMerkleTree.perfectRoot(
+                                        UnsafeBufferPointer(start: leavesOut.pointer + start, count: block * FlatMerkleTree.width))
                                 }
                             }
                         }
@@ -62,7 +62,7 @@ enum EntryBatch {
             }
         }
         // Chunks run in any order; the earliest failing chunk holds the first failure.
-        return Result(facts: facts, tree: FlatMerkle(leaves: leaves, blockRoots: roots), failure: failures.lazy.compactMap { $0 }.first)
+        return Result(facts: facts, tree: FlatMerkleTree(flatLeafHashes: leaves, blockRoots: roots), failure: failures.lazy.compactMap { $0 }.first)
     }
 
     /// Checks entries `span` in order and returns the first failure among them.
@@ -85,7 +85,7 @@ enum EntryBatch {
             message.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<signedLength]))
             guard entry.signer.isValidSignature(entry.signature, for: message) else { return .entry(position, "signature does not verify") }
             let leaf = Merkle.leafHash(Array(bytes))
-            leaf.withUnsafeBufferPointer { (leaves + i * FlatMerkle.width).update(from: $0.baseAddress!, count: FlatMerkle.width) }
+            leaf.withUnsafeBufferPointer { (leaves + i * FlatMerkleTree.width).update(from: $0.baseAddress!, count: FlatMerkleTree.width) }
             var fact = EntryFacts(time: entry.time.seconds, actor: entry.actor, signer: entry.signer, action: entry.action)
             if let serial = entry.detailValue("roster-serial") {
                 guard let s = UInt64(serial), String(s) == serial else { return .entry(position, "roster serial is malformed", malformed: true) }

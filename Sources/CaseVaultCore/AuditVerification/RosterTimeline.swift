@@ -80,7 +80,7 @@ struct RosterTimeline {
         var out: [(String, NoteVerifier)] = []
         for roster in rosters {
             for e in roster.members {
-                let name = Vault.memberKeyName(vault: vaultID, member: e.id)
+                let name = LogNames.memberKeyName(vault: vaultID, member: e.id)
                 guard seen.insert(name + Base64.encode(e.identity.signingKey.bytes)).inserted,
                       let v = try? NoteVerifier(name: name, publicKey: e.identity.signingKey) else { continue }
                 out.append((e.id, v))

@@ -8,7 +8,7 @@ struct CheckpointContext {
     let members: [(id: String, verifier: NoteVerifier)]
     let facts: [EntryFacts]
     let timeline: RosterTimeline
-    let tree: FlatMerkle
+    let tree: FlatMerkleTree
 
     struct Opened {
         let note: SignedNote
@@ -35,7 +35,7 @@ struct CheckpointContext {
                 throw .failed(subject, "is signed by \(opened.signers.joined(separator: ", ")), not by a member active on roster \(roster.serial) at entry \(last)")
             }
         }
-        guard Memory.constantTimeEquals(tree.root(size: Int(size)), opened.checkpoint.rootHash) else {
+        guard let root = try? tree.root(atSize: size), Memory.constantTimeEquals(root, opened.checkpoint.rootHash) else {
             throw .failed(subject, "root hash does not match a re-hash of entries 0–\(size - 1)")
         }
         return opened
@@ -81,8 +81,7 @@ struct CheckpointContext {
         guard old.size <= latest.size else {
             throw .failed("checkpoint", "size \(latest.size) is smaller than the earlier checkpoint's \(old.size): the checkpoint was rolled back")
         }
-        let proof = tree.consistencyProof(oldSize: Int(old.size), newSize: Int(latest.size))
-        do { try latest.verifyConsistency(from: old, proof: proof) } catch {
+        do { try latest.verifyConsistency(from: old, proof: try tree.consistencyProof(oldSize: old.size, newSize: latest.size)) } catch {
             throw .failed("checkpoint", "is not consistent with the earlier checkpoint of size \(old.size) (\(error)): the log's history was rewritten or forked")
         }
         return old.size

@@ -37,7 +37,7 @@ public struct AuditVerifier: Sendable {
         // 1. Which vault, and which root: the manifest, checked against the pinned fingerprint.
         let manifest = try AuditManifest.parse(try dir.read(AuditExportFormat.manifestFile))
         let fingerprint = Fingerprint.root(manifest.rootKey)
-        if let pinned = options.rootFingerprint, Self.normalise(pinned) != Self.normalise(fingerprint) {
+        if let pinned = options.rootFingerprint, !Fingerprint.matches(pinned, fingerprint) {
             throw .failed("vault", "the centre root key's fingerprint is \(fingerprint), not the trusted \(pinned)")
         }
         // 2. Every roster, under the root, serials 1…n.
@@ -123,15 +123,10 @@ public struct AuditVerifier: Sendable {
         var out: [CosignatureVerifier] = []
         for key in options.witnessMemberKeys {
             guard let member = rosters.last?.members.first(where: { $0.identity.signingKey == key }),
-                  let verifier = try? CosignatureVerifier(name: Vault.witnessKeyName(member: member.id), publicKey: key)
+                  let verifier = try? CosignatureVerifier(name: LogNames.witnessKeyName(member: member.id), publicKey: key)
             else { throw .failed("witness", "the given witness identity is not a member on the roster") }
             out.append(verifier)
         }
         return out
-    }
-
-    /// Fingerprints are compared without spaces or case: people paste them in groups or not.
-    static func normalise(_ fingerprint: String) -> String {
-        String(fingerprint.lowercased().filter { !$0.isWhitespace })
     }
 }

@@ -1,9 +1,9 @@
 import GRDB
 
-/// The vault's SQLite database (WAL). Tables hold only ids, public keys, signatures and
-/// ciphertexts; docs/FORMAT.md, "Database", lists them.
-enum VaultDatabase {
-    static let fileName = "vault.sqlite"
+/// The vault's SQLite schema (WAL). Tables hold only ids, public keys, signatures and
+/// ciphertexts; docs/FORMAT.md, "Database", lists them. One record type per table sits in
+/// `*Record.swift` beside this file.
+enum VaultSchema {
 
     static func migrator() -> DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -52,24 +52,5 @@ enum VaultDatabase {
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         return c
-    }
-
-    /// Opens (creating when `create`) and migrates. Refuses a database written by a newer CaseVault.
-    static func open(path: String, create: Bool) throws(VaultError) -> DatabasePool {
-        do {
-            let pool = try DatabasePool(path: path, configuration: configuration())
-            let migrator = migrator()
-            if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
-                throw VaultError.format("the vault was written by a newer version of CaseVault; upgrade before opening it")
-            }
-            if !create {
-                let known = try pool.read { try $0.tableExists("meta") }
-                guard known else { throw VaultError.format("\(path) is not a CaseVault vault") }
-            }
-            try migrator.migrate(pool)
-            return pool
-        } catch let e as VaultError { throw e } catch let e as DatabaseError {
-            throw .io("database error (\(e.resultCode)) at \(path)")
-        } catch { throw .io("cannot open the vault database") }
     }
 }

@@ -38,7 +38,7 @@ struct AuditManifest: Equatable {
     var vaultFormat: String
     var exported: Timestamp
 
-    var origin: String { Vault.origin(of: vaultID) }
+    var origin: String { LogNames.origin(of: vaultID) }
 
     var text: String {
         [AuditExportFormat.manifestHeader, "vault \(vaultID.hex)", "origin \(origin)", "root-key \(Base64.encode(rootKey.bytes))",

@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// All of the vault's persistence. The core reaches `vault.sqlite` only through a `VaultStore`
+/// and the `StoreTransaction` it hands to a transaction body; nothing outside Storage/ imports
+/// GRDB, writes SQL or reads a column. Every value read is validated here (ranges, lengths), so
+/// a damaged database gives a one-line `VaultError`, never a trap.
+///
+/// The seam for a second backend (PostgreSQL is planned): another store provides the same
+/// `read`/`write` over its own connection and the same `StoreTransaction` operations (the
+/// extensions beside each `*Record` type); the callers above Storage/ do not change.
+final class VaultStore: Sendable {
+    static let fileName = "vault.sqlite"
+
+    private let pool: DatabasePool
+
+    private init(pool: DatabasePool) { self.pool = pool }
+
+    /// Opens (creating when `create`) and migrates. Refuses a database written by a newer CaseVault.
+    static func open(path: String, create: Bool) throws(VaultError) -> VaultStore {
+        // A new database file is made private first; SQLite gives its -wal and -shm files the
+        // database file's mode, so all three are 0600.
+        if create { try SecureFile.createExclusive(path, []) }
+        do {
+            let pool = try DatabasePool(path: path, configuration: VaultSchema.configuration())
+            let migrator = VaultSchema.migrator()
+            if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+                throw VaultError.format("the vault was written by a newer version of CaseVault; upgrade before opening it")
+            }
+            if !create {
+                let known = try pool.read { try $0.tableExists(MetaRecord.databaseTableName) }
+                guard known else { throw VaultError.format("\(path) is not a CaseVault vault") }
+            }
+            try migrator.migrate(pool)
+            return VaultStore(pool: pool)
+        } catch let e as VaultError { throw e } catch let e as DatabaseError {
+            throw .io("database error (\(e.resultCode)) at \(path)", cause: e)
+        } catch { throw .io("cannot open the vault database", cause: error) }
+    }
+
+    /// Runs `body` in one write transaction; a thrown error rolls everything back.
+    func write<T>(_ body: (StoreTransaction) throws -> T) throws(VaultError) -> T {
+        do { return try pool.write { try body(StoreTransaction(db: $0)) } } catch let e as VaultError { throw e } catch let e as DatabaseError {
+            throw .io("database error (\(e.resultCode))", cause: e)
+        } catch { throw .io("database write failed", cause: error) }
+    }
+
+    /// Runs `body` on one read snapshot.
+    func read<T>(_ body: (StoreTransaction) throws -> T) throws(VaultError) -> T {
+        do { return try pool.read { try body(StoreTransaction(db: $0)) } } catch let e as VaultError { throw e } catch let e as DatabaseError {
+            throw .io("database error (\(e.resultCode))", cause: e)
+        } catch { throw .io("database read failed", cause: error) }
+    }
+
+    /// Moves the write-ahead log into the database file (tests use it to edit the file directly).
+    func checkpointWriteAheadLog() throws(VaultError) {
+        do { _ = try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) } } catch { throw .io("cannot checkpoint the database", cause: error) }
+    }
+
+    func close() { try? pool.close() }
+}
+
+/// One transaction (or read snapshot) on the store: the only handle the core's operations get.
+struct StoreTransaction {
+    let db: Database
+}
+
+/// Checked conversions for values read from the database: out of range is damage, not a trap.
+enum StoredValue {
+    static func unsigned(_ value: Int64, _ what: @autoclosure () -> String) throws(VaultError) -> UInt64 {
+        guard let v = UInt64(exactly: value) else { throw .format("\(what()) holds an out-of-range value (\(value))") }
+        return v
+    }
+
+    static func signed(_ value: UInt64, _ what: @autoclosure () -> String) throws(VaultError) -> Int64 {
+        guard let v = Int64(exactly: value) else { throw .input("\(what()) is too large (\(value))") }
+        return v
+    }
+}

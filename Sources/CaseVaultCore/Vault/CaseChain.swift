@@ -1,0 +1,96 @@
+import AccessPolicy
+import Foundation
+import SodiumKit
+
+/// The steps every operation on a case shares: reach, verify, open, and seal the next version.
+extension SessionBound {
+    /// Seals and stores the next version of an opened case, inside the caller's transaction.
+    /// The author may write every path they change, and may overwrite or remove only what they
+    /// can read (`add` creates new paths, so it needs no read access). Fields the author may both
+    /// read and write are re-encrypted under fresh keys for the current reader set; everything
+    /// else is carried forward byte for byte, so nobody re-seals (and so could alter) a field
+    /// they may not write.
+    func writeVersion(db: StoreTransaction, state: VaultState, opened: OpenedCase, written: [String: FieldValue], removed: Set<String>,
+                      assignments: [CaseVersion.Assignment]) throws -> (version: UInt64, carried: Int) {
+        let caseID = opened.caseID
+        let before = CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments)
+        let sealedFromAuthor = Set(opened.sealedFields.map(\.path))
+        for path in written.keys where sealedFromAuthor.contains(path) {
+            throw VaultError.denied("\(member.id) may not overwrite \(path), which is sealed from them")
+        }
+        for path in removed where sealedFromAuthor.contains(path) {
+            throw VaultError.denied("\(member.id) may not remove \(path), which is sealed from them")
+        }
+        for path in Array(written.keys) + Array(removed) {
+            if case let .denied(reason) = before.writeDecision(member, path: path) { throw VaultError.denied(reason) }
+        }
+        let stored = Dictionary(uniqueKeysWithValues: opened.latest.fields.map { ($0.path, $0) })
+        var mayWrite: [String: Bool] = [:]
+        var fresh: [String: FieldValue] = [:]
+        var carried = opened.sealedFields.filter { !removed.contains($0.path) && written[$0.path] == nil }
+        for (path, value) in opened.fields where !removed.contains(path) && written[path] == nil {
+            let pattern = FieldCatalog.pattern(ofPath: path) ?? path
+            let allowed = mayWrite[pattern] ?? before.writeDecision(member, path: pattern).isAllowed
+            mayWrite[pattern] = allowed
+            if allowed { fresh[path] = value } else if let field = stored[path] { carried.append(field) }
+        }
+        for (p, v) in written { fresh[p] = v }
+        let next = opened.latest.version + 1
+        let parent = try chainHash(caseID: caseID, version: opened.latest.version, db: db)
+        // Time never runs backwards along a case, so a version cannot be dated before its parent.
+        let created = max(vault.clock.now(), opened.latest.created)
+        let sealed = try sealer(caseID: caseID, version: next, parent: parent, state: state, assignments: assignments, created: created)
+            .seal(fresh: fresh, carried: carried, written: Array(written.keys), removed: Array(removed), signingKey: identity.signingKey)
+        try insert(sealed, caseID: caseID, db: db)
+        return (next, carried.count)
+    }
+
+    func open(_ caseID: CaseID, state: VaultState, db: StoreTransaction) throws -> OpenedCase {
+        guard try reaches(caseID, state: state, db: db) else { throw VaultError.notFound("case \(caseID) not found") }
+        let chain = try verifiedChain(caseID, state: state, db: db)
+        guard let latest = chain.last else { throw VaultError.notFound("case \(caseID) not found") }
+        try requireReach(latest, state: state)
+        return try Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies)
+            .open(chain, caseID: caseID, reader: member, key: identity.boxKey)
+    }
+
+    func verifiedChain(_ caseID: CaseID, state: VaultState, db: StoreTransaction) throws -> [CaseVersion] {
+        let stored = try db.caseVersions(caseID)
+        guard !stored.isEmpty else { throw VaultError.notFound("case \(caseID) not found") }
+        return try Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies).verifyChain(stored, caseID: caseID)
+    }
+
+    /// A member outside the case (not assigned, no centre-wide role) is told the case is not
+    /// found: even the existence of a case is confidential (krisesenterlova § 5).
+    func requireReach(_ latest: CaseVersion, state: VaultState) throws(VaultError) {
+        let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: latest.assignments)
+        guard !access.effectiveRoles(of: member).isEmpty else { throw .notFound("case \(latest.caseID) not found") }
+    }
+
+    /// Whether this member reaches the case at all, judged from the latest version's assignments
+    /// before anything is verified: someone outside a case learns nothing about it, not even
+    /// that it was damaged. (Verification follows before anything is trusted.)
+    func reaches(_ caseID: CaseID, state: VaultState, db: StoreTransaction) throws -> Bool {
+        if member.roles.contains(where: { state.policy.scope(of: $0) == .centreWide }) { return true }
+        // Anyone assigned in any version knows the case exists, so a damaged latest version is
+        // reported to them as damage; everyone else is told "not found".
+        let everAssigned = try db.caseBodies(caseID).compactMap { try? CaseVersion.decode($0) }.flatMap(\.assignments)
+        return !CaseAccess(policy: state.policy, roster: state.roster, assignments: everAssigned).effectiveRoles(of: member).isEmpty
+    }
+
+    func sealer(caseID: CaseID, version: UInt64, parent: [UInt8], state: VaultState, assignments: [CaseVersion.Assignment],
+                        created: Timestamp? = nil) -> Sealer {
+        Sealer(vaultID: vault.vaultID, caseID: caseID, version: version, parentHash: parent, author: member, created: created ?? vault.clock.now(),
+               roster: state.roster, policy: state.policy, assignments: assignments)
+    }
+
+    func insert(_ v: SealedVersion, caseID: CaseID, db: StoreTransaction) throws {
+        try db.insertCaseVersion(caseID, version: v.version.version, body: v.body, signature: v.signature)
+    }
+
+    func chainHash(caseID: CaseID, version: UInt64, db: StoreTransaction) throws -> [UInt8] {
+        guard let stored = try db.caseVersion(caseID, version: version) else { throw VaultError.notFound("case \(caseID) not found") }
+        return CaseVersion.chainHash(body: stored.body, signature: stored.signature)
+    }
+}
+

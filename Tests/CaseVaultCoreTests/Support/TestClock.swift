@@ -1,0 +1,26 @@
+@testable import CaseVaultCore
+import Foundation
+
+/// The vault clock of a test vault: real time plus an offset the test moves forward, or a
+/// frozen time. Tests that need "a later second" advance it instead of waiting.
+final class TestClock: VaultClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var offset: Int64 = 0
+    private var frozen: Timestamp?
+
+    func now() -> Timestamp {
+        lock.withLock { frozen ?? Timestamp(seconds: Timestamp.now().seconds + offset) }
+    }
+
+    /// Moves the clock `seconds` forward.
+    func advance(seconds: Int64 = 1) {
+        lock.withLock {
+            if let f = frozen { frozen = Timestamp(seconds: f.seconds + seconds) } else { offset += seconds }
+        }
+    }
+
+    /// Stops the clock at the current time: everything from now on happens in the same second.
+    func freeze() {
+        lock.withLock { frozen = frozen ?? Timestamp(seconds: Timestamp.now().seconds + offset) }
+    }
+}
