@@ -32,7 +32,7 @@ struct WitnessOperation: SessionBound {
         }
         let signer: CosignatureSigner
         do { signer = try CosignatureSigner(name: LogNames.witnessKeyName(member: member.id), secretKey: identity.signingKey) } catch {
-            throw .input("member id \(member.id) cannot name a witness key")
+            throw .input("member id \(member.id) cannot name a witness key", cause: error)
         }
         let saved = try loadWitnessState(statePath, signer: signer)
         let result: WitnessResult
@@ -42,7 +42,7 @@ struct WitnessOperation: SessionBound {
                 guard let latest = try vault.storedCheckpoint(db) else { throw VaultError.notFound("the log has no checkpoint yet") }
                 let checkpoint: Checkpoint
                 do { checkpoint = try Checkpoint.open(latest.bytes, verifiers: vault.checkpointVerifiers(state), origin: vault.logOrigin).checkpoint } catch {
-                    throw VaultError.auth("the vault's latest checkpoint is not signed by a member: \(error)")
+                    throw VaultError.auth("the vault's latest checkpoint is not signed by a member: \(error)", cause: error)
                 }
                 if let old = saved?.checkpoint {
                     try Self.requireExtends(old: old, new: checkpoint, leaves: { try db.leafHashes(size: checkpoint.size) })
@@ -77,7 +77,7 @@ struct WitnessOperation: SessionBound {
             return
         }
         do { try new.verifyConsistency(from: old, proof: try FlatMerkleTree(flatLeafHashes: try leaves()).consistencyProof(oldSize: old.size, newSize: new.size)) } catch {
-            throw VaultError.auth("refusing to cosign: the checkpoint of size \(new.size) is not consistent with the one already cosigned (size \(old.size)): a fork or rewritten history")
+            throw VaultError.auth("refusing to cosign: the checkpoint of size \(new.size) is not consistent with the one already cosigned (size \(old.size)): a fork or rewritten history", cause: error)
         }
     }
 
@@ -91,7 +91,7 @@ struct WitnessOperation: SessionBound {
             throw .auth("the vault's centre root key is not the one this witness pinned on its first run")
         }
         guard state.witnessName == signer.name else { throw .refused("the witness state \(path) belongs to witness \(state.witnessName)") }
-        do { _ = try signer.verifier.verify(state.note) } catch { throw .auth("the witness state \(path) does not carry this witness's valid cosignature") }
+        do { _ = try signer.verifier.verify(state.note) } catch { throw .auth("the witness state \(path) does not carry this witness's valid cosignature", cause: error) }
         return state
     }
 }

@@ -22,7 +22,7 @@ public struct WitnessState: Sendable {
     public let checkpoint: Checkpoint
 
     init(vaultID: VaultID, rootKey: SigningPublicKey, witnessName: String, note: SignedNote) throws(VaultError) {
-        do { checkpoint = try Checkpoint.parse(note.text) } catch { throw .format("witness state: \(error)") }
+        do { checkpoint = try Checkpoint.parse(note.text) } catch { throw .format("witness state: \(error)", cause: error) }
         self.vaultID = vaultID
         self.rootKey = rootKey
         self.witnessName = witnessName
@@ -56,7 +56,7 @@ public struct WitnessState: Sendable {
         guard let id = VaultID(hex: v["vault"]!), let rootBytes = Base64.decode(v["root-key"]!),
               let root = try? SigningPublicKey(bytes: rootBytes) else { throw .format("witness state is malformed") }
         let note: SignedNote
-        do { note = try SignedNote.parse(Array(bytes[(blank + 2)...])) } catch { throw .format("witness state checkpoint: \(error)") }
+        do { note = try SignedNote.parse(Array(bytes[(blank + 2)...])) } catch { throw .format("witness state checkpoint: \(error)", cause: error) }
         let state = try WitnessState(vaultID: id, rootKey: root, witnessName: v["witness"]!, note: note)
         guard state.bytes == bytes else { throw .format("witness state is not in canonical form") }
         return state

@@ -82,11 +82,11 @@ public struct SignedRoster: Sendable, Equatable {
         guard roster.text == body, Array(body.utf8).last == 0x0A else { throw .format("keyring text is not in canonical form") }
         guard roster.rootKey == trustedRoot else { throw .auth("keyring names a different centre root key") }
         do { try trustedRoot.verify(sig, for: Roster.signatureDomain + Array(body.utf8)) } catch {
-            throw .auth("keyring signature does not verify under the centre root key")
+            throw .auth("keyring signature does not verify under the centre root key", cause: error)
         }
         for e in roster.entries {
             do { try trustedRoot.verify(e.certificate, for: RosterEntry.certificateMessage(block: e.blockText, vault: roster.vaultID)) } catch {
-                throw .auth("keyring entry \(e.id) has a certificate that does not verify")
+                throw .auth("keyring entry \(e.id) has a certificate that does not verify", cause: error)
             }
         }
         self.roster = roster
@@ -125,7 +125,7 @@ enum RosterParser {
         guard kindAndID.count == 2, let kind = RosterEntry.Kind(rawValue: kindAndID[0]) else { throw .format("keyring entry kind is malformed") }
         let id = kindAndID[1]
         // A stored roster with a bad id is damaged, not bad input from the user.
-        do { try RosterEntry.validate(id: id) } catch { throw .format("keyring entry has a malformed id") }
+        do { try RosterEntry.validate(id: id) } catch { throw .format("keyring entry has a malformed id", cause: error) }
         let name = try value(lines[1], "name")
         var roles: [Role] = []
         for r in try value(lines[2], "roles").split(separator: " ") {

@@ -61,7 +61,7 @@ public struct RosterEntry: Hashable, Sendable {
         let entry = try RosterParser.parseEntry(lines)
         guard entry.certifiedText == text else { throw .format("roster entry is not in canonical form") }
         do { try root.verify(entry.certificate, for: certificateMessage(block: entry.blockText, vault: vault)) } catch {
-            throw .auth("roster entry \(entry.id) is not signed by the trusted centre root")
+            throw .auth("roster entry \(entry.id) is not signed by the trusted centre root", cause: error)
         }
         return entry
     }

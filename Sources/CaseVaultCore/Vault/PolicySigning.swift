@@ -14,7 +14,7 @@ enum PolicySigning {
 
     static func verify(_ policyBytes: [UInt8], signature: [UInt8], vault: VaultID, root: SigningPublicKey) throws(VaultError) {
         do { try root.verify(signature, for: message(policyBytes, vault: vault)) } catch {
-            throw .auth("the policy's signature does not verify under the centre root key")
+            throw .auth("the policy's signature does not verify under the centre root key", cause: error)
         }
     }
 
