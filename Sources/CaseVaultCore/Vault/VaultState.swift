@@ -5,11 +5,20 @@ import SodiumKit
 /// The verified roster and policies as they stand: loaded per command, checked against the
 /// centre root key before anything relies on them.
 struct VaultState: Sendable {
-    var rosters: [SignedRoster]
-    var policies: [Int: Policy]
+    let rosters: [SignedRoster]
+    let policies: [Int: Policy]
+    /// The latest roster and the policy with the highest serial, fixed when loaded.
+    let roster: Roster
+    let policy: Policy
 
-    var roster: Roster { rosters.last!.roster }
-    var policy: Policy { policies[policies.keys.max()!]! }
+    /// Nil when either history is empty: a vault without a roster or a policy is damaged.
+    init?(rosters: [SignedRoster], policies: [Int: Policy]) {
+        guard let latest = rosters.last, let serial = policies.keys.max(), let inForce = policies[serial] else { return nil }
+        self.rosters = rosters
+        self.policies = policies
+        roster = latest.roster
+        policy = inForce
+    }
 }
 
 extension Vault {
@@ -35,8 +44,8 @@ extension Vault {
             guard UInt64(exactly: policy.serial) == row.serial else { throw .auth("stored policy serial does not match its row") }
             policies[policy.serial] = policy
         }
-        guard !policies.isEmpty else { throw .format("the vault has no policy") }
-        return VaultState(rosters: rosters, policies: policies)
+        guard let state = VaultState(rosters: rosters, policies: policies) else { throw .format("the vault has no policy") }
+        return state
     }
 
     func state() throws(VaultError) -> VaultState {
