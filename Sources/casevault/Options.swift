@@ -51,7 +51,7 @@ struct IdentityOptions: ParsableArguments {
             throw e
         }
         do { return try Session(vault: vault, identity: identity) } catch {
-            vault.logRefusedAttempt(presented: identity.publicIdentity, signingKey: identity.signingKey, command: command, error: error)
+            vault.logRefusedAttempt(presented: identity.publicIdentity, signingKey: identity.signer, command: command, error: error)
             throw error
         }
     }

@@ -29,7 +29,7 @@ extension Session {
             throw error
         }
         let signer: CosignatureSigner
-        do { signer = try CosignatureSigner(name: Vault.witnessKeyName(member: member.id), secretKey: identity.signingKey) } catch {
+        do { signer = try CosignatureSigner(name: Vault.witnessKeyName(member: member.id), secretKey: identity.signer) } catch {
             throw .input("member id \(member.id) cannot name a witness key")
         }
         let saved = try loadWitnessState(statePath, signer: signer)

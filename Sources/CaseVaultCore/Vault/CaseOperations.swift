@@ -33,7 +33,7 @@ extension Session {
                 if case let .denied(reason) = access.writeDecision(member, path: path) { throw VaultError.denied(reason) }
             }
             let sealed = try sealer(caseID: caseID, version: 1, parent: [UInt8](repeating: 0, count: 32), state: state, assignments: assignments)
-                .seal(fresh: record.fields, carried: [], written: Array(record.fields.keys), removed: [], signingKey: identity.signingKey)
+                .seal(fresh: record.fields, carried: [], written: Array(record.fields.keys), removed: [], signingKey: identity.signer)
             try Self.insert(sealed, caseID: caseID, db: db)
             try vault.appendLog(db, state: state, session: self, action: .caseCreate, caseID: caseID,
                                  fields: CaseRecord.order(Array(record.fields.keys)), detail: ["version": "1"], reason: reason)
@@ -194,7 +194,7 @@ extension Session {
         // Time never runs backwards along a case, so a version cannot be dated before its parent.
         let created = max(Timestamp.now(), opened.latest.created)
         let sealed = try sealer(caseID: caseID, version: next, parent: parent, state: state, assignments: assignments, created: created)
-            .seal(fresh: fresh, carried: carried, written: Array(written.keys), removed: Array(removed), signingKey: identity.signingKey)
+            .seal(fresh: fresh, carried: carried, written: Array(written.keys), removed: Array(removed), signingKey: identity.signer)
         try Self.insert(sealed, caseID: caseID, db: db)
         return (next, carried.count)
     }
@@ -204,7 +204,7 @@ extension Session {
         let chain = try verifiedChain(caseID, state: state, db: db)
         try requireReach(chain.last!, state: state)
         return try Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies)
-            .open(chain, caseID: caseID, reader: member, key: identity.boxKey)
+            .open(chain, caseID: caseID, reader: member, key: identity.boxOpener)
     }
 
     func verifiedChain(_ caseID: CaseID, state: VaultState, db: Database) throws -> [CaseVersion] {

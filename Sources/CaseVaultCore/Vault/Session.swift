@@ -7,9 +7,9 @@ import SodiumKit
 public struct Session: Sendable {
     public let vault: Vault
     public let member: RosterEntry
-    let identity: SecretIdentity
+    let identity: any MemberKeys
 
-    public init(vault: Vault, identity: SecretIdentity) throws(VaultError) {
+    public init(vault: Vault, identity: any MemberKeys) throws(VaultError) {
         let roster = try vault.roster()
         guard let entry = roster.entry(for: identity.publicIdentity) else {
             throw .denied("this key is not on the vault's signed roster")
