@@ -39,14 +39,15 @@ struct IdentityOptions: ParsableArguments {
     func load() throws -> SecretIdentity {
         let path = try keyPath
         let source = PassphraseSource.resolve(file: passphraseFile, prompt: "Passphrase for \(path): ")
+        if case .prompt = source { try AgentKeys.refuseWhenLocked(keyPath: path) }
         return try KeyFile.load(from: path, passphrase: try source.read())
     }
 
     /// Opens a session; a refused or failed attempt is written to the vault's access log first.
     func session(in vault: Vault, command: String) throws -> Session {
         let path = try keyPath
-        let identity: SecretIdentity
-        do { identity = try load() } catch let e as VaultError where e.kind == .authenticationFailed {
+        let identity: any MemberKeys
+        do { identity = try AgentKeys.holding(keyPath: path, for: command) ?? load() } catch let e as VaultError where e.kind == .authenticationFailed {
             vault.logRefusedAttempt(presented: try? KeyFile.loadPublic(from: path), signingKey: nil, command: command, error: e)
             throw e
         }
