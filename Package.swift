@@ -62,6 +62,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Fixtures"]),
+        .testTarget(name: "CaseVaultAgentTests", dependencies: ["CaseVaultAgent", "CaseVaultCore", "SodiumKit"]),
         .testTarget(
             name: "CLITests",
             dependencies: ["CaseVaultCore", "CaseVaultAgent", "SodiumKit", "AccessPolicy", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -80,7 +80,12 @@ public enum AgentServer {
         guard fd >= 0 else { return nil }
         let client = UnixSocket(fd: fd)
         client.setTimeout(seconds: 5)
-        guard let uid = client.peerUID(), AgentPeer.admits(peerUID: uid, ownUID: getuid()) else {
+        return admit(client, peerUID: client.peerUID(), ownUID: getuid())
+    }
+
+    /// The client if it runs as this user; otherwise it is told so and dropped.
+    static func admit(_ client: UnixSocket, peerUID: uid_t?, ownUID: uid_t) -> UnixSocket? {
+        guard let peerUID, AgentPeer.admits(peerUID: peerUID, ownUID: ownUID) else {
             try? reply(.refused("the key agent serves only the user who unlocked it"), on: client)
             return nil
         }
