@@ -41,8 +41,12 @@ public final class AgentClient: MemberKeys, @unchecked Sendable {
         self.status = status
     }
 
-    /// Asks the agent to forget its keys and exit.
-    public func lockAgent() throws(VaultError) { _ = try perform(.lock) }
+    /// Asks the agent to forget its keys and exit; returns once it has closed the connection,
+    /// which it does after removing its socket, so a new agent may bind at once.
+    public func lockAgent() throws(VaultError) {
+        _ = try perform(.lock)
+        _ = try? socket.receive()
+    }
 
     func perform(_ op: AgentWire.Operation, _ payload: [UInt8] = []) throws(VaultError) -> [UInt8] {
         lock.lock()

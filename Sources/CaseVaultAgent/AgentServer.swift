@@ -48,10 +48,11 @@ public enum AgentServer {
     public static func serve(_ service: AgentService, listener: Int32, signals: Int32, socketPath: String, clock: any AgentClock) {
         var clients: [UnixSocket] = []
         defer {
+            // Socket gone before the clients are closed: a client that saw the close may start a new agent.
             service.lock()
-            clients.removeAll()
-            close(listener)
             unlink(socketPath)
+            close(listener)
+            clients.removeAll()
         }
         while !service.lockIfExpired() {
             var fds = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0), pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
