@@ -4,6 +4,7 @@ import PackageDescription
 // Dependencies flow one way:
 // CSodium → SodiumKit → TransparencyLog ─┐
 //           AccessPolicy ────────────────┴→ CaseVaultCore → casevault, CaseVaultBenchmark
+//                               CaseVaultCore, CProcessGuard → CaseVaultAgent → casevault
 let package = Package(
     name: "CaseVault",
     platforms: [.macOS(.v13)],
@@ -37,10 +38,15 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ]),
+        // Process hardening the key agent needs from C: prctl, SO_PEERCRED, signalfd.
+        .target(name: "CProcessGuard"),
+        // The per-user key agent: holds a member's unlocked keys, signs and opens sealed boxes
+        // for the same user's commands over a Unix socket.
+        .target(name: "CaseVaultAgent", dependencies: ["CaseVaultCore", "SodiumKit", "CProcessGuard"]),
         .executableTarget(
             name: "casevault",
             dependencies: [
-                "CaseVaultCore", "SodiumKit", "AccessPolicy", "TransparencyLog",
+                "CaseVaultCore", "CaseVaultAgent", "SodiumKit", "AccessPolicy", "TransparencyLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -56,9 +62,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Fixtures"]),
+        .testTarget(name: "CaseVaultAgentTests", dependencies: ["CaseVaultAgent", "CaseVaultCore", "SodiumKit"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["CaseVaultCore", "SodiumKit", "AccessPolicy", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["CaseVaultCore", "CaseVaultAgent", "SodiumKit", "AccessPolicy", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

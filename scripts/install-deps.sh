@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages CaseVault builds against, only when one is missing.
+# Installs the Debian packages CaseVault builds against (and any named as arguments, e.g. `age`
+# for scripts/bench-agent.sh), only when one is missing.
 set -euo pipefail
 need=()
-for pkg in libsodium-dev libsqlite3-dev pkg-config; do
+for pkg in libsodium-dev libsqlite3-dev pkg-config "$@"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 ((${#need[@]})) || exit 0

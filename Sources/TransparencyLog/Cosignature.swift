@@ -77,9 +77,9 @@ public struct CosignatureVerifier: Hashable, Sendable, CustomStringConvertible {
 public struct CosignatureSigner: Sendable, CustomStringConvertible {
     public let name: String
     public let keyID: UInt32
-    private let secretKey: SigningSecretKey
+    private let secretKey: any MessageSigner
 
-    public init(name: String, secretKey: SigningSecretKey) throws(LogError) {
+    public init(name: String, secretKey: any MessageSigner) throws(LogError) {
         guard TextRules.isValidKeyName(name) else { throw .invalidKeyName }
         self.name = name
         self.secretKey = secretKey
@@ -96,7 +96,9 @@ public struct CosignatureSigner: Sendable, CustomStringConvertible {
     public func cosign(_ checkpoint: Checkpoint, timestamp: UInt64) throws(LogError) -> NoteSignature {
         guard timestamp <= CosignatureV1.maxTimestamp else { throw .cosignatureTimestampOutOfRange }
         let message = CosignatureV1.message(body: checkpoint.body, timestamp: timestamp)
-        let payload = CosignatureV1.timestampBytes(timestamp) + secretKey.signature(for: message)
+        let signature: [UInt8]
+        do { signature = try secretKey.signature(for: message) } catch { throw .signerUnavailable }
+        let payload = CosignatureV1.timestampBytes(timestamp) + signature
         return NoteSignature(unchecked: name, keyID: keyID, signature: payload)
     }
 

@@ -34,6 +34,7 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidVerifierKey
     case signatureInvalid(keyName: String)
     case noKnownSignature
+    case signerUnavailable
 
     // MARK: Checkpoints
     case checkpointNotNewlineTerminated
@@ -94,6 +95,7 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidVerifierKey: "verifier key is not name+keyid+base64 of a matching Ed25519 key"
         case let .signatureInvalid(name): "signature by known key \(name) does not verify"
         case .noKnownSignature: "note has no valid signature from a known key"
+        case .signerUnavailable: "the signing key (a key agent) did not answer"
         case .checkpointNotNewlineTerminated: "checkpoint text does not end with a newline"
         case .checkpointTooFewLines: "checkpoint has fewer than three lines"
         case .checkpointOriginInvalid: "checkpoint origin is empty or contains a control character"

@@ -35,9 +35,9 @@ public struct NoteVerifier: Hashable, Sendable, CustomStringConvertible {
 public struct NoteSigner: Sendable, CustomStringConvertible {
     public let name: String
     public let keyID: UInt32
-    private let secretKey: SigningSecretKey
+    private let secretKey: any MessageSigner
 
-    public init(name: String, secretKey: SigningSecretKey) throws(LogError) {
+    public init(name: String, secretKey: any MessageSigner) throws(LogError) {
         guard TextRules.isValidKeyName(name) else { throw .invalidKeyName }
         self.name = name
         self.secretKey = secretKey
@@ -50,8 +50,10 @@ public struct NoteSigner: Sendable, CustomStringConvertible {
     }
 
     /// The Ed25519 signature over the note text, as a signature line's content.
-    func signature(forText text: String) -> NoteSignature {
-        NoteSignature(unchecked: name, keyID: keyID, signature: secretKey.signature(for: Array(text.utf8)))
+    func signature(forText text: String) throws(LogError) -> NoteSignature {
+        do { return NoteSignature(unchecked: name, keyID: keyID, signature: try secretKey.signature(for: Array(text.utf8))) } catch {
+            throw .signerUnavailable
+        }
     }
 
     public var description: String { "NoteSigner(\(name), keyID: \(Hex.encode(KeyIdentity.bytes(keyID))))" }

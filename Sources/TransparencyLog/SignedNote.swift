@@ -24,7 +24,7 @@ public struct SignedNote: Sendable {
     public static func sign(text: String, signers: [NoteSigner]) throws(LogError) -> [UInt8] {
         try Self.validateText(Array(text.utf8)[...])
         var signatures: [NoteSignature] = []
-        for signer in signers { signatures.append(signer.signature(forText: text)) }
+        for signer in signers { signatures.append(try signer.signature(forText: text)) }
         return try SignedNote(text: text, signatures: signatures).bytes
     }
 
@@ -35,7 +35,7 @@ public struct SignedNote: Sendable {
 
     /// This note with `signer`'s signature over its text added.
     public func signed(by signer: NoteSigner) throws(LogError) -> SignedNote {
-        try adding(signer.signature(forText: text))
+        try adding(try signer.signature(forText: text))
     }
 
     public var bytes: [UInt8] {

@@ -13,6 +13,7 @@ struct CaseVaultCommand: ParsableCommand {
         subcommands: [
             Init.self, IdentityCommand.self, MemberCommand.self, CaseCommand.self, PolicyCommand.self,
             RecipientCommand.self, HandoverCommand.self, AuditCommand.self, Demo.self,
+            Unlock.self, Lock.self, Status.self, AgentCommand.self,
         ])
 
     /// One line on stderr for every failure, `casevault: error: …`, and a documented exit code.

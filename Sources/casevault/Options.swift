@@ -39,13 +39,18 @@ struct IdentityOptions: ParsableArguments {
     func load() throws -> SecretIdentity {
         let path = try keyPath
         let source = PassphraseSource.resolve(file: passphraseFile, prompt: "Passphrase for \(path): ")
+        if case .prompt = source { try AgentKeys.refuseWhenLocked(keyPath: path) }
         return try KeyFile.load(from: path, passphrase: try source.read())
     }
 
     /// Opens a session; a refused or failed attempt is written to the vault's access log first.
     func session(in vault: Vault, command: String) throws -> Session {
         let path = try keyPath
+        if let agent = try AgentKeys.holding(keyPath: path, for: command) {
+            return try Session(vault: vault, identity: agent, command: command)
+        }
         let source = PassphraseSource.resolve(file: passphraseFile, prompt: "Passphrase for \(path): ")
+        if case .prompt = source { try AgentKeys.refuseWhenLocked(keyPath: path) }
         return try vault.openSession(keyFile: path, passphrase: try source.read(), command: command)
     }
 }

@@ -61,14 +61,16 @@ public struct LogEntry: Sendable, Equatable {
         for f in fields where !check(f, { $0.isFieldPath($1) }) { throw .input("log field paths must be record paths") }
     }
 
-    static func sign(vaultID: VaultID, index: UInt64, time: Timestamp, actor: String, key: SigningSecretKey, action: String,
+    static func sign(vaultID: VaultID, index: UInt64, time: Timestamp, actor: String, key: any MessageSigner, action: String,
                      caseID: CaseID?, fields: [String], detail: [String: String], reasonCommitment: [UInt8]?) throws(VaultError) -> LogEntry {
         for (k, v) in detail where !isSafeToken(k) || !isSafeToken(v) { throw .input("log detail must be plain tokens") }
         try validateVocabulary(actor: actor, action: action, fields: fields)
         var e = LogEntry(vaultID: vaultID, index: index, time: time, actor: actor, signer: key.publicKey, action: action, caseID: caseID,
                          fields: fields, detail: detail.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
                          reasonCommitment: reasonCommitment, signature: [])
-        e.signature = key.signature(for: signatureDomain + Array(e.signedText.utf8))
+        do { e.signature = try key.signature(for: signatureDomain + Array(e.signedText.utf8)) } catch let error as VaultError { throw error } catch {
+            throw .io("cannot sign the log entry: \(error)")
+        }
         return e
     }
 

@@ -15,13 +15,13 @@ extension Vault {
 
     func appendLog(_ db: StoreTransaction, state: VaultState, session: Session, action: LogAction, caseID: CaseID?,
                    fields: [String], detail: [String: String], reason: String?) throws {
-        try appendLog(db, state: state, actor: session.member.id, key: session.identity.signingKey, checkpoint: true,
+        try appendLog(db, state: state, actor: session.member.id, key: session.identity.signer, checkpoint: true,
                       action: action.rawValue, caseID: caseID, fields: fields, detail: detail, reason: reason)
     }
 
     /// Appends one entry. `checkpoint` is false for an actor the roster does not know: their
     /// entry is kept and signed by the key they presented, and the next member's append checkpoints it.
-    func appendLog(_ db: StoreTransaction, state: VaultState, actor: String, key: SigningSecretKey, checkpoint: Bool,
+    func appendLog(_ db: StoreTransaction, state: VaultState, actor: String, key: any MessageSigner, checkpoint: Bool,
                    action: String, caseID: CaseID?, fields: [String], detail: [String: String], reason: String?) throws {
         var frontier = try db.logFrontier()
         let index = frontier.size

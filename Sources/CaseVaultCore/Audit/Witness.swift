@@ -31,7 +31,7 @@ struct WitnessOperation: SessionBound {
             throw error
         }
         let signer: CosignatureSigner
-        do { signer = try CosignatureSigner(name: LogNames.witnessKeyName(member: member.id), secretKey: identity.signingKey) } catch {
+        do { signer = try CosignatureSigner(name: LogNames.witnessKeyName(member: member.id), secretKey: identity.signer) } catch {
             throw .input("member id \(member.id) cannot name a witness key", cause: error)
         }
         let saved = try loadWitnessState(statePath, signer: signer)

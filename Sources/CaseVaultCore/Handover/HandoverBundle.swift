@@ -17,8 +17,8 @@ public enum HandoverBundle {
     /// A signer with their certified roster entry.
     public struct Signer: Sendable {
         public let entry: RosterEntry
-        public let key: SigningSecretKey
-        public init(entry: RosterEntry, key: SigningSecretKey) {
+        public let key: any MessageSigner
+        public init(entry: RosterEntry, key: any MessageSigner) {
             self.entry = entry
             self.key = key
         }
@@ -62,10 +62,15 @@ public enum HandoverBundle {
         inner.data(payload)
         inner.string(sender.entry.certifiedText)
         inner.string(approver?.entry.certifiedText ?? "")
-        inner.data(approver.map { $0.key.signature(for: approvalDomain + manifestBytes) } ?? [])
+        let approval: [UInt8], senderSignature: [UInt8]
+        do {
+            approval = try approver.map { try $0.key.signature(for: approvalDomain + manifestBytes) } ?? []
+            senderSignature = try sender.key.signature(for: senderDomain + manifestBytes)
+        } catch let e as VaultError { throw e } catch { throw .io("cannot sign the bundle: \(error)") }
+        inner.data(approval)
         inner.data(policy.bytes)
         inner.data(policy.signature)
-        inner.data(sender.key.signature(for: senderDomain + manifestBytes))
+        inner.data(senderSignature)
         var innerBytes = inner.bytes
         defer { Memory.zero(&innerBytes) }
         do {

@@ -75,7 +75,7 @@ struct HandoverOperations: SessionBound {
                 throw VaultError.format("the policy in force has no signature")
             }
             let signedPolicy = HandoverBundle.SignedPolicy(bytes: state.policy.sourceBytes, signature: policySignature)
-            let sealed = try HandoverBundle.seal(manifest: manifest, fields: allowed, sender: .init(entry: senderEntry, key: identity.signingKey),
+            let sealed = try HandoverBundle.seal(manifest: manifest, fields: allowed, sender: .init(entry: senderEntry, key: identity.signer),
                                                  approver: approverSigner, policy: signedPolicy, recipient: recipient.identity)
             try recordDisclosure(db: db, state: state, opened: opened, manifest: sealed.manifest, approver: approverSigner?.entry.id)
             return (sealed.bytes, sealed.manifest, withheld)

@@ -128,7 +128,7 @@ struct Opener {
     }
 
     /// Decrypts the latest version's fields that `reader` holds keys for, into one secure arena.
-    func open(_ chain: [CaseVersion], caseID: CaseID, reader: RosterEntry, key: BoxSecretKey) throws(VaultError) -> OpenedCase {
+    func open(_ chain: [CaseVersion], caseID: CaseID, reader: RosterEntry, key: any SealedBoxOpener) throws(VaultError) -> OpenedCase {
         let latest = chain.last!
         // A case has a handful of key generations: a short list beats hashing for every field.
         var classKeys: [(ref: CaseVersion.KeyRef, key: SymmetricKey?)] = []
@@ -170,13 +170,13 @@ struct Opener {
         return OpenedCase(caseID: caseID, chain: chain, fields: fields, sealedFields: sealed)
     }
 
-    private func unsealClassKey(_ ref: CaseVersion.KeyRef, in chain: [CaseVersion], caseID: CaseID, reader: RosterEntry, key: BoxSecretKey) throws(VaultError) -> SymmetricKey? {
+    private func unsealClassKey(_ ref: CaseVersion.KeyRef, in chain: [CaseVersion], caseID: CaseID, reader: RosterEntry, key: any SealedBoxOpener) throws(VaultError) -> SymmetricKey? {
         guard ref.generation >= 1, ref.generation <= UInt64(chain.count),
               let cls = chain[Int(ref.generation - 1)].classes.first(where: { $0.index == ref.index })
         else { throw .auth("case \(caseID) names a missing key generation") }
         guard let envelope = cls.envelopes.first(where: { $0.member == reader.id }) else { return nil }
         do {
-            let k = try SymmetricKey(secret: try SealedBox.open(envelope.sealedKey, with: key))
+            let k = try SymmetricKey(secret: try key.openSealedBox(envelope.sealedKey))
             guard Memory.constantTimeEquals(CaseVersion.commitment(to: k, vault: vaultID, caseID: caseID, ref: ref), cls.commitment) else {
                 throw VaultError.auth("case \(caseID): a sealed key does not match its commitment")
             }

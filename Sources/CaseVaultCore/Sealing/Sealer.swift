@@ -16,7 +16,7 @@ struct Sealer {
 
     /// `fresh` is encrypted anew; `carried` fields (which the author cannot read) are kept as they are.
     func seal(fresh: [String: FieldValue], carried: [CaseVersion.Field], written: [String], removed: [String],
-              signingKey: SigningSecretKey) throws(VaultError) -> SealedVersion {
+              signingKey: any MessageSigner) throws(VaultError) -> SealedVersion {
         let access = CaseAccess(policy: policy, roster: roster, assignments: assignments)
         // Group paths by reader set: public-key work grows with classes × readers, not fields × readers.
         var classOf: [[String]: UInt32] = [:]
@@ -71,7 +71,7 @@ struct Sealer {
                 rosterSerial: roster.serial, policySerial: UInt64(policy.serial), assignments: assignments.sorted(),
                 written: written.sorted(), removed: removed.sorted(), classes: classes, fields: fields)
             let body = v.encoded()
-            return SealedVersion(version: v, body: body, signature: signingKey.signature(for: CaseVersion.signatureDomain + body))
+            return SealedVersion(version: v, body: body, signature: try signingKey.signature(for: CaseVersion.signatureDomain + body))
         } catch { throw .io("sealing failed: \(error)") }
     }
 }

@@ -40,7 +40,7 @@ extension SessionBound {
         // Time never runs backwards along a case, so a version cannot be dated before its parent.
         let created = max(vault.clock.now(), opened.latest.created)
         let sealed = try sealer(caseID: caseID, version: next, parent: parent, state: state, assignments: assignments, created: created)
-            .seal(fresh: fresh, carried: carried, written: Array(written.keys), removed: Array(removed), signingKey: identity.signingKey)
+            .seal(fresh: fresh, carried: carried, written: Array(written.keys), removed: Array(removed), signingKey: identity.signer)
         try insert(sealed, caseID: caseID, db: db)
         return (next, carried.count)
     }
@@ -51,7 +51,7 @@ extension SessionBound {
         guard let latest = chain.last else { throw VaultError.notFound("case \(caseID) not found") }
         try requireReach(latest, state: state)
         return try Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies)
-            .open(chain, caseID: caseID, reader: member, key: identity.boxKey)
+            .open(chain, caseID: caseID, reader: member, key: identity.boxOpener)
     }
 
     func verifiedChain(_ caseID: CaseID, state: VaultState, db: StoreTransaction) throws -> [CaseVersion] {

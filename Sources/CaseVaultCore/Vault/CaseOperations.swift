@@ -35,7 +35,7 @@ struct CaseOperations: SessionBound {
                 if case let .denied(reason) = access.writeDecision(member, path: path) { throw VaultError.denied(reason) }
             }
             let sealed = try sealer(caseID: caseID, version: 1, parent: [UInt8](repeating: 0, count: 32), state: state, assignments: assignments)
-                .seal(fresh: record.fields, carried: [], written: Array(record.fields.keys), removed: [], signingKey: identity.signingKey)
+                .seal(fresh: record.fields, carried: [], written: Array(record.fields.keys), removed: [], signingKey: identity.signer)
             try insert(sealed, caseID: caseID, db: db)
             try vault.appendLog(db, state: state, session: session, action: .caseCreate, caseID: caseID,
                                  fields: CaseRecord.order(Array(record.fields.keys)), detail: ["version": "1"], reason: reason)

@@ -8,12 +8,12 @@ import SodiumKit
 public struct Session: Sendable {
     public let vault: Vault
     public let member: RosterEntry
-    let identity: SecretIdentity
+    let identity: any MemberKeys
 
     /// Opens a session for `identity`. A key that is not on the roster, a recipient's key or a
     /// revoked member's key is refused, and the attempt is logged under `command` before the
     /// error is thrown, whoever the caller is.
-    public init(vault: Vault, identity: SecretIdentity, command: String = "session") throws(VaultError) {
+    public init(vault: Vault, identity: any MemberKeys, command: String = "session") throws(VaultError) {
         do throws(VaultError) {
             let roster = try vault.roster()
             guard let entry = roster.entry(for: identity.publicIdentity) else {
@@ -25,7 +25,7 @@ public struct Session: Sendable {
             self.member = entry
             self.identity = identity
         } catch {
-            vault.logRefusedAttempt(presented: identity.publicIdentity, signingKey: identity.signingKey, command: command, error: error)
+            vault.logRefusedAttempt(presented: identity.publicIdentity, signingKey: identity.signer, command: command, error: error)
             throw error
         }
     }
@@ -43,7 +43,7 @@ extension Session: SessionBound {
 extension SessionBound {
     var vault: Vault { session.vault }
     var member: RosterEntry { session.member }
-    var identity: SecretIdentity { session.identity }
+    var identity: any MemberKeys { session.identity }
 
     /// The vault's state for this transaction, after checking that this member is still on the
     /// roster and not revoked: a session opened before a revocation acts no further.

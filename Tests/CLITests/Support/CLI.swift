@@ -52,9 +52,9 @@ struct CLI {
     func path(_ name: String) -> String { workdir.appendingPathComponent(name).path }
 
     @discardableResult
-    func run(_ args: [String], stdin: String? = nil) throws -> Result {
+    func run(_ args: [String], stdin: String? = nil, executable: String? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = Self.binary
+        p.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? Self.binary
         p.arguments = args
         p.currentDirectoryURL = workdir
         p.environment = environment

@@ -7,7 +7,7 @@ import XCTest
 /// A vault made with the real binary: `init`, then one key file per member added with
 /// `identity new` and `member add`, all through the command line.
 final class CLIVault {
-    let cli: CLI
+    var cli: CLI
     let passFile: String
     var vault: String { cli.path("vault") }
     private(set) var fingerprints: [String: String] = [:]

@@ -1,0 +1,112 @@
+import CaseVaultCore
+import SodiumKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A connection to the user's key agent. As `MemberKeys` it signs and opens sealed boxes
+/// through the agent; the secret keys never come into this process.
+public final class AgentClient: MemberKeys, @unchecked Sendable {
+    // One connection, used by one command in order; the lock keeps replies with their requests.
+    private let socket: UnixSocket
+    private let lock = NSLockLite()
+    public let status: AgentStatus
+
+    public var publicIdentity: PublicIdentity { status.publicIdentity }
+    public var centreRootKey: SigningSecretKey? { nil }
+    public var signer: any MessageSigner { Signer(client: self) }
+    public var boxOpener: any SealedBoxOpener { Opener(client: self) }
+
+    /// The running agent, or nil when none answers. A socket of another user is refused.
+    public static func connect(socketPath: String? = nil) throws(VaultError) -> AgentClient? {
+        let path = if let socketPath { socketPath } else { try AgentPaths.socketPath() }
+        guard let socket = try UnixSocket.connect(path) else { return nil }
+        guard let uid = socket.peerUID(), AgentPeer.admits(peerUID: uid, ownUID: getuid()) else {
+            throw VaultError(.refused, "the key agent socket \(path) is served by another user; not using it")
+        }
+        socket.setTimeout(seconds: 30)
+        let body = try Self.call(socket, .status)
+        return AgentClient(socket: socket, status: try AgentStatus.decode(body))
+    }
+
+    /// The agent when it holds the identity in the key file at `keyPath` (public half compared).
+    public static func holding(keyPath: String) throws(VaultError) -> AgentClient? {
+        guard let client = try connect() else { return nil }
+        let wanted = try KeyFile.loadPublic(from: keyPath)
+        return client.publicIdentity == wanted ? client : nil
+    }
+
+    private init(socket: UnixSocket, status: AgentStatus) {
+        self.socket = socket
+        self.status = status
+    }
+
+    /// Asks the agent to forget its keys and exit; returns once it has closed the connection,
+    /// which it does after removing its socket, so a new agent may bind at once.
+    public func lockAgent() throws(VaultError) {
+        _ = try perform(.lock)
+        _ = try? socket.receive()
+    }
+
+    func perform(_ op: AgentWire.Operation, _ payload: [UInt8] = []) throws(VaultError) -> [UInt8] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try Self.call(socket, op, payload)
+    }
+
+    func performSecret(_ op: AgentWire.Operation, _ payload: [UInt8]) throws(VaultError) -> SecureBytes {
+        lock.lock()
+        defer { lock.unlock() }
+        try socket.send(AgentWire.request(op, payload))
+        let reply = try socket.receiveSecret()
+        let status = reply.withUnsafeBytes { $0.count >= 2 && $0[0] == AgentWire.version ? $0[1] : 0xFF }
+        guard status == AgentWire.Status.ok.rawValue else {
+            let message = reply.withUnsafeBytes { String(decoding: $0.dropFirst(2), as: UTF8.self) }
+            throw Self.error(status: status, message: message)
+        }
+        do {
+            return try reply.withUnsafeBytes { (all) throws(CryptoError) in try SecureBytes(copying: UnsafeRawBufferPointer(rebasing: all[2...])) }
+        } catch { throw VaultError(.ioFailure, "\(error)") }
+    }
+
+    private static func call(_ socket: UnixSocket, _ op: AgentWire.Operation, _ payload: [UInt8] = []) throws(VaultError) -> [UInt8] {
+        try socket.send(AgentWire.request(op, payload))
+        guard let reply = try socket.receive() else { throw VaultError(.ioFailure, "the key agent closed the connection (locked?); run: casevault unlock") }
+        guard reply.count >= 2, reply[0] == AgentWire.version else { throw VaultError(.unsupportedFormat, "the key agent speaks another protocol version") }
+        guard reply[1] == AgentWire.Status.ok.rawValue else { throw error(status: reply[1], message: String(decoding: reply[2...], as: UTF8.self)) }
+        return Array(reply[2...])
+    }
+
+    private static func error(status: UInt8, message: String) -> VaultError {
+        switch AgentWire.Status(rawValue: status) {
+        case .refused: VaultError(.accessDenied, "key agent: \(message)")
+        case .failed: VaultError(.authenticationFailed, "key agent: \(message)")
+        default: VaultError(.unsupportedFormat, "key agent: \(message)")
+        }
+    }
+
+    struct Signer: MessageSigner {
+        let client: AgentClient
+        var publicKey: SigningPublicKey { client.publicIdentity.signingKey }
+        func signature(for message: [UInt8]) throws -> [UInt8] { try client.perform(.sign, message) }
+    }
+
+    struct Opener: SealedBoxOpener {
+        let client: AgentClient
+        var publicKey: BoxPublicKey { client.publicIdentity.boxKey }
+        func openSealedBox(_ sealed: [UInt8]) throws -> SecureBytes {
+            do { return try client.performSecret(.openSealedBox, sealed) } catch where error.kind == .authenticationFailed {
+                throw CryptoError.authenticationFailed
+            }
+        }
+    }
+}
+
+/// A pthread mutex without Foundation.
+final class NSLockLite: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func lock() { pthread_mutex_lock(&mutex) }
+    func unlock() { pthread_mutex_unlock(&mutex) }
+}

@@ -1,0 +1,87 @@
+import CaseVaultCore
+import SodiumKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the agent does with one request, apart from sockets: it holds the member's box and
+/// signing keys (never the centre root key), answers with signatures and opened boxes, refuses
+/// once its time is over or its key file's permissions loosened, and forgets the keys on lock.
+public final class AgentService {
+    /// Nil once locked: releasing the keys frees their locked memory, which libsodium zeroes.
+    private var keys: SecretIdentity?
+    public let keyPath: String
+    public private(set) var lifetime: AgentLifetime
+    private let clock: any AgentClock
+    private let keyFileProblem: (String) -> String?
+    public let publicIdentity: PublicIdentity
+
+    public init(keys: SecretIdentity, keyPath: String, idleTimeout: UInt64, maxLifetime: UInt64, clock: any AgentClock,
+                keyFileProblem: @escaping (String) -> String? = AgentService.keyFileProblem) {
+        // Keep only the member's own keys: the centre root key stays in the key file.
+        self.keys = SecretIdentity(boxKey: keys.boxKey, signingKey: keys.signingKey)
+        self.keyPath = keyPath
+        self.clock = clock
+        self.keyFileProblem = keyFileProblem
+        publicIdentity = keys.publicIdentity
+        lifetime = AgentLifetime(unlockedAt: clock.now(), idleTimeout: idleTimeout, maxLifetime: maxLifetime)
+    }
+
+    public var isLocked: Bool { keys == nil }
+
+    public func lock() { keys = nil }
+
+    /// Locks when the time is up; true if it did.
+    @discardableResult
+    public func lockIfExpired() -> Bool {
+        if !isLocked, lifetime.isOver(at: clock.now()) { lock() }
+        return isLocked
+    }
+
+    public var status: AgentStatus {
+        AgentStatus(publicIdentity: publicIdentity, keyPath: keyPath, unlockedAt: lifetime.unlockedAt,
+                    idleDeadline: lifetime.deadline, hardDeadline: lifetime.hardDeadline, idleTimeout: lifetime.idleTimeout)
+    }
+
+    public enum Reply {
+        case ok([UInt8])
+        case secret(SecureBytes)
+        case refused(String)
+        case failed(String)
+        case unsupported(String)
+    }
+
+    public func handle(_ body: [UInt8]) -> Reply {
+        guard body.count >= 2, body[0] == AgentWire.version else {
+            return .unsupported("key agent protocol version \(body.first ?? 0) is not supported (this agent speaks \(AgentWire.version))")
+        }
+        guard let op = AgentWire.Operation(rawValue: body[1]) else { return .unsupported("unknown key agent operation \(body[1])") }
+        let payload = Array(body[2...])
+        if op == .lock { lock(); return .ok([]) }
+        if lockIfExpired() { return .refused("locked: the key agent's time is over; run: casevault unlock") }
+        if op == .status { return .ok(status.encoded()) }
+        if let problem = keyFileProblem(keyPath) {
+            lock()
+            return .refused("locked: \(problem)")
+        }
+        guard let keys else { return .refused("locked; run: casevault unlock") }
+        lifetime.touch(at: clock.now())
+        switch op {
+        case .sign:
+            return .ok(keys.signingKey.signature(for: payload))
+        case .openSealedBox:
+            do { return .secret(try keys.boxKey.openSealedBox(payload)) } catch { return .failed("the sealed box did not open") }
+        case .status, .lock:
+            return .unsupported("unreachable")
+        }
+    }
+
+    /// Why the key file may no longer back this agent: gone, another owner, or readable by others.
+    public static func keyFileProblem(_ path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return "the key file \(path) is gone" }
+        guard st.st_uid == getuid() else { return "the key file \(path) belongs to another user" }
+        guard st.st_mode & 0o077 == 0 else { return "the key file \(path) became accessible by group or others" }
+        return nil
+    }
+}

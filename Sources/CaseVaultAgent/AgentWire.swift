@@ -1,0 +1,60 @@
+import CaseVaultCore
+import SodiumKit
+
+/// The key agent's wire format (docs/FORMAT.md, "Key agent protocol"): frames of a 4-byte
+/// big-endian length and a body; every body starts with the protocol version and an operation
+/// (request) or a status (reply). Unknown versions and operations are refused.
+public enum AgentWire {
+    public static let version: UInt8 = 1
+    /// Large enough for a case version's body to be signed, small enough to bound a bad peer.
+    public static let maxFrame = 16 << 20
+
+    public enum Operation: UInt8, Sendable {
+        case status = 1
+        case sign = 2
+        case openSealedBox = 3
+        case lock = 4
+    }
+
+    public enum Status: UInt8, Sendable {
+        case ok = 0
+        case refused = 1
+        case failed = 2
+        case unsupported = 3
+    }
+
+    static func request(_ op: Operation, _ payload: [UInt8] = []) -> [UInt8] { [version, op.rawValue] + payload }
+
+    static func lengthPrefix(_ n: Int) -> [UInt8] { [UInt8(n >> 24 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)] }
+
+    static func length(of prefix: [UInt8]) -> Int { prefix.reduce(0) { $0 << 8 | Int($1) } }
+}
+
+/// What the agent reports about itself: never a secret.
+public struct AgentStatus: Sendable, Equatable {
+    public var publicIdentity: PublicIdentity
+    public var keyPath: String
+    public var unlockedAt: UInt64
+    /// When it locks unless used before then (never later than `hardDeadline`).
+    public var idleDeadline: UInt64
+    /// When it locks whatever happens (the maximum lifetime).
+    public var hardDeadline: UInt64
+    public var idleTimeout: UInt64
+
+    func encoded() -> [UInt8] {
+        publicIdentity.boxKey.bytes + publicIdentity.signingKey.bytes
+            + [unlockedAt, idleDeadline, hardDeadline, idleTimeout].flatMap(Self.u64) + Array(keyPath.utf8)
+    }
+
+    static func decode(_ b: [UInt8]) throws(VaultError) -> AgentStatus {
+        guard b.count >= 96 else { throw VaultError(.unsupportedFormat, "the key agent sent a malformed status") }
+        let n = { (at: Int) in b[at..<at + 8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+        do {
+            let id = PublicIdentity(boxKey: try BoxPublicKey(bytes: Array(b[0..<32])), signingKey: try SigningPublicKey(bytes: Array(b[32..<64])))
+            return AgentStatus(publicIdentity: id, keyPath: String(decoding: b[96...], as: UTF8.self),
+                               unlockedAt: n(64), idleDeadline: n(72), hardDeadline: n(80), idleTimeout: n(88))
+        } catch { throw VaultError(.unsupportedFormat, "the key agent sent a malformed status") }
+    }
+
+    static func u64(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(v >> (56 - 8 * $0) & 0xFF) } }
+}
