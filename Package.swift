@@ -5,9 +5,11 @@ import PackageDescription
 // CSodium → SodiumKit → TransparencyLog ─┐
 //           AccessPolicy ────────────────┴→ CaseVaultCore → casevault, CaseVaultBenchmark
 //                               CaseVaultCore, CProcessGuard → CaseVaultAgent → casevault
+//
+// Supported: Linux (Debian with libsodium-dev, Swift 6). The code uses Glibc and was never
+// built on Apple platforms, so the package names none in `platforms`.
 let package = Package(
     name: "CaseVault",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "casevault", targets: ["casevault"]),
         .executable(name: "casevault-bench", targets: ["CaseVaultBenchmark"]),
@@ -43,29 +45,38 @@ let package = Package(
         // The per-user key agent: holds a member's unlocked keys, signs and opens sealed boxes
         // for the same user's commands over a Unix socket.
         .target(name: "CaseVaultAgent", dependencies: ["CaseVaultCore", "SodiumKit", "CProcessGuard"]),
+        // The fully filled fictional case used by the demo, the benchmark and the tests.
+        .target(name: "CaseVaultSamples"),
         .executableTarget(
             name: "casevault",
             dependencies: [
-                "CaseVaultCore", "CaseVaultAgent", "SodiumKit", "AccessPolicy", "TransparencyLog",
+                "CaseVaultCore", "CaseVaultAgent", "CaseVaultSamples", "SodiumKit", "AccessPolicy", "TransparencyLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Reaches the core's `package` API; nothing it uses is public.
         .executableTarget(
             name: "CaseVaultBenchmark",
-            dependencies: ["CaseVaultCore", "SodiumKit", "AccessPolicy", "TransparencyLog"]),
-        .testTarget(name: "SodiumKitTests", dependencies: ["SodiumKit"]),
+            dependencies: [
+                "CaseVaultCore", "CaseVaultSamples", "SodiumKit", "AccessPolicy", "TransparencyLog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        // The Wycheproof and RFC 6962 vectors the conformance tests read, vendored with their licences.
+        .target(name: "TestVectors", path: "Tests/Vectors", exclude: ["README.md", "wycheproof", "merkle"]),
+        .testTarget(name: "SodiumKitTests", dependencies: ["SodiumKit", "TestVectors"]),
         .testTarget(name: "AccessPolicyTests", dependencies: ["AccessPolicy"]),
-        .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "SodiumKit"]),
+        .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "SodiumKit", "TestVectors"]),
         .testTarget(
             name: "CaseVaultCoreTests",
             dependencies: [
-                "CaseVaultCore", "SodiumKit", "AccessPolicy", "TransparencyLog",
+                "CaseVaultCore", "CaseVaultSamples", "SodiumKit", "AccessPolicy", "TransparencyLog", "TestVectors",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Fixtures"]),
         .testTarget(name: "CaseVaultAgentTests", dependencies: ["CaseVaultAgent", "CaseVaultCore", "SodiumKit"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["CaseVaultCore", "CaseVaultAgent", "SodiumKit", "AccessPolicy", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["CaseVaultCore", "CaseVaultAgent", "CaseVaultSamples", "SodiumKit", "AccessPolicy", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import AccessPolicy
 import ArgumentParser
 import CaseVaultCore
+import CaseVaultSamples
 import Foundation
 
 /// A guided walk through phase 2 ("obtain a safe home") in a throwaway vault, showing what

@@ -1,4 +1,5 @@
 @testable import CaseVaultCore
+import CaseVaultSamples
 import XCTest
 
 /// Norwegian identity numbers (DOMAIN.md): check digits under the pre-2032 and 2032 rules,

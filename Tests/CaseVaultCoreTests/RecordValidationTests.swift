@@ -1,5 +1,6 @@
 import AccessPolicy
 @testable import CaseVaultCore
+import CaseVaultSamples
 import XCTest
 
 /// Records from JSON or YAML: every value checked against the catalogue, clear one-line errors

@@ -1,4 +1,5 @@
 @testable import CaseVaultCore
+import CaseVaultSamples
 import XCTest
 
 final class SmokeTests: XCTestCase {

@@ -1,7 +1,7 @@
 import Foundation
-import XCTest
+import TestVectors
 
-// Generic loader for Project Wycheproof (testvectors_v1) files in ../shared/vectors/wycheproof.
+// Generic loader for the Project Wycheproof (testvectors_v1) files vendored in Tests/Vectors/wycheproof.
 
 enum Wycheproof {
     enum Result: String, Decodable, Sendable { case valid, invalid, acceptable }
@@ -13,25 +13,9 @@ enum Wycheproof {
         let testGroups: [Group]
     }
 
-    /// The vector folder beside the checkout: repo root (the folder holding Package.swift) + ../shared/vectors/wycheproof.
-    static func directory(filePath: String = #filePath) -> URL {
-        var dir = URL(fileURLWithPath: filePath).deletingLastPathComponent()
-        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-            dir.deleteLastPathComponent()
-        }
-        return dir.appendingPathComponent("../shared/vectors/wycheproof").standardizedFileURL
-    }
-
-    /// Decodes `name` as `File<Group>`; throws `XCTSkip` (with a printed notice) if the folder is absent.
+    /// Decodes `name` as `File<Group>`; a missing or unreadable file throws, failing the test.
     static func load<Group: Decodable>(_ name: String, group: Group.Type = Group.self) throws -> File<Group> {
-        let dir = directory()
-        guard FileManager.default.fileExists(atPath: dir.path) else {
-            let notice = "Wycheproof vectors not found at \(dir.path); skipping \(name)"
-            print("NOTICE: \(notice)")
-            throw XCTSkip(notice)
-        }
-        // The folder is there, so a missing or unreadable file is a failure, not a skip.
-        return try JSONDecoder().decode(File<Group>.self, from: Data(contentsOf: dir.appendingPathComponent(name)))
+        try JSONDecoder().decode(File<Group>.self, from: TestVectors.data("wycheproof/" + name))
     }
 }
 

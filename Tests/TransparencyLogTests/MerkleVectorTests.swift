@@ -3,7 +3,7 @@ import SodiumKit
 import TransparencyLog
 import XCTest
 
-/// The transparency-dev/merkle conformance vectors (shared/vectors/merkle): every proof marked
+/// The transparency-dev/merkle conformance vectors (Tests/Vectors/merkle): every proof marked
 /// wantErr=false must verify and every one marked wantErr=true must be rejected.
 final class MerkleVectorTests: XCTestCase {
     struct InclusionVector: Decodable {
@@ -50,7 +50,7 @@ final class MerkleVectorTests: XCTestCase {
     }
 
     func testRootsOfSizesZeroToEight() throws {
-        let url = try Vectors.folder("merkle").appendingPathComponent("roots.json")
+        let url = try Vectors.folder("merkle/roots.json")
         let roots = try JSONDecoder().decode(Roots.self, from: Data(contentsOf: url))
         XCTAssertEqual(roots.root_hex.count, 9)
         let leaves = roots.leaf_inputs_hex.map { Merkle.leafHash(Hex.decode($0)!) }

@@ -1,5 +1,6 @@
 import Foundation
 import SodiumKit
+import TestVectors
 import TransparencyLog
 import XCTest
 
@@ -38,24 +39,9 @@ enum Fixtures {
     static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 }
 
-/// Locates the shared conformance vectors beside the checkout (../shared/vectors) and loads them.
+/// Loads the conformance vectors vendored in Tests/Vectors; a missing folder or file fails the test.
 enum Vectors {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // TransparencyLogTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // the checkout
-        .deletingLastPathComponent()  // the folder holding it
-        .appendingPathComponent("shared/vectors")
-
-    /// The folder, or an XCTSkip saying where it was looked for.
-    static func folder(_ name: String) throws -> URL {
-        let url = root.appendingPathComponent(name)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            print("note: skipping, test vectors not found at \(url.path)")
-            throw XCTSkip("test vectors not found at \(url.path)")
-        }
-        return url
-    }
+    static func folder(_ name: String) throws -> URL { try TestVectors.url(name) }
 
     /// Every `.json` file below `folder`, decoded as `V`, in a stable order.
     static func load<V: Decodable>(_: V.Type, below folder: URL) throws -> [(name: String, vector: V)] {

@@ -5,7 +5,7 @@ import SodiumKit
 /// words only: no names, no values, no free text, no hash of a guessable value.
 public struct LogEntry: Sendable, Equatable {
     public static let header = "casevault-log-entry v1"
-    static let signatureDomain = Array("casevault/v1/log-entry\0".utf8)
+    package static let signatureDomain = Array("casevault/v1/log-entry\0".utf8)
     /// The actor of an attempt made with a key that is not on the roster.
     public static let unknownActor = "unknown"
 
@@ -61,7 +61,7 @@ public struct LogEntry: Sendable, Equatable {
         for f in fields where !check(f, { $0.isFieldPath($1) }) { throw .input("log field paths must be record paths") }
     }
 
-    static func sign(vaultID: VaultID, index: UInt64, time: Timestamp, actor: String, key: any MessageSigner, action: String,
+    package static func sign(vaultID: VaultID, index: UInt64, time: Timestamp, actor: String, key: any MessageSigner, action: String,
                      caseID: CaseID?, fields: [String], detail: [String: String], reasonCommitment: [UInt8]?) throws(VaultError) -> LogEntry {
         for (k, v) in detail where !isSafeToken(k) || !isSafeToken(v) { throw .input("log detail must be plain tokens") }
         try validateVocabulary(actor: actor, action: action, fields: fields)
@@ -87,7 +87,7 @@ public struct LogEntry: Sendable, Equatable {
     }
 
     /// Parses and also returns the length of the signed part (everything before the `signature` line).
-    static func parse(_ p: UnsafeBufferPointer<UInt8>) throws(VaultError) -> (entry: LogEntry, signedLength: Int) {
+    package static func parse(_ p: UnsafeBufferPointer<UInt8>) throws(VaultError) -> (entry: LogEntry, signedLength: Int) {
         for c in p where c < 0x20 || c > 0x7E {
             if c == 0x0A { continue }
             if c == 0x0D { throw .format("log entry contains a carriage return") }

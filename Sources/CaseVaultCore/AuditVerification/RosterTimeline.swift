@@ -6,13 +6,13 @@ import TransparencyLog
 /// with detail `roster-serial`; that entry is still judged by the roster before it, and every
 /// later entry by the new one. So the roster in force follows the log's own order, and a member
 /// revoked in the same second as their last read is still judged by the roster they read under.
-struct RosterTimeline {
+package struct RosterTimeline {
     let rosters: [Roster]
     private let byID: [[String: RosterEntry]]
     /// (first position it applies to, serial), in log order; serial 1 applies from entry 0.
     private(set) var changes: [(from: Int, serial: UInt64)] = [(0, 1)]
 
-    init(rosters: [Roster]) {
+    package init(rosters: [Roster]) {
         self.rosters = rosters
         byID = rosters.map { Dictionary($0.entries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) }
     }
@@ -75,7 +75,7 @@ struct RosterTimeline {
     var lastSerial: UInt64 { changes.last!.serial }
 
     /// Note verifiers for every member key on any roster, under the checkpoint key names.
-    func checkpointVerifiers(vaultID: VaultID) -> [(id: String, verifier: NoteVerifier)] {
+    package func checkpointVerifiers(vaultID: VaultID) -> [(id: String, verifier: NoteVerifier)] {
         var seen = Set<String>()
         var out: [(String, NoteVerifier)] = []
         for roster in rosters {

@@ -10,9 +10,9 @@ public enum HandoverBundle {
     static let magic = Array("CVBUNDLE".utf8)
     static let version: UInt8 = 1
     static let innerMagic = Array("CVBI\u{1}".utf8)
-    static let senderDomain = Array("casevault/v1/handover\0".utf8)
-    static let approvalDomain = Array("casevault/v1/handover-approval\0".utf8)
-    static let payloadDomain = Array("casevault/v1/handover-payload\0".utf8)
+    package static let senderDomain = Array("casevault/v1/handover\0".utf8)
+    package static let approvalDomain = Array("casevault/v1/handover-approval\0".utf8)
+    package static let payloadDomain = Array("casevault/v1/handover-payload\0".utf8)
 
     /// A signer with their certified roster entry.
     public struct Signer: Sendable {
@@ -24,7 +24,7 @@ public enum HandoverBundle {
         }
     }
 
-    static func encodePayload(_ fields: [String: FieldValue], order: [String]? = nil) -> [UInt8] {
+    package static func encodePayload(_ fields: [String: FieldValue], order: [String]? = nil) -> [UInt8] {
         var w = ByteWriter(reservingCapacity: 64 * fields.count + 4096)
         w.u32(UInt32(fields.count))
         for path in order ?? CaseRecord.order(Array(fields.keys)) {

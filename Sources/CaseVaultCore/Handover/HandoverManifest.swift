@@ -32,6 +32,30 @@ public struct HandoverManifest: Sendable, Equatable {
     public var fields: [String]
     public var payloadHash: [UInt8]
 
+    package init(bundleID: String, vaultID: VaultID, centreName: String, centreRoot: SigningPublicKey, caseID: CaseID,
+                 caseVersion: UInt64, sender: String, recipient: String, recipientRole: Role, recipientFingerprint: String,
+                 purpose: String, basis: Basis, consentReference: String?, approvalRequired: Bool, created: Timestamp,
+                 expires: Timestamp?, fields: [String], payloadHash: [UInt8]) {
+        self.bundleID = bundleID
+        self.vaultID = vaultID
+        self.centreName = centreName
+        self.centreRoot = centreRoot
+        self.caseID = caseID
+        self.caseVersion = caseVersion
+        self.sender = sender
+        self.recipient = recipient
+        self.recipientRole = recipientRole
+        self.recipientFingerprint = recipientFingerprint
+        self.purpose = purpose
+        self.basis = basis
+        self.consentReference = consentReference
+        self.approvalRequired = approvalRequired
+        self.created = created
+        self.expires = expires
+        self.fields = fields
+        self.payloadHash = payloadHash
+    }
+
     public var text: String {
         [
             Self.header, "bundle \(bundleID)", "vault \(vaultID.hex)", "centre \(centreName)",

@@ -33,14 +33,14 @@ public struct PublicIdentity: Hashable, Sendable {
     }
 }
 
-enum Fingerprint {
+package enum Fingerprint {
     static func format(_ bytes: [UInt8]) -> String {
         let hex = Array(Hex.encode(bytes))
         return stride(from: 0, to: hex.count, by: 4).map { String(hex[$0..<min($0 + 4, hex.count)]) }.joined(separator: " ")
     }
 
     /// The centre root's fingerprint: BLAKE2b-256 over a domain string and the Ed25519 key, 16 bytes.
-    static func root(_ key: SigningPublicKey) -> String {
+    package static func root(_ key: SigningPublicKey) -> String {
         format(Array(BLAKE2b.hash(Array("casevault/v1/root-fingerprint\0".utf8) + key.bytes).prefix(16)))
     }
 }

@@ -43,7 +43,7 @@ public struct Roster: Sendable, Equatable {
     }
 
     /// Signs each entry's certificate (deterministic Ed25519: an unchanged entry keeps its certificate).
-    mutating func certifyEntries(with root: SigningSecretKey) {
+    package mutating func certifyEntries(with root: SigningSecretKey) {
         for i in entries.indices {
             entries[i].certificate = root.signature(for: RosterEntry.certificateMessage(block: entries[i].blockText, vault: vaultID))
         }

@@ -52,7 +52,7 @@ public struct RosterEntry: Hashable, Sendable {
     /// The block with its certificate line: what a bundle carries.
     public var certifiedText: String { blockText + "certificate \(Base64.encode(certificate))\n" }
 
-    static func certificateMessage(block: String, vault: VaultID) -> [UInt8] { certificateDomain + vault.bytes + Array(block.utf8) }
+    package static func certificateMessage(block: String, vault: VaultID) -> [UInt8] { certificateDomain + vault.bytes + Array(block.utf8) }
 
     /// Parses a certified entry and checks its certificate against the centre root.
     public static func parseCertified(_ text: String, vault: VaultID, root: SigningPublicKey) throws(VaultError) -> RosterEntry {

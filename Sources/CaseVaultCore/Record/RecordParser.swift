@@ -2,14 +2,16 @@ import AccessPolicy
 
 /// Turns JSON/YAML into validated fields. Every error names the field path and what was
 /// expected, never the value that was given (it may be a name or an address).
-struct RecordParser {
+package struct RecordParser {
     var allowSyntheticIDs: Bool
+
+    package init(allowSyntheticIDs: Bool) { self.allowSyntheticIDs = allowSyntheticIDs }
 
     static let maxTextLength = 20_000
     static let maxListItems = 200
 
     /// A whole record, as given to `case new`.
-    func parseRecord(_ text: String) throws(VaultError) -> CaseRecord {
+    package func parseRecord(_ text: String) throws(VaultError) -> CaseRecord {
         let root = try InputNode.parse(text)
         guard case .object = root else { throw .input("a case must be an object with sections such as \"person\" and \"case\"") }
         var fields: [String: FieldValue] = [:]

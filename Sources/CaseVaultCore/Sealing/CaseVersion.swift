@@ -4,12 +4,16 @@ import SodiumKit
 /// metadata or ciphertext; the author's Ed25519 signature covers all of it.
 public struct CaseVersion: Sendable, Equatable {
     static let magic = Array("CVV\u{1}".utf8)
-    static let signatureDomain = Array("casevault/v1/case-version\0".utf8)
+    package static let signatureDomain = Array("casevault/v1/case-version\0".utf8)
 
     /// A member assigned to the case in a case-scoped role (contact person, child contact, resident).
     public struct Assignment: Hashable, Sendable, Comparable {
         public var member: String
         public var role: String
+        package init(member: String, role: String) {
+            self.member = member
+            self.role = role
+        }
         public static func < (a: Assignment, b: Assignment) -> Bool { (a.member, a.role) < (b.member, b.role) }
     }
 
@@ -144,12 +148,12 @@ public struct CaseVersion: Sendable, Equatable {
     }
 
     /// Hash that the next version names as its parent: BLAKE2b-256 over domain ‖ body ‖ signature.
-    static func chainHash(body: [UInt8], signature: [UInt8]) -> [UInt8] {
+    package static func chainHash(body: [UInt8], signature: [UInt8]) -> [UInt8] {
         BLAKE2b.hash(Array("casevault/v1/version-chain\0".utf8) + body + signature)
     }
 
     /// Associated data binding a field ciphertext to vault, case, writing version, key generation and path.
-    static func associatedData(vault: VaultID, caseID: CaseID, origin: UInt64, key: KeyRef, path: String) -> [UInt8] {
+    package static func associatedData(vault: VaultID, caseID: CaseID, origin: UInt64, key: KeyRef, path: String) -> [UInt8] {
         var w = ByteWriter(reservingCapacity: 96 + path.utf8.count)
         w.raw("casevault/v1/field\0")
         w.raw(vault.bytes)

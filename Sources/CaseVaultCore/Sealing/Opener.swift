@@ -3,14 +3,20 @@ import SodiumKit
 
 /// Verifies a case's chain of versions and decrypts what one reader may read.
 /// Nothing is decrypted before every signature, the chain and the authors' rights have been checked.
-struct Opener {
+package struct Opener {
     var vaultID: VaultID
     var roster: Roster
     /// Policies by serial: each version is judged by the policy it was written under.
     var policies: [Int: Policy]
 
+    package init(vaultID: VaultID, roster: Roster, policies: [Int: Policy]) {
+        self.vaultID = vaultID
+        self.roster = roster
+        self.policies = policies
+    }
+
     /// Checks signatures, parent hashes, numbering and each author's right to write what they wrote.
-    func verifyChain(_ stored: [StoredVersion], caseID: CaseID) throws(VaultError) -> [CaseVersion] {
+    package func verifyChain(_ stored: [StoredVersion], caseID: CaseID) throws(VaultError) -> [CaseVersion] {
         var out: [CaseVersion] = []
         var parent = [UInt8](repeating: 0, count: 32)
         for (i, row) in stored.enumerated() {
@@ -128,7 +134,7 @@ struct Opener {
     }
 
     /// Decrypts the latest version's fields that `reader` holds keys for, into one secure arena.
-    func open(_ chain: [CaseVersion], caseID: CaseID, reader: RosterEntry, key: any SealedBoxOpener) throws(VaultError) -> OpenedCase {
+    package func open(_ chain: [CaseVersion], caseID: CaseID, reader: RosterEntry, key: any SealedBoxOpener) throws(VaultError) -> OpenedCase {
         let latest = chain.last!
         // A case has a handful of key generations: a short list beats hashing for every field.
         var classKeys: [(ref: CaseVersion.KeyRef, key: SymmetricKey?)] = []
@@ -188,10 +194,16 @@ struct Opener {
 }
 
 /// A stored version row.
-struct StoredVersion: Sendable {
+package struct StoredVersion: Sendable {
     var version: UInt64
     var body: [UInt8]
     var signature: [UInt8]
+
+    package init(version: UInt64, body: [UInt8], signature: [UInt8]) {
+        self.version = version
+        self.body = body
+        self.signature = signature
+    }
 }
 
 /// What one reader sees of a case.

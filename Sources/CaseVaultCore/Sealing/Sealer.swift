@@ -3,7 +3,7 @@ import SodiumKit
 
 /// Builds and signs one case version: fields grouped into access classes by reader set, one
 /// fresh key per class sealed to each reader, each field encrypted under its class key.
-struct Sealer {
+package struct Sealer {
     var vaultID: VaultID
     var caseID: CaseID
     var version: UInt64
@@ -14,8 +14,21 @@ struct Sealer {
     var policy: Policy
     var assignments: [CaseVersion.Assignment]
 
+    package init(vaultID: VaultID, caseID: CaseID, version: UInt64, parentHash: [UInt8], author: RosterEntry,
+                 created: Timestamp, roster: Roster, policy: Policy, assignments: [CaseVersion.Assignment]) {
+        self.vaultID = vaultID
+        self.caseID = caseID
+        self.version = version
+        self.parentHash = parentHash
+        self.author = author
+        self.created = created
+        self.roster = roster
+        self.policy = policy
+        self.assignments = assignments
+    }
+
     /// `fresh` is encrypted anew; `carried` fields (which the author cannot read) are kept as they are.
-    func seal(fresh: [String: FieldValue], carried: [CaseVersion.Field], written: [String], removed: [String],
+    package func seal(fresh: [String: FieldValue], carried: [CaseVersion.Field], written: [String], removed: [String],
               signingKey: any MessageSigner) throws(VaultError) -> SealedVersion {
         let access = CaseAccess(policy: policy, roster: roster, assignments: assignments)
         // Group paths by reader set: public-key work grows with classes × readers, not fields × readers.
@@ -77,10 +90,10 @@ struct Sealer {
 }
 
 /// A version with its encoding and the author's signature, as stored.
-struct SealedVersion: Sendable {
-    var version: CaseVersion
-    var body: [UInt8]
-    var signature: [UInt8]
+package struct SealedVersion: Sendable {
+    package var version: CaseVersion
+    package var body: [UInt8]
+    package var signature: [UInt8]
 
     var chainHash: [UInt8] { CaseVersion.chainHash(body: body, signature: signature) }
 }

@@ -3,12 +3,12 @@ import SodiumKit
 
 /// The centre root's signature over a policy file: Ed25519 over a domain string, the vault id
 /// and the file's exact bytes, so a policy signed for one vault is refused by another.
-enum PolicySigning {
+package enum PolicySigning {
     static let domain = Array("casevault/v1/policy\0".utf8)
 
-    static func message(_ policyBytes: [UInt8], vault: VaultID) -> [UInt8] { domain + vault.bytes + policyBytes }
+    package static func message(_ policyBytes: [UInt8], vault: VaultID) -> [UInt8] { domain + vault.bytes + policyBytes }
 
-    static func sign(_ policy: Policy, vault: VaultID, root: SigningSecretKey) -> [UInt8] {
+    package static func sign(_ policy: Policy, vault: VaultID, root: SigningSecretKey) -> [UInt8] {
         root.signature(for: message(policy.sourceBytes, vault: vault))
     }
 

@@ -1,0 +1,30 @@
+import ArgumentParser
+
+/// Release-built figures, each beside the libsodium floor measured in the same run.
+@main
+struct BenchmarkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "casevault-bench",
+        abstract: "Measure sealing, opening, handover bundles and the access log against the libsodium floor.",
+        discussion: "Build in release mode for real figures: swift run -c release casevault-bench")
+
+    @Option(help: "Cases sealed and opened in the batch measurement.")
+    var cases = 10_000
+
+    @Option(help: "Entries the audit log is grown to before verification (at least 10000).")
+    var logEntries = 1_000_000
+
+    func validate() throws {
+        guard cases > 0 else { throw ValidationError("--cases must be positive") }
+        guard logEntries > 0 else { throw ValidationError("--log-entries must be positive") }
+    }
+
+    func run() throws {
+        #if DEBUG
+        print("warning: debug build; run `swift run -c release casevault-bench` for real figures")
+        #endif
+        for line in try CaseBenchmark.run(cases: cases) { print(line) }
+        for line in try HandoverBenchmark.run() { print(line) }
+        for line in AuditBenchmark.run(entries: logEntries) { print(line) }
+    }
+}
