@@ -4,6 +4,8 @@ public enum CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
     case initialisationFailed
     /// A key, nonce or other input had the wrong length.
     case invalidLength(what: String, expected: Int, actual: Int)
+    /// Encryption failed (libsodium refused the message, e.g. for its length).
+    case encryptionFailed
     /// Decryption failed: wrong key, or the data was changed. The two are deliberately not told apart.
     case authenticationFailed
     /// A signature did not verify under the given public key.
@@ -19,6 +21,7 @@ public enum CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .initialisationFailed: "libsodium could not be initialised"
         case let .invalidLength(what, expected, actual): "\(what) must be \(expected) bytes, got \(actual)"
+        case .encryptionFailed: "encryption failed"
         case .authenticationFailed: "decryption failed: wrong key or tampered data"
         case .invalidSignature: "signature does not verify"
         case .invalidPublicKey: "public key rejected"
