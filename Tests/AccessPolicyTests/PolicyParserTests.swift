@@ -2,7 +2,7 @@
 import Foundation
 import XCTest
 
-/// Every refusal rule of docs/FORMAT-policy.md, one test each.
+/// Every refusal rule of docs/FORMAT.md ("Refusal rules"), one test each.
 final class PolicyParserTests: XCTestCase {
     func testFixtureIsValid() throws {
         // Guards the refusal tests: each must fail for its own change, not for a broken base.

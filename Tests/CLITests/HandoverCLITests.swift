@@ -4,8 +4,9 @@ import Foundation
 import SodiumKit
 import XCTest
 
-/// `casevault recipient` and `casevault handover`, run as a user would (issue 4 items 1–4).
+/// `casevault recipient` and `casevault handover`, run as a user would.
 final class HandoverCLITests: XCTestCase {
+    private var centre: CLIVault!
     private var cli: CLI!
     private var rootFingerprint = ""
     private var caseID = ""
@@ -14,63 +15,29 @@ final class HandoverCLITests: XCTestCase {
 
     override func setUpWithError() throws {
         setenv("CASEVAULT_TEST_INSECURE_KDF", "1", 1)
-        cli = try CLI()
+        // The centre: a vault with lina (leader, root) and kari (contact person) and the sample case.
         // The centre's vault (a test vault) runs an hour behind: what it dates is already past
         // for the recipient, who opens bundles on the real clock, so expiry needs no waiting.
-        cli.environment["CASEVAULT_TEST_TIME"] = Timestamp(seconds: Timestamp.now().seconds - 3600).rfc3339
-        try cli.write("pass", "correct horse battery staple\n")
-        // The centre: a vault with lina (leader, root) and kari (contact person) and the sample case.
-        let initResult = try ok(["init", "--vault", "vault", "--centre", "Testsenteret", "--leader-id", "lina", "--leader-name", "Lina Leder",
-                                 "--key-out", "lina.key", "--passphrase-file", "pass", "--test-vault"])
-        rootFingerprint = try XCTUnwrap(initResult.stdout.split(separator: "\n").first { $0.hasPrefix("Centre root fingerprint: ") }?
-            .dropFirst("Centre root fingerprint: ".count)).description
-        let kari = try newIdentity("kari.key")
-        try ok(["member", "add", "--vault", "vault", "--identity", "lina.key", "--passphrase-file", "pass", "--id", "kari", "--name", "Kari",
-                "--role", "contact-person", "--public-key", kari.publicIdentity, "--fingerprint", kari.fingerprint])
+        let anHourAgo = Timestamp(seconds: Timestamp.now().seconds - 3600).rfc3339
+        centre = try CLIVault(members: [("kari", "contact-person")], passphrase: "correct horse battery staple",
+                              environment: ["CASEVAULT_TEST_TIME": anHourAgo])
+        cli = centre.cli
+        rootFingerprint = centre.rootFingerprint
         // The police make their own keys, with no vault.
-        let police = try newIdentity("politi.key")
+        let police = try cli.newIdentity(out: "politi.key", passphraseFile: "pass")
         policePublic = police.publicIdentity
         policeFingerprint = police.fingerprint
         try cli.write("sample.yaml", SampleCase.yaml)
-        let created = try ok(["case", "new", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "sample.yaml", "--json"])
-        caseID = try XCTUnwrap(try json(created.stdout)["case"] as? String)
+        let created = try cli.ok(["case", "new", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "sample.yaml", "--json"])
+        caseID = try XCTUnwrap(try CLI.object(created.stdout)["case"] as? String)
     }
 
     override func tearDown() { cli?.cleanUp() }
 
     // MARK: - Helpers
 
-    private func json(_ text: String) throws -> [String: Any] {
-        try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
-    }
-
-    @discardableResult
-    private func ok(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> CLI.Result {
-        let r = try cli.run(args)
-        XCTAssertEqual(r.status, 0, "casevault \(args.joined(separator: " ")) failed: \(r.stderr)", file: file, line: line)
-        return r
-    }
-
-    /// A failure: non-zero, exactly one line on stderr, `casevault: error: …`, nothing on stdout.
-    @discardableResult
-    private func fails(_ args: [String], status: Int32? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> CLI.Result {
-        let r = try cli.run(args)
-        XCTAssertNotEqual(r.status, 0, "casevault \(args.joined(separator: " ")) should have failed", file: file, line: line)
-        if let status { XCTAssertEqual(r.status, status, "exit status; stderr: \(r.stderr)", file: file, line: line) }
-        let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-        XCTAssertEqual(lines.count, 1, "one error line expected, got: \(r.stderr)", file: file, line: line)
-        XCTAssertTrue(r.stderr.hasPrefix("casevault: error: "), "stderr: \(r.stderr)", file: file, line: line)
-        XCTAssertEqual(r.stdout, "", "nothing on stdout when refusing", file: file, line: line)
-        return r
-    }
-
-    private func newIdentity(_ file: String) throws -> (publicIdentity: String, fingerprint: String) {
-        let j = try json(try ok(["identity", "new", "--out", file, "--passphrase-file", "pass", "--json"]).stdout)
-        return (try XCTUnwrap(j["public_identity"] as? String), try XCTUnwrap(j["fingerprint"] as? String))
-    }
-
     private func addPolice() throws {
-        try ok(["recipient", "add", "--vault", "vault", "--identity", "lina.key", "--passphrase-file", "pass", "--id", "politi-ost",
+        try cli.ok(["recipient", "add", "--vault", "vault", "--identity", "lina.key", "--passphrase-file", "pass", "--id", "politi-ost",
                 "--name", "Øst politidistrikt", "--role", "police", "--public-key", policePublic, "--fingerprint", policeFingerprint])
     }
 
@@ -91,19 +58,19 @@ final class HandoverCLITests: XCTestCase {
     func testRecipientAddRefusesAWrongFingerprint() throws {
         var wrong = Array(policeFingerprint)
         wrong[0] = wrong[0] == "0" ? "1" : "0"
-        try fails(["recipient", "add", "--vault", "vault", "--identity", "lina.key", "--passphrase-file", "pass", "--id", "politi-ost",
+        try cli.fails(["recipient", "add", "--vault", "vault", "--identity", "lina.key", "--passphrase-file", "pass", "--id", "politi-ost",
                    "--name", "Øst politidistrikt", "--role", "police", "--public-key", policePublic, "--fingerprint", String(wrong)], status: 77)
         // kari's fingerprint for the police's key: also wrong.
-        try fails(["recipient", "add", "--vault", "vault", "--identity", "lina.key", "--passphrase-file", "pass", "--id", "politi-ost",
+        try cli.fails(["recipient", "add", "--vault", "vault", "--identity", "lina.key", "--passphrase-file", "pass", "--id", "politi-ost",
                    "--name", "Øst politidistrikt", "--role", "police", "--public-key", policePublic,
                    "--fingerprint", String(repeating: "0", count: 32)], status: 77)
-        let list = try json(try ok(["recipient", "list", "--vault", "vault", "--json"]).stdout)
+        let list = try CLI.object(try cli.ok(["recipient", "list", "--vault", "vault", "--json"]).stdout)
         XCTAssertEqual((list["entries"] as? [Any])?.count, 0, "nothing may be registered after a refused fingerprint")
         // The fingerprint as people read it out (upper case, no spaces) is accepted.
-        try ok(["recipient", "add", "--vault", "vault", "--identity", "lina.key", "--passphrase-file", "pass", "--id", "politi-ost",
+        try cli.ok(["recipient", "add", "--vault", "vault", "--identity", "lina.key", "--passphrase-file", "pass", "--id", "politi-ost",
                 "--name", "Øst politidistrikt", "--role", "police", "--public-key", policePublic,
                 "--fingerprint", policeFingerprint.uppercased().replacingOccurrences(of: " ", with: "")])
-        let show = try json(try ok(["recipient", "show", "--vault", "vault", "politi-ost", "--json"]).stdout)
+        let show = try CLI.object(try cli.ok(["recipient", "show", "--vault", "vault", "politi-ost", "--json"]).stdout)
         XCTAssertEqual(show["fingerprint"] as? String, policeFingerprint)
         XCTAssertEqual(show["role"] as? String, "police")
     }
@@ -119,7 +86,7 @@ final class HandoverCLITests: XCTestCase {
         XCTAssertEqual(Array(bundle.prefix(8)), Array("CVBUNDLE".utf8))
 
         // Text: manifest first with Norwegian labels, then the fields.
-        let text = try ok(openArgs("bundle.cvb"))
+        let text = try cli.ok(openArgs("bundle.cvb"))
         XCTAssertTrue(text.stdout.hasPrefix("Utlevering fra Testsenteret — verifisert\n"), text.stdout)
         for expected in ["avsender: Kari (kari)", "godkjent av: Lina Leder (lina)", "mottaker: politi-ost (politi)",
                          "formål: Sikkerhetstiltak ved ny bolig", "grunnlag: consent, samtykke SAM-2026-014", "Ola Fiktiv Voldsen"] {
@@ -131,7 +98,7 @@ final class HandoverCLITests: XCTestCase {
         XCTAssertEqual(text.stderr, "")
 
         // JSON.
-        let j = try json(try ok(openArgs("bundle.cvb") + ["--json"]).stdout)
+        let j = try CLI.object(try cli.ok(openArgs("bundle.cvb") + ["--json"]).stdout)
         XCTAssertEqual(j["recipient"] as? String, "politi-ost")
         XCTAssertEqual(j["recipient_role"] as? String, "police")
         XCTAssertEqual(j["sender"] as? String, "kari")
@@ -148,18 +115,18 @@ final class HandoverCLITests: XCTestCase {
         let bundleID = try XCTUnwrap(j["bundle"] as? String)
 
         // Receipt (recipient side), then confirm (centre side), twice.
-        let receipt = try ok(["handover", "receipt", "bundle.cvb", "--identity", "politi.key", "--passphrase-file", "pass",
+        let receipt = try cli.ok(["handover", "receipt", "bundle.cvb", "--identity", "politi.key", "--passphrase-file", "pass",
                               "--trust", rootFingerprint, "--out", "receipt.txt"])
         XCTAssertTrue(receipt.stdout.contains(bundleID))
         let receiptText = try XCTUnwrap(fileBytes("receipt.txt").map { String(decoding: $0, as: UTF8.self) })
         XCTAssertTrue(receiptText.hasPrefix("casevault-handover-receipt v1\nbundle \(bundleID)\n"), receiptText)
-        let confirm = try ok(["handover", "confirm", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "receipt.txt"])
+        let confirm = try cli.ok(["handover", "confirm", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "receipt.txt"])
         XCTAssertTrue(confirm.stdout.contains("politi-ost received bundle \(bundleID)"), confirm.stdout)
-        let second = try fails(["handover", "confirm", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "receipt.txt"], status: 73)
+        let second = try cli.fails(["handover", "confirm", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "receipt.txt"], status: 73)
         XCTAssertTrue(second.stderr.contains("already"), second.stderr)
 
         // The case records the disclosure and its receipt date.
-        let shown = try json(try ok(["case", "show", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", caseID, "--json"]).stdout)
+        let shown = try CLI.object(try cli.ok(["case", "show", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", caseID, "--json"]).stdout)
         let caseFields = try XCTUnwrap(shown["fields"] as? [String: Any])
         XCTAssertEqual(caseFields["disclosures[0].bundle"] as? String, bundleID, "the case lists the disclosure")
         XCTAssertEqual(caseFields["disclosures[0].recipient"] as? String, "politi-ost")
@@ -171,35 +138,35 @@ final class HandoverCLITests: XCTestCase {
         XCTAssertEqual(try createBundle("bundle.cvb").status, 0)
         var other = Array(rootFingerprint)
         other[0] = other[0] == "a" ? "b" : "a"
-        let r = try fails(openArgs("bundle.cvb", trust: String(other)), status: 77)
+        let r = try cli.fails(openArgs("bundle.cvb", trust: String(other)), status: 77)
         XCTAssertTrue(r.stderr.contains("centre root"), r.stderr)
-        try fails(openArgs("bundle.cvb", trust: policeFingerprint), status: 77)
-        try fails(["handover", "receipt", "bundle.cvb", "--identity", "politi.key", "--passphrase-file", "pass", "--trust", String(other), "--out", "r.txt"], status: 77)
+        try cli.fails(openArgs("bundle.cvb", trust: policeFingerprint), status: 77)
+        try cli.fails(["handover", "receipt", "bundle.cvb", "--identity", "politi.key", "--passphrase-file", "pass", "--trust", String(other), "--out", "r.txt"], status: 77)
         XCTAssertNil(fileBytes("r.txt"), "no receipt for a bundle that did not verify")
         // A tampered file and a truncated one: one line, non-zero.
         var bytes = try XCTUnwrap(fileBytes("bundle.cvb"))
         bytes[bytes.count - 3] ^= 1
         try bytes.write(to: URL(fileURLWithPath: cli.path("tampered.cvb")))
-        try fails(openArgs("tampered.cvb"), status: 77)
+        try cli.fails(openArgs("tampered.cvb"), status: 77)
         try Data(bytes.prefix(200)).write(to: URL(fileURLWithPath: cli.path("truncated.cvb")))
-        try fails(openArgs("truncated.cvb"), status: 65)
+        try cli.fails(openArgs("truncated.cvb"), status: 65)
     }
 
     func testOutOfAnExistingFileIsRefusedAndTheFileUnchanged() throws {
         try addPolice()
         let original = Data("my precious file\n".utf8)
         try original.write(to: URL(fileURLWithPath: cli.path("existing.cvb")))
-        let before = try json(try ok(["case", "show", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", caseID, "--json"]).stdout)
+        let before = try CLI.object(try cli.ok(["case", "show", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", caseID, "--json"]).stdout)
         let r = try createBundle("existing.cvb")
         XCTAssertEqual(r.status, 73, r.stderr)
         XCTAssertTrue(r.stderr.hasPrefix("casevault: error: ") && r.stderr.split(separator: "\n").count == 1, r.stderr)
         XCTAssertEqual(fileBytes("existing.cvb"), original, "the existing file must be untouched")
-        let after = try json(try ok(["case", "show", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", caseID, "--json"]).stdout)
+        let after = try CLI.object(try cli.ok(["case", "show", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", caseID, "--json"]).stdout)
         XCTAssertEqual(after["version"] as? Int, before["version"] as? Int, "no disclosure recorded for a bundle that was never written")
         // The receipt's --out too.
         XCTAssertEqual(try createBundle("bundle.cvb").status, 0)
         try original.write(to: URL(fileURLWithPath: cli.path("receipt.txt")))
-        try fails(["handover", "receipt", "bundle.cvb", "--identity", "politi.key", "--passphrase-file", "pass", "--trust", rootFingerprint,
+        try cli.fails(["handover", "receipt", "bundle.cvb", "--identity", "politi.key", "--passphrase-file", "pass", "--trust", rootFingerprint,
                    "--out", "receipt.txt"], status: 73)
         XCTAssertEqual(fileBytes("receipt.txt"), original)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: cli.workdir.path).filter { $0.contains(".partial") }
@@ -211,11 +178,11 @@ final class HandoverCLITests: XCTestCase {
     func testOutIntoAMissingFolderFailsWithoutRecordingADisclosure() throws {
         try addPolice()
         let showArgs = ["case", "show", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", caseID, "--json"]
-        let before = try json(try ok(showArgs).stdout)
+        let before = try CLI.object(try cli.ok(showArgs).stdout)
         let r = try createBundle("no-such-folder/bundle.cvb")
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.hasPrefix("casevault: error: "), r.stderr)
-        let after = try json(try ok(showArgs).stdout)
+        let after = try CLI.object(try cli.ok(showArgs).stdout)
         XCTAssertEqual(after["version"] as? Int, before["version"] as? Int, "a disclosure was recorded for a bundle that was never written")
         XCTAssertNil((after["fields"] as? [String: Any])?["disclosures[0].bundle"])
     }
@@ -264,26 +231,26 @@ final class HandoverCLITests: XCTestCase {
         try Data(bytes).write(to: URL(fileURLWithPath: cli.path("expired.cvb")))
         XCTAssertLessThan(expires, Timestamp.now(), "the vault's clock is an hour behind, so the bundle has expired")
 
-        let refused = try fails(openArgs("expired.cvb"), status: 77)
+        let refused = try cli.fails(openArgs("expired.cvb"), status: 77)
         XCTAssertTrue(refused.stderr.contains("expired") && refused.stderr.contains("--force-expired"), refused.stderr)
-        try fails(openArgs("expired.cvb") + ["--json"], status: 77)
+        try cli.fails(openArgs("expired.cvb") + ["--json"], status: 77)
 
-        let forced = try ok(openArgs("expired.cvb") + ["--force-expired"])
+        let forced = try cli.ok(openArgs("expired.cvb") + ["--force-expired"])
         let warnings = forced.stderr.split(separator: "\n")
         XCTAssertEqual(warnings.count, 1, forced.stderr)
         XCTAssertTrue(forced.stderr.hasPrefix("casevault: warning:") && forced.stderr.contains("expired"), forced.stderr)
         XCTAssertTrue(forced.stdout.contains("Blåklokke"))
-        let j = try json(try ok(openArgs("expired.cvb") + ["--force-expired", "--json"]).stdout)
+        let j = try CLI.object(try cli.ok(openArgs("expired.cvb") + ["--force-expired", "--json"]).stdout)
         XCTAssertEqual(j["expired"] as? Bool, true)
     }
 
     func testCreatingAPoliceBundleWithoutTheLeadersApprovalIsRefused() throws {
         try addPolice()
-        let r = try fails(["handover", "create", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "--case", caseID,
+        let r = try cli.fails(["handover", "create", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "--case", caseID,
                            "--to", "politi-ost", "--purpose", "Sikkerhetstiltak", "--basis", "avvergeplikt", "--out", "bundle.cvb"], status: 77)
         XCTAssertTrue(r.stderr.contains("approval"), r.stderr)
         XCTAssertNil(fileBytes("bundle.cvb"))
-        try fails(["handover", "create", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "--case", caseID,
+        try cli.fails(["handover", "create", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "--case", caseID,
                    "--to", "politi-ost", "--purpose", "Sikkerhetstiltak", "--basis", "consent", "--out", "bundle.cvb",
                    "--approver-identity", "lina.key", "--approver-passphrase-file", "pass"], status: 65)   // consent without --consent
         XCTAssertNil(fileBytes("bundle.cvb"))

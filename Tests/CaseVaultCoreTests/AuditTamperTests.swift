@@ -4,7 +4,7 @@ import SodiumKit
 import TransparencyLog
 import XCTest
 
-/// Issue 3's tampering list, on an exported log: each change is caught and the first bad entry named.
+/// Every kind of tampering with an exported log: each change is caught and the first bad entry named.
 final class AuditTamperTests: XCTestCase {
     var f: AuditFixture!
     var clean: String!
@@ -148,7 +148,7 @@ final class AuditTamperTests: XCTestCase {
         f.verify(dir).assertFails(index: UInt64(n - k), mentioning: "is missing")
 
         // Cut and the matching older checkpoint put back: consistent in itself, so undetectable
-        // without an outside anchor (issue 3 says so) — and caught as soon as one is given.
+        // without an outside anchor (SECURITY.md says so) — and caught as soon as one is given.
         try Data(try f.storedCheckpoint(size: UInt64(n - k))).write(to: URL(fileURLWithPath: dir + "/checkpoint"))
         XCTAssertNoThrow(try f.verify(dir).report())
         let anchor = try Data(contentsOf: URL(fileURLWithPath: clean + "/checkpoint"))

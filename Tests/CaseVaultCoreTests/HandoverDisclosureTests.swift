@@ -4,7 +4,7 @@ import Foundation
 import SodiumKit
 import XCTest
 
-/// A bundle is a disclosure (issue 4 item 2): a new case version with a `disclosures[]` entry the
+/// A bundle is a disclosure: a new case version with a `disclosures[]` entry the
 /// resident can see, a `handover_disclosures` row, and a `handover.create` log entry that names
 /// recipient, basis and bundle but keeps the purpose out of the log.
 final class HandoverDisclosureTests: XCTestCase {

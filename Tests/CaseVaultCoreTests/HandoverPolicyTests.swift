@@ -4,7 +4,7 @@ import CaseVaultSamples
 import SodiumKit
 import XCTest
 
-/// A bundle holds nothing beyond what its recipient's role may read (issue 4, "Policy filtering"),
+/// A bundle holds nothing beyond what its recipient's role may read (docs/FORMAT.md, "Inner layer"),
 /// checked on the fully filled sample case, on the decoded fields and on the decrypted bytes.
 final class HandoverPolicyTests: XCTestCase {
     /// Independent of the code under test: the default policy's own decision.

@@ -3,7 +3,7 @@ import AccessPolicy
 import SodiumKit
 import XCTest
 
-/// Receipts (issue 4 item 4): the recipient's signed acknowledgement, checked and recorded by the
+/// Receipts: the recipient's signed acknowledgement, checked and recorded by the
 /// centre exactly once; forged receipts are refused and change nothing.
 final class HandoverReceiptTests: XCTestCase {
     private let police = HandoverWorld.police

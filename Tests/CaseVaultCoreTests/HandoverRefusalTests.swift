@@ -3,7 +3,7 @@ import AccessPolicy
 import SodiumKit
 import XCTest
 
-/// What a recipient must refuse (issue 4 item 3, docs/parts/70-handover.md), and what the centre
+/// What a recipient must refuse (docs/FORMAT.md, "Handover bundles and receipts"), and what the centre
 /// must refuse to create.
 final class HandoverRefusalTests: XCTestCase {
     private let police = HandoverWorld.police

@@ -3,7 +3,7 @@ import AccessPolicy
 import SodiumKit
 import XCTest
 
-/// Every single-byte change to a bundle is rejected (issue 4): each byte flipped in turn, every
+/// Every single-byte change to a bundle is rejected: each byte flipped in turn, every
 /// truncation, an appended byte. Open must throw, never return.
 final class HandoverTamperTests: XCTestCase {
     private enum Region: String { case magic, version, fingerprint, sealedKey, nonce, length, ciphertext }

@@ -5,7 +5,7 @@ import Foundation
 import SodiumKit
 import XCTest
 
-/// The committed test vector (issue 4 item 5): a bundle made by this project's own code with
+/// The committed test vector: a bundle made by this project's own code with
 /// FIXED test keys, kept in `Fixtures/handover-vector/` so that anyone can open it with any
 /// libsodium binding (see the README there), and so that a change to the format is noticed.
 ///

@@ -2,9 +2,9 @@
 import CaseVaultSamples
 import XCTest
 
-/// Norwegian identity numbers (DOMAIN.md): check digits under the pre-2032 and 2032 rules,
+/// Norwegian identity numbers: check digits under the pre-2032 and 2032 rules,
 /// D-numbers, dates, and synthetic test numbers only in a test vault. The numbers below were
-/// computed by hand from the formula in DOMAIN.md, not with the code under test.
+/// computed by hand from the published mod-11 formula, not with the code under test.
 final class NationalIDTests: XCTestCase {
     private func valid(_ id: String, synthetic: Bool = false, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertNoThrow(try NationalID.validate(id, allowSynthetic: synthetic), id, file: file, line: line)

@@ -51,6 +51,41 @@ struct CLI {
 
     func path(_ name: String) -> String { workdir.appendingPathComponent(name).path }
 
+    /// Runs `args` and asserts success.
+    @discardableResult
+    func ok(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> Result {
+        let r = try run(args)
+        XCTAssertEqual(r.status, 0, "casevault \(args.joined(separator: " ")) failed: \(r.stderr)", file: file, line: line)
+        return r
+    }
+
+    /// A refusal: non-zero (`status` if given), exactly one line on stderr, `casevault: error: …`, nothing on stdout.
+    @discardableResult
+    func fails(_ args: [String], status: Int32? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> Result {
+        let r = try run(args)
+        XCTAssertNotEqual(r.status, 0, "casevault \(args.joined(separator: " ")) should have failed", file: file, line: line)
+        if let status { XCTAssertEqual(r.status, status, "exit status; stderr: \(r.stderr)", file: file, line: line) }
+        let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        XCTAssertEqual(lines.count, 1, "one error line expected, got: \(r.stderr)", file: file, line: line)
+        XCTAssertTrue(r.stderr.hasPrefix("casevault: error: "), "stderr: \(r.stderr)", file: file, line: line)
+        XCTAssertEqual(r.stdout, "", "nothing on stdout when refusing", file: file, line: line)
+        return r
+    }
+
+    /// `identity new --json` writing `out`, protected by the passphrase in `passphraseFile`.
+    func newIdentity(out: String, passphraseFile: String, file: StaticString = #filePath, line: UInt = #line) throws
+        -> (publicIdentity: String, fingerprint: String) {
+        let j = try Self.object(try ok(["identity", "new", "--out", out, "--passphrase-file", passphraseFile, "--json"], file: file, line: line).stdout,
+                                file: file, line: line)
+        return (try XCTUnwrap(j["public_identity"] as? String, file: file, line: line),
+                try XCTUnwrap(j["fingerprint"] as? String, file: file, line: line))
+    }
+
+    /// `text` parsed as one JSON object.
+    static func object(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+        try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text, file: file, line: line)
+    }
+
     @discardableResult
     func run(_ args: [String], stdin: String? = nil, executable: String? = nil) throws -> Result {
         let p = Process()

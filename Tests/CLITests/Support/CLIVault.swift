@@ -10,6 +10,8 @@ final class CLIVault {
     var cli: CLI
     let passFile: String
     var vault: String { cli.path("vault") }
+    /// The centre root fingerprint `init` printed.
+    let rootFingerprint: String
     private(set) var fingerprints: [String: String] = [:]
     private(set) var publicLines: [String: String] = [:]
 
@@ -17,14 +19,20 @@ final class CLIVault {
         ("kari", "contact-person"), ("karl", "contact-person"), ("cecilie", "child-contact"), ("nils", "night-shift"), ("anne", "auditor"),
     ]
 
-    init(testVault: Bool = true, members: [(id: String, role: String)] = CLIVault.members, file: StaticString = #filePath, line: UInt = #line) throws {
-        cli = try CLI()
-        passFile = try cli.write("pass", "riktig hest batteri stift\n")
+    /// `environment` is added to every command's, from `init` on.
+    init(testVault: Bool = true, members: [(id: String, role: String)] = CLIVault.members, passphrase: String = "riktig hest batteri stift",
+         environment: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) throws {
+        var cli = try CLI()
+        cli.environment.merge(environment) { _, given in given }
+        self.cli = cli
+        passFile = try cli.write("pass", passphrase + "\n")
         var args = ["init", "--vault", cli.path("vault"), "--centre", "Testsenteret", "--leader-id", "lina", "--leader-name", "Lina Leder",
                     "--key-out", cli.path("lina.key"), "--passphrase-file", passFile]
         if testVault { args.append("--test-vault") }
         let r = try cli.run(args)
         XCTAssertEqual(r.status, 0, "init: \(r.stderr)", file: file, line: line)
+        let prefix = "Centre root fingerprint: "
+        rootFingerprint = String(r.stdout.split(separator: "\n").first { $0.hasPrefix(prefix) }?.dropFirst(prefix.count) ?? "")
         for m in members {
             try newIdentity(m.id, file: file, line: line)
             let add = try addMember(m.id, roles: [m.role])
@@ -35,14 +43,10 @@ final class CLIVault {
     deinit { cli.cleanUp() }
 
     /// `identity new --json` for `id`, remembering its public line and fingerprint.
-    @discardableResult
-    func newIdentity(_ id: String, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
-        let r = try cli.run(["identity", "new", "--out", keyPath(id), "--passphrase-file", passFile, "--json"])
-        XCTAssertEqual(r.status, 0, "identity new \(id): \(r.stderr)", file: file, line: line)
-        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], file: file, line: line)
-        publicLines[id] = json["public_identity"] as? String
-        fingerprints[id] = json["fingerprint"] as? String
-        return json
+    func newIdentity(_ id: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let made = try cli.newIdentity(out: keyPath(id), passphraseFile: passFile, file: file, line: line)
+        publicLines[id] = made.publicIdentity
+        fingerprints[id] = made.fingerprint
     }
 
     func keyPath(_ id: String) -> String { cli.path("\(id).key") }
@@ -64,14 +68,13 @@ final class CLIVault {
     func newCase(_ record: String, as member: String = "kari", file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let r = try run(as: member, ["case", "new", "-", "--json"], stdin: record)
         XCTAssertEqual(r.status, 0, "case new: \(r.stderr)", file: file, line: line)
-        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout, file: file, line: line)
-        return try XCTUnwrap(json["case"] as? String, file: file, line: line)
+        return try XCTUnwrap(try CLI.object(r.stdout, file: file, line: line)["case"] as? String, file: file, line: line)
     }
 
     func showJSON(_ id: String, as member: String, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
         let r = try run(as: member, ["case", "show", id, "--json"])
         XCTAssertEqual(r.status, 0, "case show as \(member): \(r.stderr)", file: file, line: line)
-        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], file: file, line: line)
+        return try CLI.object(r.stdout, file: file, line: line)
     }
 
     // MARK: Looking at the file from outside

@@ -2,7 +2,7 @@ import AccessPolicy
 @testable import CaseVaultCore
 
 /// What each member should be able to read, worked out independently of `CaseAccess`: from the
-/// policy's field rules and this reading of its scope lines (DOMAIN.md, "The people"):
+/// policy's field rules and this reading of its scope lines (docs/FORMAT.md, "Roles"):
 /// night shift and leader reach every case; contact person, child contact and resident only the
 /// cases they are assigned to; the auditor reaches no content at all.
 struct ExpectedAccess {
