@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set-up command 2: install what is missing, build, and run every test suite.
-# The conformance tests read ../shared/vectors beside the checkout and skip, saying so, without it.
+# The conformance vectors are vendored in Tests/Vectors; a missing one fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh

@@ -1,4 +1,4 @@
-/// The policy a new vault starts with (DOMAIN.md, "The people"), written for data
+/// The policy a new vault starts with (docs/FORMAT.md, "Default policy"), written for data
 /// minimisation: each role reads only what its task needs. It goes through the same parser
 /// as any other policy file, so it obeys the same refusal rules.
 extension Policy {

@@ -29,7 +29,7 @@ public struct FieldSpec: Sendable, Equatable {
     }
 }
 
-/// The case record's schema (DOMAIN.md, "The record"): English keys, Norwegian labels.
+/// The case record's schema (`casevault policy show` prints it): English keys, Norwegian labels.
 public enum FieldCatalog {
     public static let addressProtectionLevels = ["ugradert", "fortrolig", "strengt-fortrolig", "strengt-fortrolig-utland"]
     public static let threatLevels = ["low", "moderate", "high", "acute"]

@@ -1,5 +1,5 @@
 /// Who may read and write each field of the record, parsed from a signed, human-readable
-/// YAML file (docs/FORMAT-policy.md). The file's exact bytes are kept because the core signs
+/// YAML file (docs/FORMAT.md, "Access policy file"). The file's exact bytes are kept because the core signs
 /// and verifies those, not a re-serialisation.
 ///
 /// Field rules say what a role may see; `centreWide` and `caseAssigned` say which cases a

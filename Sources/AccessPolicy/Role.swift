@@ -1,4 +1,4 @@
-/// The people who touch a case (DOMAIN.md, "The people"). Raw values are the policy file's spelling.
+/// The people who touch a case (docs/FORMAT.md, "Roles"). Raw values are the policy file's spelling.
 public enum Role: String, CaseIterable, Codable, Sendable, Comparable {
     case contactPerson = "contact-person"
     case childContact = "child-contact"

@@ -1,6 +1,6 @@
 import SodiumKit
 
-/// One access-log entry (docs/FORMAT-audit.md, "Log entry"): canonical text, one field per
+/// One access-log entry (docs/FORMAT.md, "Log entry"): canonical text, one field per
 /// line in a fixed order, LF only, signed by its actor. It carries ids, field paths and fixed
 /// words only: no names, no values, no free text, no hash of a guessable value.
 public struct LogEntry: Sendable, Equatable {
@@ -51,7 +51,7 @@ public struct LogEntry: Sendable, Equatable {
     }
 
     /// Member ids and `unknown`; field paths and actions from this program: checked when signing
-    /// so that every entry written parses back (docs/FORMAT-audit.md lists the alphabets).
+    /// so that every entry written parses back (docs/FORMAT.md, "Log entry", lists the alphabets).
     static func validateVocabulary(actor: String, action: String, fields: [String]) throws(VaultError) {
         func check(_ s: String, _ rule: (LogEntryScanner, Range<Int>) -> Bool) -> Bool {
             Array(s.utf8).withUnsafeBufferPointer { rule(LogEntryScanner($0), 0..<$0.count) }

@@ -1,6 +1,6 @@
 import SodiumKit
 
-/// Byte-level reading of one log entry (docs/FORMAT-audit.md, "Log entry"). Every value has one
+/// Byte-level reading of one log entry (docs/FORMAT.md, "Log entry"). Every value has one
 /// spelling, checked field by field, so an accepted entry re-encodes to the same bytes without
 /// building the text again: the auditor parses a million entries, and String work there would
 /// cost as much as the signature checks themselves.

@@ -3,7 +3,7 @@ import SodiumKit
 import Glibc
 #endif
 
-/// The auditor's export folder, version 1 (docs/FORMAT-audit.md, "Export folder"):
+/// The auditor's export folder, version 1 (docs/FORMAT.md, "Export folder"):
 ///
 ///     vault              manifest: vault id, log origin, centre root key, formats
 ///     entries            every log entry, exact bytes, each preceded by an empty line

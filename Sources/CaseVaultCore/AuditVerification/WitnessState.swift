@@ -1,7 +1,7 @@
 import SodiumKit
 import TransparencyLog
 
-/// The witness's memory (docs/FORMAT-audit.md, "Witness state"): the last checkpoint it
+/// The witness's memory (docs/FORMAT.md, "Witness cosignatures and the witness state"): the last checkpoint it
 /// cosigned, with the centre root it pinned on first use. Versioned text, replaced atomically:
 ///
 ///     casevault-witness-state v1

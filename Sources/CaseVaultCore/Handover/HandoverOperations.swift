@@ -10,8 +10,8 @@ public struct HandoverRequest: Sendable {
     public var basis: HandoverManifest.Basis
     public var consentReference: String?
     public var expires: Timestamp?
-    /// The protected address leaves the centre only when explicitly asked for (DOMAIN.md:
-    /// the police get the new address only when measures at the new home need it).
+    /// The protected address leaves the centre only when explicitly asked for (docs/FORMAT.md,
+    /// "Inner layer"): the police need the new address only when measures at the new home do.
     public var includeAddress: Bool
 
     public init(caseID: CaseID, recipientID: String, purpose: String, basis: HandoverManifest.Basis,

@@ -1,5 +1,5 @@
 /// Norwegian national identity numbers (fødselsnummer) and D-numbers: 11 digits, DDMMYY,
-/// three individual digits, two check digits (DOMAIN.md). Synthetic test numbers (month +40
+/// three individual digits, two check digits (mod 11). Synthetic test numbers (month +40
 /// from NAV, +80 from Skatteetaten) are accepted only in a test vault.
 public enum NationalID {
     public enum Failure: Error, Equatable, CustomStringConvertible {
