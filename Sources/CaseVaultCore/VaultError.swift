@@ -41,6 +41,6 @@ public struct VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     static func auth(_ m: String, cause: (any Error)? = nil) -> VaultError { VaultError(.authenticationFailed, m, cause: cause) }
     static func notFound(_ m: String, cause: (any Error)? = nil) -> VaultError { VaultError(.notFound, m, cause: cause) }
     static func format(_ m: String, cause: (any Error)? = nil) -> VaultError { VaultError(.unsupportedFormat, m, cause: cause) }
-    static func io(_ m: String, cause: (any Error)? = nil) -> VaultError { VaultError(.ioFailure, m, cause: cause) }
+    package static func io(_ m: String, cause: (any Error)? = nil) -> VaultError { VaultError(.ioFailure, m, cause: cause) }
     static func refused(_ m: String, cause: (any Error)? = nil) -> VaultError { VaultError(.refused, m, cause: cause) }
 }

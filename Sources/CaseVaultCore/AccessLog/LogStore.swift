@@ -11,9 +11,9 @@ extension Vault {
     public var logOrigin: String { LogNames.origin(of: vaultID) }
 
     /// The note key name a member signs checkpoints with.
-    func checkpointKeyName(_ memberID: String) -> String { LogNames.memberKeyName(vault: vaultID, member: memberID) }
+    package func checkpointKeyName(_ memberID: String) -> String { LogNames.memberKeyName(vault: vaultID, member: memberID) }
 
-    func appendLog(_ db: StoreTransaction, state: VaultState, session: Session, action: LogAction, caseID: CaseID?,
+    package func appendLog(_ db: StoreTransaction, state: VaultState, session: Session, action: LogAction, caseID: CaseID?,
                    fields: [String], detail: [String: String], reason: String?) throws {
         try appendLog(db, state: state, actor: session.member.id, key: session.identity.signer, checkpoint: true,
                       action: action.rawValue, caseID: caseID, fields: fields, detail: detail, reason: reason)

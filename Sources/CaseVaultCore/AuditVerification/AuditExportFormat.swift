@@ -32,13 +32,13 @@ public enum AuditExportFormat {
 
 /// The `vault` file: what the auditor needs to know which log this is and which root to trust.
 /// The fingerprint line repeats what the root key gives, so the file is readable on its own.
-struct AuditManifest: Equatable {
-    var vaultID: VaultID
-    var rootKey: SigningPublicKey
+package struct AuditManifest: Equatable {
+    package var vaultID: VaultID
+    package var rootKey: SigningPublicKey
     var vaultFormat: String
     var exported: Timestamp
 
-    var origin: String { LogNames.origin(of: vaultID) }
+    package var origin: String { LogNames.origin(of: vaultID) }
 
     var text: String {
         [AuditExportFormat.manifestHeader, "vault \(vaultID.hex)", "origin \(origin)", "root-key \(Base64.encode(rootKey.bytes))",
@@ -46,7 +46,7 @@ struct AuditManifest: Equatable {
             .joined(separator: "\n") + "\n"
     }
 
-    static func parse(_ bytes: [UInt8]) throws(AuditFailure) -> AuditManifest {
+    package static func parse(_ bytes: [UInt8]) throws(AuditFailure) -> AuditManifest {
         func bad(_ why: String) -> AuditFailure { .malformed("vault", why) }
         guard let text = String(validating: bytes, as: UTF8.self), text.hasSuffix("\n"), !bytes.contains(0x0D) else {
             throw bad("is not LF-terminated UTF-8 text")
@@ -79,11 +79,11 @@ struct AuditManifest: Equatable {
 
 /// The `entries` file: a header line, then for each entry an empty line and the entry's exact
 /// bytes. An entry ends with LF and holds no empty line, so "\n\n" always ends one entry.
-enum EntryFraming {
+package enum EntryFraming {
     static var headerBytes: [UInt8] { Array((AuditExportFormat.entriesHeader + "\n").utf8) }
 
     /// The byte range of each entry, in file order.
-    static func split(_ file: UnsafeBufferPointer<UInt8>) throws(AuditFailure) -> [Range<Int>] {
+    package static func split(_ file: UnsafeBufferPointer<UInt8>) throws(AuditFailure) -> [Range<Int>] {
         let header = headerBytes
         guard file.count >= header.count, file.prefix(header.count).elementsEqual(header) else {
             if file.starts(with: "casevault-audit-entries ".utf8) { throw .malformed("entries", "file version is not supported") }

@@ -1,7 +1,7 @@
 /// Raw pointers handed to `concurrentPerform` workers that write disjoint elements.
-struct SendablePointer<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>
-    init(_ p: UnsafeMutablePointer<T>) { pointer = p }
+package struct SendablePointer<T>: @unchecked Sendable {
+    package let pointer: UnsafeMutablePointer<T>
+    package init(_ p: UnsafeMutablePointer<T>) { pointer = p }
 }
 
 struct SendableBuffer<T>: @unchecked Sendable {

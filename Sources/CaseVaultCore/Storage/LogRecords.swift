@@ -102,7 +102,7 @@ extension StoreTransaction {
     }
 
     /// The newest entry's bytes.
-    func lastLogEntry() throws -> [UInt8]? {
+    package func lastLogEntry() throws -> [UInt8]? {
         try LogEntryRecord.order(LogEntryRecord.CodingKeys.index.desc).fetchOne(db).map { [UInt8]($0.entry) }
     }
 

@@ -64,7 +64,7 @@ final class VaultStore: Sendable {
 }
 
 /// One transaction (or read snapshot) on the store: the only handle the core's operations get.
-struct StoreTransaction {
+package struct StoreTransaction {
     let db: Database
 }
 

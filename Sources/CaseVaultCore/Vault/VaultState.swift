@@ -4,7 +4,7 @@ import SodiumKit
 
 /// The verified roster and policies as they stand: loaded per command, checked against the
 /// centre root key before anything relies on them.
-struct VaultState: Sendable {
+package struct VaultState: Sendable {
     let rosters: [SignedRoster]
     let policies: [Int: Policy]
     /// The latest roster and the policy with the highest serial, fixed when loaded.
@@ -48,7 +48,7 @@ extension Vault {
         return state
     }
 
-    func state() throws(VaultError) -> VaultState {
+    package func state() throws(VaultError) -> VaultState {
         try read { db in try loadState(db) }
     }
 
@@ -62,8 +62,8 @@ extension Vault {
     public func policy() throws(VaultError) -> Policy { try state().policy }
 
     /// Runs `body` in one write transaction; a thrown error rolls everything back.
-    func write<T>(_ body: (StoreTransaction) throws -> T) throws(VaultError) -> T { try store.write(body) }
+    package func write<T>(_ body: (StoreTransaction) throws -> T) throws(VaultError) -> T { try store.write(body) }
 
     /// Runs `body` on one read snapshot.
-    func read<T>(_ body: (StoreTransaction) throws -> T) throws(VaultError) -> T { try store.read(body) }
+    package func read<T>(_ body: (StoreTransaction) throws -> T) throws(VaultError) -> T { try store.read(body) }
 }
