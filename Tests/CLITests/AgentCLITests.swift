@@ -1,4 +1,5 @@
 import CaseVaultCore
+import CaseVaultSamples
 import Foundation
 import XCTest
 
