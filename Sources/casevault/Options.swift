@@ -43,17 +43,22 @@ struct IdentityOptions: ParsableArguments {
     }
 
     /// Opens a session; a refused or failed attempt is written to the vault's access log first.
-    func session(in vault: Vault, command: String) throws -> Session {
+    /// The vault's root must be the one this key file's owner pinned, and its state must not have
+    /// gone back from what this client saw (checked before anything is written to it).
+    func session(in vault: Vault, command: String, reanchoring: Bool = false) throws -> Session {
         let path = try keyPath
         let source = PassphraseSource.resolve(file: passphraseFile, prompt: "Passphrase for \(path): ")
-        return try vault.openSession(keyFile: path, passphrase: try source.read(), command: command)
+        return try vault.openSession(keyFile: path, passphrase: try source.read(), command: command, reanchoring: reanchoring)
     }
 }
 
 extension IdentityOptions {
     /// Runs `body` in a session (the core logs any refusal it meets).
     func withSession<T>(in vault: Vault, command: String, caseID: CaseID? = nil, _ body: (Session) throws -> T) throws -> T {
-        try body(try session(in: vault, command: command))
+        let session = try session(in: vault, command: command)
+        let result = try body(session)
+        try session.anchor?.save(vault: vault)  // only after success: a failed command may have rolled back what it noted
+        return result
     }
 }
 
