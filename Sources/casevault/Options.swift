@@ -28,12 +28,12 @@ struct IdentityOptions: ParsableArguments {
     @Option(name: .long, help: "Read the key file's passphrase from this file (mode 0600).")
     var passphraseFile: String?
 
-    var keyPath: String {
-        get throws {
-            if let identity { return identity }
-            if let env = ProcessInfo.processInfo.environment["CASEVAULT_IDENTITY"], !env.isEmpty { return env }
-            throw ValidationError("no key file given: use --identity FILE or set CASEVAULT_IDENTITY")
-        }
+    var keyPath: String { get throws { try Self.keyPath(identity) } }
+
+    static func keyPath(_ identity: String?) throws -> String {
+        if let identity { return identity }
+        if let env = ProcessInfo.processInfo.environment["CASEVAULT_IDENTITY"], !env.isEmpty { return env }
+        throw ValidationError("no key file given: use --identity FILE or set CASEVAULT_IDENTITY")
     }
 
     func load() throws -> SecretIdentity {

@@ -16,7 +16,7 @@ struct VaultCommand: ParsableCommand {
         @Option(help: "The centre root fingerprint the leader read out to you.") var fingerprint: String
 
         func run() throws {
-            let keyFile = try IdentityOptions(identity: identity).keyPath
+            let keyFile = try IdentityOptions.keyPath(identity)
             let v = try vault.open()
             let path = try ClientAnchor.pin(vault: v, keyFile: keyFile, fingerprint: fingerprint)
             print("Pinned vault \(v.vaultID.hex), centre root \(v.rootFingerprint), in \(path)")
@@ -37,12 +37,5 @@ struct VaultCommand: ParsableCommand {
             try session.anchor?.save(vault: v)
             print("Re-anchored vault \(v.vaultID.hex) at log size \(r.logSize) (re-anchor serial \(r.serial))")
         }
-    }
-}
-
-extension IdentityOptions {
-    init(identity: String?) {
-        self.init()
-        self.identity = identity
     }
 }

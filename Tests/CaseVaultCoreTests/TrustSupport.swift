@@ -22,7 +22,7 @@ final class TrustClient {
         let dir = t.directory + "/clients/" + machine
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         keyFile = dir + "/\(id).key"
-        FileManager.default.createFile(atPath: keyFile, contents: Data("placeholder\n".utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: keyFile, contents: Data("placeholder\n".utf8), attributes: [.posixPermissions: 0o600])
         if pin { try ClientAnchor.pin(vault: t.vault, keyFile: keyFile, fingerprint: t.vault.rootFingerprint) }
     }
 
