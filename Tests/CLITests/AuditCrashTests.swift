@@ -51,11 +51,11 @@ final class AuditCrashTests: XCTestCase {
         try v.cli.run(["audit", "witness", "--state", state] + v.as("anne")).assertSuccess("witness after the crashes")
         let dir = v.cli.path("export")
         try v.cli.run(["audit", "export", dir] + v.as("anne")).assertSuccess("export")
-        let verified = try v.cli.run(["audit", "verify", dir, "--since", state, "--witness-identity", v.keyPath("anne")])
+        let verified = try v.cli.run(["audit", "verify", dir, "--root-fingerprint", v.rootFingerprint, "--since", state, "--witness-identity", v.keyPath("anne")])
         verified.assertSuccess("verify after the crashes")
         XCTAssertTrue(verified.stdout.contains("Uncheckpointed tail: none"), verified.stdout)
         for saved in states {
-            try v.cli.run(["audit", "verify", dir, "--since", saved]).assertSuccess("verify --since \(saved)")
+            try v.cli.run(["audit", "verify", dir, "--root-fingerprint", v.rootFingerprint, "--since", saved]).assertSuccess("verify --since \(saved)")
         }
     }
 

@@ -26,6 +26,7 @@ final class HandoverCLITests: XCTestCase {
         let kari = try newIdentity("kari.key")
         try ok(["member", "add", "--vault", "vault", "--identity", "lina.key", "--passphrase-file", "pass", "--id", "kari", "--name", "Kari",
                 "--role", "contact-person", "--public-key", kari.publicIdentity, "--fingerprint", kari.fingerprint])
+        try ok(["vault", "trust", "--vault", "vault", "--identity", "kari.key", "--fingerprint", rootFingerprint])
         // The police make their own keys, with no vault.
         let police = try newIdentity("politi.key")
         policePublic = police.publicIdentity

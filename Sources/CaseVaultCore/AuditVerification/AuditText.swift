@@ -8,7 +8,7 @@ extension AuditReport {
     public var summaryLines: [String] {
         var lines = ["Vault \(vaultID.hex), log \(origin)"]
         lines.append("Centre root key fingerprint: \(rootFingerprint)"
-            + (rootPinned ? " (matches the fingerprint you gave)" : " (not pinned: compare it with the fingerprint the centre published)"))
+            + (rootPinned ? " (matches the fingerprint you gave)" : " (trusted on first use: compare it with the fingerprint the centre published, and pin it next time)"))
         lines.append("Rosters: \(rosterCount), each signed by the centre root, serials 1–\(rosterCount)")
         let span = firstTime.flatMap { f in lastTime.map { " from \(f) to \($0)" } } ?? ""
         lines.append("Entries: \(entryCount)\(entryCount > 0 ? " (0–\(entryCount - 1))" : "")\(span); each signed by its actor, on the roster in force, in order")

@@ -37,6 +37,7 @@ struct CaseOperations: SessionBound {
             let sealed = try sealer(caseID: caseID, version: 1, parent: [UInt8](repeating: 0, count: 32), state: state, assignments: assignments)
                 .seal(fresh: record.fields, carried: [], written: Array(record.fields.keys), removed: [], signingKey: identity.signer)
             try insert(sealed, caseID: caseID, db: db)
+            anchor?.noteWritten(sealed, caseID: caseID)
             try vault.appendLog(db, state: state, session: session, action: .caseCreate, caseID: caseID,
                                  fields: CaseRecord.order(Array(record.fields.keys)), detail: ["version": "1"], reason: reason)
         }
@@ -120,6 +121,7 @@ struct CaseOperations: SessionBound {
         try vault.write { db in
             let state = try currentState(db)
             let ids = try db.caseIDs()
+            try anchor?.requireCasesPresent(Set(ids))
             var out: [CaseSummary] = []
             for id in ids where try reaches(id, state: state, db: db) {
                 let opened: OpenedCase
