@@ -128,13 +128,13 @@ enum BundleText {
         if let a = b.approver { Swift.print("  godkjent av: \(a.name) (\(a.id))") }
         Swift.print("  mottaker: \(m.recipient) (\(m.recipientRole.label))")
         Swift.print("  formål: \(m.purpose)")
-        Swift.print("  grunnlag: \(m.basis.rawValue)\(m.consentReference.map { ", samtykke \($0)" } ?? "")")
-        Swift.print("  laget: \(m.created.rfc3339)\(m.expires.map { ", utløper \($0.rfc3339)" } ?? "")")
+        Swift.print("  grunnlag: \(ValueLabels.label(of: m.basis.rawValue, pattern: "police.basis"))\(m.consentReference.map { " (\($0))" } ?? "")")
+        Swift.print("  laget: \(m.created.osloText)\(m.expires.map { ", utløper \($0.osloText)" } ?? "")")
         var lastGroup = ""
         for path in CaseRecord(fields: b.fields).orderedPaths {
             let group = CaseText.groupName(path)
             if group != lastGroup { Swift.print("\n\(group)"); lastGroup = group }
-            Swift.print("  \(FieldCatalog.spec(forPath: path)?.label ?? path): \(b.fields[path]!.displayText)")
+            Swift.print("  \(FieldCatalog.spec(forPath: path)?.label ?? path): \(b.fields[path]!.norwegianText(path: path))")
         }
     }
 
