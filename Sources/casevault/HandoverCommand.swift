@@ -59,7 +59,7 @@ struct HandoverCommand: ParsableCommand {
 
         func run() throws {
             let opened = try BundleFile.open(file, identity: try identity.load(), trust: trust, keyring: keyring, forceExpired: forceExpired)
-            if opened.openedAfterExpiry { Output.note("warning: this bundle expired at \(opened.manifest.expires!.rfc3339); opened because --force-expired was given") }
+            if opened.openedAfterExpiry { Output.note("warning: this bundle expired at \(opened.manifest.expires!.osloText); opened because --force-expired was given") }
             if output.json { Output.json(BundleText.json(opened)) } else { BundleText.print(opened) }
         }
     }
@@ -91,7 +91,7 @@ struct HandoverCommand: ParsableCommand {
             let v = try vault.open()
             let text = try Output.readInput(receipt)
             let r = try identity.withSession(in: v, command: "handover.confirm") { try $0.confirmReceipt(text) }
-            print("Confirmed: \(r.recipient) received bundle \(r.bundleID) at \(r.received.rfc3339)")
+            print("Confirmed: \(r.recipient) received bundle \(r.bundleID) at \(r.received.osloText)")
         }
     }
 }
