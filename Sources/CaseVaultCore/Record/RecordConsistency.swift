@@ -36,7 +36,7 @@ struct RecordConsistency {
     /// The indices present in a top-level group, readable or not.
     func indices(_ group: String) -> [Int] {
         var seen = Set<Int>()
-        for path in fields.keys.lazy.map({ $0 }) + Array(sealed) where path.hasPrefix(group + "[") {
+        for path in Array(fields.keys) + Array(sealed) where path.hasPrefix(group + "[") {
             let rest = path.dropFirst(group.count + 1)
             if let close = rest.firstIndex(of: "]"), let i = Int(rest[..<close]) { seen.insert(i) }
         }

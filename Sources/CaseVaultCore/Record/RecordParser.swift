@@ -35,13 +35,15 @@ struct RecordParser {
         switch node {
         case let .object(pairs) where Self.hasChildren(pattern: pattern):
             for (key, child) in pairs {
-                guard Self.isPlainKey(key) else { throw .input("unknown field \"\(Self.join(path, key).prefix(80))\"") }
-                let childPath = Self.join(path, key)
-                let childPattern = childPrefix + key
-                if FieldCatalog.spec(forPattern: childPattern) == nil && !Self.hasChildren(pattern: childPattern) && !Self.isGroup(pattern: childPattern) {
-                    throw .input("unknown field \"\(childPath.prefix(80))\"")
+                try noting { () throws(VaultError) in
+                    guard Self.isPlainKey(key) else { throw .input("unknown field \"\(Self.join(path, key).prefix(80))\"") }
+                    let childPath = Self.join(path, key)
+                    let childPattern = childPrefix + key
+                    if FieldCatalog.spec(forPattern: childPattern) == nil && !Self.hasChildren(pattern: childPattern) && !Self.isGroup(pattern: childPattern) {
+                        throw .input("unknown field \"\(childPath.prefix(80))\"")
+                    }
+                    try flatten(child, at: childPath, into: &fields)
                 }
-                try noting { () throws(VaultError) in try flatten(child, at: childPath, into: &fields) }
             }
         case let .array(items) where Self.isGroup(pattern: pattern):
             guard items.count <= Self.maxListItems else { throw .input("\(path): at most \(Self.maxListItems) entries") }
