@@ -19,12 +19,10 @@ struct TasksCommand: ParsableCommand {
         if let owner, !FieldCatalog.taskOwners.contains(owner) {
             throw VaultError(.invalidInput, "--owner must be one of \(FieldCatalog.taskOwners.joined(separator: ", "))")
         }
-        let date: CalendarDate
+        var date: CalendarDate?
         if let today {
             guard let d = CalendarDate(today) else { throw VaultError(.invalidInput, "--today: expected a date (YYYY-MM-DD)") }
             date = d
-        } else {
-            date = Timestamp.now().osloDate
         }
         let v = try vault.open()
         let items = try identity.withSession(in: v, command: "tasks") { try DueList(session: $0, today: date).items(withinDays: days, owner: owner) }

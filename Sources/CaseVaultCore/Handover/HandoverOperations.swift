@@ -50,7 +50,7 @@ struct HandoverOperations: SessionBound {
             let role = recipient.roles[0]
             let opened = try open(request.caseID, state: state, db: db)
             try DisclosureBasis(basis: request.basis, consentReference: request.consentReference, recipientRole: role)
-                .verify(against: opened.fields, today: CalendarDate(Timestamp.now().date)!)
+                .verify(against: opened.fields, today: vault.clock.now().osloDate)
             let allowed = opened.fields.filter { path, _ in
                 state.policy.canRead(role, field: path).isAllowed && (request.includeAddress || !path.hasPrefix("address."))
             }

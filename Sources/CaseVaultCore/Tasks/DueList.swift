@@ -5,9 +5,10 @@ public struct DueList {
     let session: Session
     let deadlines: Deadlines
 
-    public init(session: Session, today: CalendarDate) {
+    /// `today` defaults to the vault clock's date in Norway.
+    public init(session: Session, today: CalendarDate? = nil) {
         self.session = session
-        self.deadlines = Deadlines(today: today)
+        self.deadlines = Deadlines(today: today ?? session.vault.clock.now().osloDate)
     }
 
     /// Everything overdue, and what falls due within `days` days; overdue first.
