@@ -162,13 +162,14 @@ struct AuditCommand: ParsableCommand {
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
         @Argument(help: "Case id.") var id: String
+        @Flag(help: "Print the report as an HTML page (to print or save).") var html = false
         @OptionGroup var output: JSONFlag
 
         func run() throws {
             let caseID = try CaseID(id)
             let v = try vault.open()
-            let report = try identity.session(in: v, command: "audit.for-case").accessReport(caseID: caseID)
-            if output.json { Output.json(AuditJSON.report(report)) } else { print(report.text, terminator: "") }
+            let report = try identity.session(in: v, command: "audit.for-case").residentAccessReport(caseID: caseID)
+            if output.json { Output.json(AuditJSON.report(report)) } else { print(html ? report.html : report.text, terminator: "") }
         }
     }
 }
@@ -200,7 +201,7 @@ enum AuditJSON {
             "disclosures": r.disclosures.map { d in
                 ["index": d.index, "time": d.time.rfc3339, "by": d.by, "recipient": d.recipient, "recipient_name": d.recipientName ?? NSNull(),
                  "recipient_role": d.recipientRole ?? NSNull(), "basis": d.basis ?? NSNull(), "bundle": d.bundle ?? NSNull(),
-                 "approved_by": d.approvedBy ?? NSNull(), "fields": d.fields,
+                 "approved_by": d.approvedBy ?? NSNull(), "consent": d.consent ?? NSNull(), "purpose": d.purpose ?? NSNull(), "fields": d.fields,
                  "confirmed": d.confirmed.map { $0.rfc3339 as Any } ?? NSNull()] as [String: Any]
             },
         ]

@@ -12,7 +12,7 @@ struct CaseVaultCommand: ParsableCommand {
         discussion: "Exit codes: 0 success, 64 usage error, 65 invalid input or unknown format, 66 not found, 73 refused for safety, 74 I/O failure, 77 access denied or authentication failed.",
         subcommands: [
             Init.self, VaultCommand.self, IdentityCommand.self, MemberCommand.self, CaseCommand.self, PolicyCommand.self,
-            RecipientCommand.self, HandoverCommand.self, AuditCommand.self, Demo.self,
+            RecipientCommand.self, HandoverCommand.self, AuditCommand.self, TasksCommand.self, Demo.self,
             Unlock.self, Lock.self, Status.self, AgentCommand.self,
         ])
 

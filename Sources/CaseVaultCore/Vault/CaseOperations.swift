@@ -49,9 +49,11 @@ struct CaseOperations: SessionBound {
     func updateCase(_ caseID: CaseID, patchText: String, reason: String? = nil) throws(VaultError) -> UInt64 {
         let patch = try RecordPatch.parse(patchText, allowSyntheticIDs: vault.isTestVault)
         var carried = 0
-        return try rewrite(caseID, action: .caseUpdate, reason: reason, carriedCount: &carried) { _, opened in
+        return try rewrite(caseID, action: .caseUpdate, reason: reason, carriedCount: &carried) { state, opened in
             let existing = Set(opened.fields.keys).union(opened.sealedFields.map(\.path))
             let change = patch.resolve(existingPaths: existing)
+            try patch.refuseProblems(in: opened, change: change, writer: member,
+                                     access: CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments))
             return (change.written, change.removed, opened.latest.assignments)
         }
     }
