@@ -14,6 +14,9 @@ struct BenchmarkCommand: ParsableCommand {
     @Option(help: "Entries the audit log is grown to before verification (at least 10000).")
     var logEntries = 1_000_000
 
+    @Flag(help: "Only measure what the client's freshness checks cost on case list and case show.")
+    var trustOnly = false
+
     func validate() throws {
         guard cases > 0 else { throw ValidationError("--cases must be positive") }
         guard logEntries > 0 else { throw ValidationError("--log-entries must be positive") }
@@ -23,6 +26,8 @@ struct BenchmarkCommand: ParsableCommand {
         #if DEBUG
         print("warning: debug build; run `swift run -c release casevault-bench` for real figures")
         #endif
+        for line in try TrustBenchmark.run(cases: trustOnly ? cases : 2_000) { print(line) }
+        if trustOnly { return }
         for line in try CaseBenchmark.run(cases: cases) { print(line) }
         for line in try HandoverBenchmark.run() { print(line) }
         for line in AuditBenchmark.run(entries: logEntries) { print(line) }

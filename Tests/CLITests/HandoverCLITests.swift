@@ -89,7 +89,7 @@ final class HandoverCLITests: XCTestCase {
         let text = try cli.ok(openArgs("bundle.cvb"))
         XCTAssertTrue(text.stdout.hasPrefix("Utlevering fra Testsenteret — verifisert\n"), text.stdout)
         for expected in ["avsender: Kari (kari)", "godkjent av: Lina Leder (lina)", "mottaker: politi-ost (politi)",
-                         "formål: Sikkerhetstiltak ved ny bolig", "grunnlag: consent, samtykke SAM-2026-014", "Ola Fiktiv Voldsen"] {
+                         "formål: Sikkerhetstiltak ved ny bolig", "grunnlag: samtykke (SAM-2026-014)", "Ola Fiktiv Voldsen"] {
             XCTAssertTrue(text.stdout.contains(expected), "missing \"\(expected)\" in:\n\(text.stdout)")
         }
         for forbidden in ["Arbeidsavklaringspenger", "Lindeveien 14 B", "Beboer forteller"] {

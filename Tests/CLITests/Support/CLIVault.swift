@@ -37,7 +37,14 @@ final class CLIVault {
             try newIdentity(m.id, file: file, line: line)
             let add = try addMember(m.id, roles: [m.role])
             XCTAssertEqual(add.status, 0, "member add \(m.id): \(add.stderr)", file: file, line: line)
+            try pin(m.id, file: file, line: line)
         }
+    }
+
+    /// `vault trust` for `id`: the member pins the fingerprint the leader read out.
+    func pin(_ id: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let r = try cli.run(["vault", "trust", "--vault", vault, "--identity", keyPath(id), "--fingerprint", rootFingerprint])
+        XCTAssertEqual(r.status, 0, "vault trust \(id): \(r.stderr)", file: file, line: line)
     }
 
     deinit { cli.cleanUp() }
