@@ -67,8 +67,7 @@ struct PolicyCommand: ParsableCommand {
             let text = try Output.readInput(file)
             let v = try vault.open()
             let result = try identity.withSession(in: v, command: "policy.sign") { try $0.installPolicy(bytes: Array(text.utf8)) }
-            let sig = Vault.policySignatureFile(result.signature, vault: v.vaultID)
-            try Data(sig.utf8).write(to: URL(fileURLWithPath: file + ".sig"))
+            try Vault.writePolicySignatureFile(result.signature, vault: v.vaultID, to: file + ".sig")
             print("Signed and installed policy serial \(result.policy.serial); signature written to \(file).sig")
         }
     }

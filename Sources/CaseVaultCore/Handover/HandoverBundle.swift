@@ -130,7 +130,7 @@ extension HandoverBundle {
         return try verifyInner(inner, recipient: mine, trustedRoot: trustedRoot, now: now, allowExpired: allowExpired, keyring: keyring)
     }
 
-    private static func verifyInner(_ inner: SecureBytes, recipient: PublicIdentity, trustedRoot: String, now: Timestamp,
+    static func verifyInner(_ inner: SecureBytes, recipient: PublicIdentity, trustedRoot: String, now: Timestamp,
                                     allowExpired: Bool, keyring: String?) throws(VaultError) -> OpenedBundle {
         var bytes = inner.withUnsafeBytes { Array($0) }
         defer { Memory.zero(&bytes) }
@@ -208,7 +208,7 @@ extension HandoverBundle {
     }
 
     /// The payload's fields, and their paths in the order they stand (the manifest lists that order).
-    private static func decodePayload(_ payload: [UInt8]) throws(VaultError) -> ([String: FieldValue], [String], [String]) {
+    static func decodePayload(_ payload: [UInt8]) throws(VaultError) -> ([String: FieldValue], [String], [String]) {
         var r = ByteReader(payload)
         var out: [String: FieldValue] = [:]
         var order: [String] = []

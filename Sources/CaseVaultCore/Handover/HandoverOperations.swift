@@ -94,7 +94,7 @@ struct HandoverOperations: SessionBound {
         if let approver { entry["disclosures[0].approved_by"] = .text(approver) }
         var patch = RecordPatch()
         patch.add.append((group: "disclosures", fields: entry))
-        let change = patch.resolve(existingPaths: existing)
+        let change = try patch.resolve(existingPaths: existing)
         let version = try writeVersion(db: db, state: state, opened: opened, written: change.written, removed: [], assignments: opened.latest.assignments).version
         try db.insertDisclosure(bundleID: manifest.bundleID, caseID: opened.caseID, recipient: manifest.recipient,
                                 manifestHash: manifest.hash, created: manifest.created)

@@ -5,8 +5,8 @@ import AccessPolicy
 struct RecordParser {
     var allowSyntheticIDs: Bool
 
-    static let maxTextLength = 20_000
-    static let maxListItems = 200
+    static let maxTextBytes = RecordLimits.maxTextBytes
+    static let maxListItems = RecordLimits.maxListItems
 
     /// A whole record, as given to `case new`.
     func parseRecord(_ text: String) throws(VaultError) -> CaseRecord {
@@ -14,6 +14,7 @@ struct RecordParser {
         guard case .object = root else { throw .input("a case must be an object with sections such as \"person\" and \"case\"") }
         var fields: [String: FieldValue] = [:]
         try flatten(root, at: "", into: &fields)
+        try RecordLimits.checkFieldCount(fields.count)
         return CaseRecord(fields: fields)
     }
 
@@ -109,7 +110,7 @@ struct RecordParser {
 
     private func text(_ node: InputNode, _ path: String) throws(VaultError) -> String {
         let s = try scalar(node, path, expected: "a text")
-        guard s.count <= Self.maxTextLength else { throw .input("\(path): text longer than \(Self.maxTextLength) characters") }
+        guard s.utf8.count <= Self.maxTextBytes else { throw .input("\(path): text longer than \(Self.maxTextBytes) bytes") }
         guard !s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) else {
             throw .input("\(path): text contains control characters")
         }

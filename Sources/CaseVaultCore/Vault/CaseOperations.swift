@@ -50,7 +50,7 @@ struct CaseOperations: SessionBound {
         var carried = 0
         return try rewrite(caseID, action: .caseUpdate, reason: reason, carriedCount: &carried) { _, opened in
             let existing = Set(opened.fields.keys).union(opened.sealedFields.map(\.path))
-            let change = patch.resolve(existingPaths: existing)
+            let change = try patch.resolve(existingPaths: existing)
             return (change.written, change.removed, opened.latest.assignments)
         }
     }
