@@ -81,3 +81,17 @@ final class InputLimitTests: XCTestCase {
         TestVault.assertFails([.invalidInput], "a one-Character reason over the byte limit") { try ReasonSeal.seal(reason, readers: []) }
     }
 }
+
+extension InputLimitTests {
+    /// `Int()` takes a sign: a time written "+1" once parsed as hour 1.
+    func testATimeWithASignedFieldIsRefused() {
+        XCTAssertNotNil(Timestamp(rfc3339: "2026-11-25T01:00:00Z"))
+        for text in ["2026-11-25T+1:00:00Z", "2026-11-25T01:+0:00Z", "2026-11-25T01:00:-0Z"] { XCTAssertNil(Timestamp(rfc3339: text), text) }
+    }
+
+    /// Paths stored in a damaged version may hold indices of any length: ordering them must not overflow.
+    func testOrderingPathsWithHugeIndicesDoesNotTrap() {
+        let paths = ["notes[99999999999999999999999999].text", "notes[1].text", "notes[18446744073709551616].text"]
+        XCTAssertEqual(CaseRecord.order(paths).first, "notes[1].text")
+    }
+}

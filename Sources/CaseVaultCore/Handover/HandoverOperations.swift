@@ -47,7 +47,7 @@ struct HandoverOperations: SessionBound {
                 throw VaultError.notFound("no registered recipient \(request.recipientID) (see `casevault recipient list`)")
             }
             guard !recipient.isRevoked else { throw VaultError.denied("recipient \(recipient.id) has been removed") }
-            let role = recipient.roles[0]
+            guard let role = recipient.roles.first else { throw VaultError.format("recipient \(recipient.id) has no role on the roster") }
             let opened = try open(request.caseID, state: state, db: db)
             let allowed = opened.fields.filter { path, _ in
                 state.policy.canRead(role, field: path).isAllowed && (request.includeAddress || !path.hasPrefix("address."))
