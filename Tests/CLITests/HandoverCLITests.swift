@@ -205,6 +205,22 @@ final class HandoverCLITests: XCTestCase {
         XCTAssertEqual(leftovers, [], "no temporary files left behind")
     }
 
+    /// A bundle is written under a temporary sibling name and linked to its name only when
+    /// complete, so a killed command never leaves an empty bundle; a sibling left by a dead
+    /// process is removed when the same output is next written.
+    func testABundleNeverExistsEmptyAndAbandonedPartialsAreRemoved() throws {
+        try addPolice()
+        var deadPID: Int32 = 4_000_000
+        while kill(deadPID, 0) == 0 || errno != ESRCH { deadPID -= 1 }
+        let abandoned = cli.path("bundle.cvb.partial-\(deadPID)")
+        try Data().write(to: URL(fileURLWithPath: abandoned))
+        XCTAssertEqual(try createBundle("bundle.cvb").status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: abandoned), "the abandoned partial file is removed")
+        XCTAssertGreaterThan(fileBytes("bundle.cvb")?.count ?? 0, 0)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: cli.workdir.path).filter { $0.contains(".partial") }
+        XCTAssertEqual(leftovers, [], "no temporary files left behind")
+    }
+
     /// A bundle that cannot be written was never disclosed: the case must not say it was (the
     /// resident reads her disclosures), so the failure must come before the disclosure is recorded.
     func testOutIntoAMissingFolderFailsWithoutRecordingADisclosure() throws {
