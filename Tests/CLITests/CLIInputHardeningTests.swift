@@ -26,4 +26,16 @@ final class CLIInputHardeningTests: XCTestCase {
         try v.run(as: "kari", ["case", "show", id]).assertSuccess("the case still opens")
         try v.run(as: "kari", ["case", "update", id, "-"], stdin: "add: {notes: {text: Kort}}").assertSuccess("and can be updated")
     }
+
+    /// 200 threats × 200 perpetrators × 3 fields: every list within its limit, the whole over the
+    /// per-case limit. Refused as bad input by `case new`, with nothing stored.
+    func testARecordWithTooManyFieldsIsBadInput() throws {
+        let v = try CLIVault(members: [("kari", "contact-person")])
+        let perpetrator = #"{"name": "x", "relation": "y", "weapons_access": true}"#
+        let threat = #"{"perpetrators": [\#(Array(repeating: perpetrator, count: 200).joined(separator: ","))]}"#
+        let record = #"{"threats": [\#(Array(repeating: threat, count: 200).joined(separator: ","))]}"#
+        let before = try v.count("case_versions")
+        try v.run(as: "kari", ["case", "new", "-"], stdin: record).assertError(65, "a record with 120,000 fields", mentioning: "fields")
+        XCTAssertEqual(try v.count("case_versions"), before)
+    }
 }
