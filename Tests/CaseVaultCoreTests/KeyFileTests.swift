@@ -128,6 +128,27 @@ final class KeyFileTests: XCTestCase {
         }
     }
 
+    /// A key file names its own work factor. A huge one once trapped (memory limit 2^64−1 did
+    /// not fit an Int) or would hang; it is refused before any hashing.
+    func testAnAbsurdWorkFactorIsRefusedNotATrap() throws {
+        let bytes = try KeyFile.encode(try SecretIdentity.generate(), passphrase: try passphrase("riktig"), limits: .testOnlyMinimum)
+        var r = ByteReader(bytes)
+        _ = try r.raw(KeyFile.magic.count + 2)
+        let opsOffset = r.offset
+        for (ops, mem) in [(UInt64(2), UInt64.max), (UInt64.max, PasswordKDF.Limits.testOnlyMinimum.memLimit), (UInt64(3), UInt64(1) << 40)] {
+            var w = ByteWriter()
+            w.u64(ops)
+            w.u64(mem)
+            var raised = bytes
+            raised.replaceSubrange(opsOffset..<opsOffset + 16, with: w.bytes)
+            TestVault.assertFails([.unsupportedFormat], "work factor \(ops), \(mem)") {
+                try KeyFile.decode(rechecksummed(raised), passphrase: try passphrase("riktig"))
+            }
+        }
+        XCTAssertThrowsError(try PasswordKDF.deriveKey(passphrase: try passphrase("x"), salt: [UInt8](repeating: 0, count: PasswordKDF.saltByteCount),
+                                                       limits: .init(opsLimit: 2, memLimit: .max)))
+    }
+
     func testWorkFactorBelowTheInteractiveMinimumIsRefusedOutsideTests() throws {
         let weak = try KeyFile.encode(try SecretIdentity.generate(), passphrase: try passphrase("riktig"), limits: .testOnlyMinimum)
         XCTAssertNoThrow(try KeyFile.decode(weak, passphrase: try passphrase("riktig")), "accepted in test mode")

@@ -54,6 +54,9 @@ public enum KeyFile {
         guard parsed.limits.isAtLeast(KDFSettings.minimumAccepted) else {
             throw .refused("key file uses a password-hashing work factor below the interactive minimum")
         }
+        guard KDFSettings.maximumAccepted.isAtLeast(parsed.limits) else {
+            throw .format("key file asks for a password-hashing work factor above the accepted maximum")
+        }
         let plaintext: SecureBytes
         do {
             let key = try PasswordKDF.deriveKey(passphrase: passphrase, salt: parsed.salt, limits: parsed.limits)
