@@ -95,3 +95,18 @@ extension InputLimitTests {
         XCTAssertEqual(CaseRecord.order(paths).first, "notes[1].text")
     }
 }
+
+extension InputLimitTests {
+    /// A bundle the recipient's reader would refuse is never made (and so never recorded as disclosed).
+    func testABundleOverTheRecipientsLimitsIsNotMade() throws {
+        let w = try HandoverWorld()
+        let manifest = try w.manifest(to: HandoverWorld.police)
+        let policy = try w.vault.signedPolicy()
+        let oversized = HandoverBundle.SignedPolicy(bytes: policy.bytes + [UInt8](repeating: 0x23, count: HandoverBundle.Limits.policyBytes),
+                                                    signature: policy.signature)
+        TestVault.assertFails([.invalidInput], "a policy over the reader's limit") {
+            try HandoverBundle.seal(manifest: manifest, fields: HandoverWorld.policeFields, sender: try w.signer(manifest.sender), approver: nil,
+                                    policy: oversized, recipient: try w.certifiedEntry(HandoverWorld.police).identity)
+        }
+    }
+}

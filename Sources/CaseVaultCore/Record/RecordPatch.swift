@@ -85,7 +85,7 @@ public struct RecordPatch: Sendable {
             let taken = (existingPaths.union(written.keys)).compactMap { Self.index(of: $0, inGroup: group) }
             let next = max(nextIndex[group] ?? 0, (taken.max() ?? -1) + 1)
             nextIndex[group] = next + 1
-            // Indices have at most four digits (FORMAT.md, "Field paths"): a full group is bad input.
+            // Indices have at most four digits (FORMAT.md, "Field paths and plaintext"): a full group is bad input.
             guard FieldCatalog.pattern(ofPath: "\(group)[\(next)]") != nil else {
                 throw .input("add \(group): the group already has its largest index; remove entries instead")
             }
