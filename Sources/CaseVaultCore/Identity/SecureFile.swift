@@ -101,9 +101,9 @@ public enum SecureFile {
 }
 
 extension SecureFile {
-    /// An output file claimed before any work (O_EXCL, mode 0600, in the destination folder) and
-    /// filled afterwards; removed again if it is released unfilled, so a failed command leaves
-    /// nothing behind and never clobbers an existing file.
+    /// An output file checked and claimed before any work (in the destination folder, mode 0600)
+    /// and named only once filled, so a failed or killed command never leaves an empty file
+    /// behind and never clobbers an existing one.
     public final class Reservation {
         public let path: String
         private let partial: String
