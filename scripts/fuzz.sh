@@ -19,7 +19,15 @@ build() {
     local objects=() maps=()
     for dir in "$debug"/*.build; do
         case "$(basename "$dir")" in casevault.build|CaseVaultBenchmark.build|*Tests.build|ArgumentParser*) continue ;; esac
-        while IFS= read -r o; do objects+=("$o"); done < <(find "$dir" -name '*.o')
+        # A Swift target's current objects are those its output file map names: files moved
+        # or deleted since an earlier build leave stale objects behind.
+        if [[ -f $dir/output-file-map.json ]]; then
+            while IFS= read -r o; do objects+=("$o"); done < <(python3 -c 'import json, sys
+for e in json.load(open(sys.argv[1])).values():
+    if "object" in e: print(e["object"])' "$dir/output-file-map.json" | while IFS= read -r f; do [[ -f $f ]] && echo "$f"; done)
+        else
+            while IFS= read -r o; do objects+=("$o"); done < <(find "$dir" -name '*.o')
+        fi
     done
     while IFS= read -r m; do maps+=(-Xcc "-fmodule-map-file=$m"); done \
         < <(find "$debug" Sources/CSodium "$scratch/checkouts" -name module.modulemap 2>/dev/null)

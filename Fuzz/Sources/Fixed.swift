@@ -28,7 +28,7 @@ enum Fixed {
     static let witness = try! SigningSecretKey(seed: secret(repeating: 4))
     static let member = SecretIdentity(boxKey: try! BoxSecretKey(secret: secret(repeating: 5)),
                                        signingKey: try! SigningSecretKey(seed: secret(repeating: 6)))
-    static let origin = Vault.origin(of: vaultID)
+    static let origin = LogNames.origin(of: vaultID)
     static let logVerifier = try! NoteVerifier(name: origin, publicKey: root.publicKey)
     static let logSigner = try! NoteSigner(name: origin, secretKey: root)
     static let cosigner = try! CosignatureVerifier(name: "witness.example", publicKey: witness.publicKey)

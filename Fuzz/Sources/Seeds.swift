@@ -40,7 +40,7 @@ enum Seeds {
         let caseID = try session.createCase(recordText: SampleCase.yaml)
         _ = try session.updateCase(caseID, patchText: "add:\n  notes: {date: 2026-11-25, text: Ringte}\n")
         try put("roster", "keyring.txt", Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/Keys/keyring.txt"))))
-        let bodies = try vault.read { db in try Data.fetchAll(db, sql: "SELECT body FROM case_versions ORDER BY version") }
+        let bodies = try vault.read { tx in try Data.fetchAll(tx.db, sql: "SELECT body FROM case_versions ORDER BY version") }
         for (i, body) in bodies.enumerated() { try put("version", "v\(i + 1)", [UInt8](body)) }
         let state = try vault.read { db in try session.currentState(db) }
         if let entry = state.roster.entry("kari") { try put("certificate", "kari.txt", entry.certifiedText) }
