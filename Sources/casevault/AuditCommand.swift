@@ -27,7 +27,7 @@ struct AuditCommand: ParsableCommand {
             } else {
                 print("Exported \(s.entries) log entries, checkpoint size \(s.checkpointSize), \(s.rosters) roster(s) to \(s.folder)")
                 print("Centre root fingerprint: \(v.rootFingerprint)")
-                print("Verify offline with: casevault audit verify \(dir) --root-fingerprint '\(v.rootFingerprint)'")
+                print("Verify offline with: casevault audit verify \(dir) --root-fingerprint \"…\" (the fingerprint the centre published, never one read from the export)")
             }
         }
     }
@@ -38,15 +38,16 @@ struct AuditCommand: ParsableCommand {
             discussion: "Needs no vault and no case key. Exit 0 when everything verifies, 77 when a check fails, 65 when the export is malformed; the error line names the first bad entry.")
         @Argument(help: "The export folder.") var dir: String
         @Option(help: "An earlier checkpoint note or witness state file the log must extend.") var since: String?
-        @Option(help: "The centre root fingerprint to trust (default: $CASEVAULT_ROOT_FINGERPRINT; else the export's, printed to compare).")
+        @Option(help: "The centre root fingerprint to trust (default: $CASEVAULT_ROOT_FINGERPRINT). Without one, verify refuses.")
         var rootFingerprint: String?
+        @Flag(help: "No pin: trust the export's own root this once, and print its fingerprint.") var trustOnFirstUse = false
         @Option(help: "A witness verifier key (name+id+key) whose cosignature must be present. Repeatable.") var witnessKey: [String] = []
         @Option(help: "A key file or public identity of a member who runs a witness (no passphrase needed). Repeatable.")
         var witnessIdentity: [String] = []
         @OptionGroup var output: JSONFlag
 
         func run() throws {
-            var options = AuditVerifier.Options()
+            var options = AuditVerifier.Options(trustOnFirstUse: trustOnFirstUse)
             options.rootFingerprint = rootFingerprint ?? ProcessInfo.processInfo.environment["CASEVAULT_ROOT_FINGERPRINT"].flatMap { $0.isEmpty ? nil : $0 }
             for vkey in witnessKey {
                 do { options.witnesses.append(try CosignatureVerifier(vkey: vkey)) } catch {
@@ -72,7 +73,7 @@ struct AuditCommand: ParsableCommand {
                 ] as [String: Any])
             } else {
                 report.summaryLines.forEach { print($0) }
-                print("Verified.")
+                print(report.rootPinned ? "Verified." : "Verified, with the root trusted on first use: \(report.rootFingerprint)")
             }
         }
 
@@ -161,13 +162,14 @@ struct AuditCommand: ParsableCommand {
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
         @Argument(help: "Case id.") var id: String
+        @Flag(help: "Print the report as an HTML page (to print or save).") var html = false
         @OptionGroup var output: JSONFlag
 
         func run() throws {
             let caseID = try CaseID(id)
             let v = try vault.open()
-            let report = try identity.session(in: v, command: "audit.for-case").accessReport(caseID: caseID)
-            if output.json { Output.json(AuditJSON.report(report)) } else { print(report.text, terminator: "") }
+            let report = try identity.session(in: v, command: "audit.for-case").residentAccessReport(caseID: caseID)
+            if output.json { Output.json(AuditJSON.report(report)) } else { print(html ? report.html : report.text, terminator: "") }
         }
     }
 }
@@ -199,7 +201,7 @@ enum AuditJSON {
             "disclosures": r.disclosures.map { d in
                 ["index": d.index, "time": d.time.rfc3339, "by": d.by, "recipient": d.recipient, "recipient_name": d.recipientName ?? NSNull(),
                  "recipient_role": d.recipientRole ?? NSNull(), "basis": d.basis ?? NSNull(), "bundle": d.bundle ?? NSNull(),
-                 "approved_by": d.approvedBy ?? NSNull(), "fields": d.fields,
+                 "approved_by": d.approvedBy ?? NSNull(), "consent": d.consent ?? NSNull(), "purpose": d.purpose ?? NSNull(), "fields": d.fields,
                  "confirmed": d.confirmed.map { $0.rfc3339 as Any } ?? NSNull()] as [String: Any]
             },
         ]

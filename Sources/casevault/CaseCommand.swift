@@ -69,8 +69,8 @@ struct CaseCommand: ParsableCommand {
                 }
                 let alias = c.glance["person.alias"]?.displayText ?? "(alias sealed)"
                 let phase = c.glance["case.phase"].map { "fase \($0.displayText)" } ?? ""
-                let status = c.glance["case.status"]?.displayText ?? ""
-                print("\(c.caseID.hex)  v\(c.version)  \(c.updated.rfc3339)  \(alias.padding(20))\(phase.padding(8))\(status)")
+                let status = c.glance["case.status"]?.norwegianText(path: "case.status") ?? ""
+                print("\(c.caseID.hex)  v\(c.version)  \(c.updated.osloText)  \(alias.padding(20))\(phase.padding(8))\(status)")
             }
         }
     }
@@ -111,7 +111,7 @@ struct CaseCommand: ParsableCommand {
                 return
             }
             for c in chain {
-                print("v\(c.version)  \(c.created.rfc3339)  \(c.author.padding(14)) wrote \(c.written.count), removed \(c.removed.count), assigned: \(c.assignments.map { "\($0.member) (\($0.role))" }.joined(separator: ", "))")
+                print("v\(c.version)  \(c.created.osloText)  \(c.author.padding(14)) wrote \(c.written.count), removed \(c.removed.count), assigned: \(c.assignments.map { "\($0.member) (\($0.role))" }.joined(separator: ", "))")
             }
         }
     }
@@ -151,7 +151,7 @@ enum CaseJSON {
 /// The readable form, grouped by section with Norwegian labels.
 enum CaseText {
     static func print(_ o: OpenedCase) {
-        Swift.print("Sak \(o.caseID.hex)  versjon \(o.latest.version)  \(o.latest.created.rfc3339)  av \(o.latest.author)")
+        Swift.print("Sak \(o.caseID.hex)  versjon \(o.latest.version)  \(o.latest.created.osloText)  av \(o.latest.author)")
         Swift.print("Tildelt: \(o.latest.assignments.map { "\($0.member) (\($0.role))" }.joined(separator: ", "))")
         var lastGroup = ""
         for path in o.record.orderedPaths {
@@ -161,7 +161,7 @@ enum CaseText {
                 lastGroup = group
             }
             let label = FieldCatalog.spec(forPath: path)?.label ?? path
-            Swift.print("  \(label): \(o.fields[path]!.displayText.replacingOccurrences(of: "\n", with: "\n    "))")
+            Swift.print("  \(label): \(o.fields[path]!.norwegianText(path: path).replacingOccurrences(of: "\n", with: "\n    "))")
         }
         if !o.sealedPaths.isEmpty {
             Swift.print("\nIkke synlig for deg (forseglet for andre roller): \(o.sealedPaths.count) felt")

@@ -11,8 +11,8 @@ struct CaseVaultCommand: ParsableCommand {
         abstract: "Field-sealed case records for crisis centres.",
         discussion: "Exit codes: 0 success, 64 usage error, 65 invalid input or unknown format, 66 not found, 73 refused for safety, 74 I/O failure, 77 access denied or authentication failed.",
         subcommands: [
-            Init.self, IdentityCommand.self, MemberCommand.self, CaseCommand.self, PolicyCommand.self,
-            RecipientCommand.self, HandoverCommand.self, AuditCommand.self, Demo.self,
+            Init.self, VaultCommand.self, IdentityCommand.self, MemberCommand.self, CaseCommand.self, PolicyCommand.self,
+            RecipientCommand.self, HandoverCommand.self, AuditCommand.self, TasksCommand.self, Demo.self,
             Unlock.self, Lock.self, Status.self, AgentCommand.self,
         ])
 

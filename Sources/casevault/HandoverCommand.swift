@@ -59,7 +59,7 @@ struct HandoverCommand: ParsableCommand {
 
         func run() throws {
             let opened = try BundleFile.open(file, identity: try identity.load(), trust: trust, keyring: keyring, forceExpired: forceExpired)
-            if opened.openedAfterExpiry { Output.note("warning: this bundle expired at \(opened.manifest.expires!.rfc3339); opened because --force-expired was given") }
+            if opened.openedAfterExpiry { Output.note("warning: this bundle expired at \(opened.manifest.expires!.osloText); opened because --force-expired was given") }
             if output.json { Output.json(BundleText.json(opened)) } else { BundleText.print(opened) }
         }
     }
@@ -91,7 +91,7 @@ struct HandoverCommand: ParsableCommand {
             let v = try vault.open()
             let text = try Output.readInput(receipt)
             let r = try identity.withSession(in: v, command: "handover.confirm") { try $0.confirmReceipt(text) }
-            print("Confirmed: \(r.recipient) received bundle \(r.bundleID) at \(r.received.rfc3339)")
+            print("Confirmed: \(r.recipient) received bundle \(r.bundleID) at \(r.received.osloText)")
         }
     }
 }
@@ -128,13 +128,13 @@ enum BundleText {
         if let a = b.approver { Swift.print("  godkjent av: \(a.name) (\(a.id))") }
         Swift.print("  mottaker: \(m.recipient) (\(m.recipientRole.label))")
         Swift.print("  formål: \(m.purpose)")
-        Swift.print("  grunnlag: \(m.basis.rawValue)\(m.consentReference.map { ", samtykke \($0)" } ?? "")")
-        Swift.print("  laget: \(m.created.rfc3339)\(m.expires.map { ", utløper \($0.rfc3339)" } ?? "")")
+        Swift.print("  grunnlag: \(ValueLabels.label(of: m.basis.rawValue, pattern: "police.basis"))\(m.consentReference.map { " (\($0))" } ?? "")")
+        Swift.print("  laget: \(m.created.osloText)\(m.expires.map { ", utløper \($0.osloText)" } ?? "")")
         var lastGroup = ""
         for path in CaseRecord(fields: b.fields).orderedPaths {
             let group = CaseText.groupName(path)
             if group != lastGroup { Swift.print("\n\(group)"); lastGroup = group }
-            Swift.print("  \(FieldCatalog.spec(forPath: path)?.label ?? path): \(b.fields[path]!.displayText)")
+            Swift.print("  \(FieldCatalog.spec(forPath: path)?.label ?? path): \(b.fields[path]!.norwegianText(path: path))")
         }
     }
 

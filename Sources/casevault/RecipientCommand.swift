@@ -55,7 +55,7 @@ struct RecipientCommand: ParsableCommand {
                              "public_identity": e.identity.text, "added": e.added.rfc3339,
                              "revoked": e.revoked?.rfc3339 ?? NSNull(), "may_receive": fields] as [String: Any])
             } else {
-                print("\(e.id): \(e.name) (\(e.roles[0].rawValue))\(e.revoked.map { ", removed \($0.rfc3339)" } ?? "")")
+                print("\(e.id): \(e.name) (\(e.roles[0].rawValue))\(e.revoked.map { ", removed \($0.osloText)" } ?? "")")
                 print("Fingerprint: \(e.identity.fingerprint)")
                 print("May receive \(fields.count) fields: \(fields.joined(separator: ", "))")
             }
