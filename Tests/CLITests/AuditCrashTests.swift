@@ -20,7 +20,8 @@ final class AuditCrashTests: XCTestCase {
 
         for round in 0..<24 {
             // An update, killed after a random delay: before, during or after its transaction.
-            let update = try spawn(["case", "update", caseID, patch, "--reason", "runde \(round)"] + v.as("kari"), v.cli)
+            let reason = try v.cli.write("reason-\(round)", "runde \(round)")
+            let update = try spawn(["case", "update", caseID, patch, "--reason-file", reason] + v.as("kari"), v.cli)
             usleep(UInt32.random(in: 5_000...250_000, using: &generator))
             kill(update.processIdentifier, SIGKILL)
             update.waitUntilExit()

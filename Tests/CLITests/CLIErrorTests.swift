@@ -63,7 +63,6 @@ final class CLIErrorTests: XCTestCase {
             ("duplicate key", ["case", "new", "-"], "person: {alias: A, alias: B}", nil),
             ("empty record", ["case", "new", "-"], "", nil),
             ("bad case id", ["case", "show", "xyz"], nil, "case id"),
-            ("upper-case case id", ["case", "show", id.uppercased()], nil, nil),
             ("bad patch", ["case", "update", id, "-"], "set: {case.status: shut}", "case.status"),
             ("empty patch", ["case", "update", id, "-"], "{}", nil),
         ]

@@ -75,7 +75,7 @@ final class HandoverCLITests: XCTestCase {
 
     private func createBundle(_ out: String, extra: [String] = []) throws -> CLI.Result {
         try cli.run(["handover", "create", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "--case", caseID,
-                     "--to", "politi-ost", "--purpose", "Sikkerhetstiltak ved ny bolig", "--basis", "consent", "--consent", "SAM-2026-014",
+                     "--to", "politi-ost", "--purpose-file", try cli.write("purpose.txt", "Sikkerhetstiltak ved ny bolig"), "--basis", "consent", "--consent-file", try cli.write("consent.txt", "SAM-2026-014"),
                      "--approver-identity", "lina.key", "--approver-passphrase-file", "pass", "--out", out] + extra)
     }
 
@@ -279,11 +279,11 @@ final class HandoverCLITests: XCTestCase {
     func testCreatingAPoliceBundleWithoutTheLeadersApprovalIsRefused() throws {
         try addPolice()
         let r = try fails(["handover", "create", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "--case", caseID,
-                           "--to", "politi-ost", "--purpose", "Sikkerhetstiltak", "--basis", "avvergeplikt", "--out", "bundle.cvb"], status: 77)
+                           "--to", "politi-ost", "--purpose-file", try cli.write("purpose.txt", "Sikkerhetstiltak"), "--basis", "avvergeplikt", "--out", "bundle.cvb"], status: 77)
         XCTAssertTrue(r.stderr.contains("approval"), r.stderr)
         XCTAssertNil(fileBytes("bundle.cvb"))
         try fails(["handover", "create", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "--case", caseID,
-                   "--to", "politi-ost", "--purpose", "Sikkerhetstiltak", "--basis", "consent", "--out", "bundle.cvb",
+                   "--to", "politi-ost", "--purpose-file", try cli.write("purpose.txt", "Sikkerhetstiltak"), "--basis", "consent", "--out", "bundle.cvb",
                    "--approver-identity", "lina.key", "--approver-passphrase-file", "pass"], status: 65)   // consent without --consent
         XCTAssertNil(fileBytes("bundle.cvb"))
     }
