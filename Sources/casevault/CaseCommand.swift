@@ -85,8 +85,8 @@ struct CaseCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Apply a patch (set / add / remove) as a new signed version.",
             discussion: Examples.text(
-                "printf 'set:\\n  case.phase: 3\\n' | casevault case update 3f9a0c1d2e4b5a697887 -",
-                "casevault case update 3f9a endring.yaml --reason-file grunn.txt"))
+                "casevault case update 3f9a endring.yaml --reason-file grunn.txt",
+                "printf 'set:\\n  case.phase: 3\\n' | casevault case update 3f9a0c1d2e4b5a697887 -"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
         @Argument(help: CaseRef.help, completion: CaseRef.completion) var id: String

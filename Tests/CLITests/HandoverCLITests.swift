@@ -56,7 +56,7 @@ final class HandoverCLITests: XCTestCase {
         let r = try cli.run(args)
         XCTAssertNotEqual(r.status, 0, "casevault \(args.joined(separator: " ")) should have failed", file: file, line: line)
         if let status { XCTAssertEqual(r.status, status, "exit status; stderr: \(r.stderr)", file: file, line: line) }
-        let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast().filter { !$0.hasPrefix("casevault: hint: ") }
         XCTAssertEqual(lines.count, 1, "one error line expected, got: \(r.stderr)", file: file, line: line)
         XCTAssertTrue(r.stderr.hasPrefix("casevault: error: "), "stderr: \(r.stderr)", file: file, line: line)
         XCTAssertEqual(r.stdout, "", "nothing on stdout when refusing", file: file, line: line)
@@ -191,7 +191,7 @@ final class HandoverCLITests: XCTestCase {
         let before = try json(try ok(["case", "show", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", caseID, "--json"]).stdout)
         let r = try createBundle("existing.cvb")
         XCTAssertEqual(r.status, 73, r.stderr)
-        XCTAssertTrue(r.stderr.hasPrefix("casevault: error: ") && r.stderr.split(separator: "\n").count == 1, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("casevault: error: ") && r.stderr.split(separator: "\n").filter { !$0.hasPrefix("casevault: hint: ") }.count == 1, r.stderr)
         XCTAssertEqual(fileBytes("existing.cvb"), original, "the existing file must be untouched")
         let after = try json(try ok(["case", "show", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", caseID, "--json"]).stdout)
         XCTAssertEqual(after["version"] as? Int, before["version"] as? Int, "no disclosure recorded for a bundle that was never written")
