@@ -14,7 +14,6 @@ enum Terminal {
     static func readSecret(prompt: String, hint: String) throws -> SecureBytes {
         let fd = try openTTY(for: "a passphrase", hint: hint)
         defer { close(fd) }
-        write(fd, prompt)
         var old = termios()
         tcgetattr(fd, &old)
         var quiet = old
@@ -23,6 +22,8 @@ enum Terminal {
         savedFD = fd
         for s in endingSignals { signal(s, restoreThenDie) }
         tcsetattr(fd, TCSAFLUSH, &quiet)
+        // Prompt only once echo is off, so nothing typed after it is ever shown.
+        write(fd, prompt)
         defer {
             tcsetattr(fd, TCSAFLUSH, &old)
             for s in endingSignals { signal(s, SIG_DFL) }
