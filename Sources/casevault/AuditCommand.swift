@@ -57,7 +57,7 @@ struct AuditCommand: ParsableCommand {
             options.rootFingerprint = rootFingerprint ?? ProcessInfo.processInfo.environment["CASEVAULT_ROOT_FINGERPRINT"].flatMap { $0.isEmpty ? nil : $0 }
             for vkey in witnessKey {
                 do { options.witnesses.append(try CosignatureVerifier(vkey: vkey)) } catch {
-                    throw VaultError(.invalidInput, "--witness-key: \(error)")
+                    throw CLIError(.invalidInput, "--witness-key: \(error)", hints: ["a witness key is name+id+key, as `audit witness` prints it"], cause: error)
                 }
             }
             for path in witnessIdentity { options.witnessMemberKeys.append(try Self.publicSigningKey(path)) }
@@ -66,7 +66,10 @@ struct AuditCommand: ParsableCommand {
                 options.since = [UInt8](data)
             }
             let report: AuditReport
-            do { report = try AuditVerifier(folder: dir, options: options).verify() } catch { throw error.vaultError }
+            do { report = try AuditVerifier(folder: dir, options: options).verify() } catch {
+                let e = error.vaultError
+                throw CLIError(e.kind, e.message, cause: error)
+            }
             if output.json {
                 Output.json(JSONShape.AuditVerify(
                     verified: true, vault: report.vaultID.hex, origin: report.origin, rootFingerprint: report.rootFingerprint,

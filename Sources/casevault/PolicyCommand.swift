@@ -81,7 +81,9 @@ struct PolicyCommand: ParsableCommand {
 }
 
 enum PolicyFile {
-    static func parse(_ text: String) throws(VaultError) -> Policy {
-        do { return try Policy(yaml: text) } catch { throw VaultError(.invalidInput, error.description) }
+    static func parse(_ text: String) throws -> Policy {
+        do { return try Policy(yaml: text) } catch {
+            throw CLIError(.invalidInput, error.description, hints: ["the policy format, with the default policy, is in docs/FORMAT.md, section 5"], cause: error)
+        }
     }
 }
