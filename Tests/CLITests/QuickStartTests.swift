@@ -45,6 +45,31 @@ final class QuickStartTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: cli.path("nyby-vault/vault.sqlite")), "the vault is in the throwaway HOME")
     }
 
+    /// Every command the README's command table names exists and has help.
+    func testEveryCommandInTheREADMETableExists() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let text = try Self.readme
+        let start = try XCTUnwrap(text.range(of: "## Commands")).upperBound
+        let table = text[start...].split(separator: "\n").prefix { !$0.hasPrefix("Every command") }
+        var commands: [[String]] = []
+        for row in table where row.hasPrefix("| `") {
+            let cell = row.split(separator: "|")[0]
+            let spans = cell.split(separator: "`").enumerated().filter { $0.offset % 2 == 1 }.map { $0.element.split(separator: " ").map(String.init) }
+            guard let first = spans.first, let group = first.first else { continue }
+            let isGroup = first.count > 1 && first[1].first?.isLowercase == true
+            commands.append(isGroup ? [group, first[1]] : [group])
+            for span in spans.dropFirst() where isGroup {
+                if let sub = span.first, sub.first?.isLowercase == true { commands.append([group, sub]) }
+            }
+        }
+        XCTAssertGreaterThan(commands.count, 25, "\(commands)")
+        for command in commands {
+            let r = try cli.run(command + ["--help"])
+            XCTAssertEqual(r.status, 0, "casevault \(command.joined(separator: " ")) --help: \(r.stderr)")
+        }
+    }
+
     /// A block that fails part-way makes the test fail: the check above can fail.
     func testAFailingStepFailsTheRun() throws {
         let cli = try CLI()
