@@ -43,6 +43,8 @@ enum Hints {
             return ["choose a new file name; CaseVault never overwrites an existing file"]
         case .notFound where m.hasPrefix("case ") || m.hasPrefix("no case"):
             return ["`casevault case list` shows the cases you reach"]
+        case .notFound where m.hasPrefix("passphrase file ") || m.hasPrefix("key file "):
+            return ["check the path; a relative path is read from the current folder"]
         case .notFound where m.hasPrefix("no vault at"):
             return ["create one with `casevault init`, or point --vault (or CASEVAULT_VAULT) at an existing vault folder"]
         case .notFound where m.hasPrefix("no recipient"):
