@@ -7,7 +7,8 @@ import Foundation
 /// or the end of its lifetime.
 struct Unlock: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Unlock your key file once: a key agent serves your commands until `casevault lock` or a timeout.")
+        abstract: "Unlock your key file once: a key agent serves your commands until `casevault lock` or a timeout.",
+        discussion: Examples.text("casevault unlock --identity ~/kari.cvkey", "casevault unlock --identity ~/kari.cvkey --idle-minutes 30"))
 
     @OptionGroup var identity: IdentityOptions
     @Option(help: "Lock after this many minutes without use.") var idleMinutes: UInt64 = AgentLifetime.defaultIdleTimeout / 60
@@ -32,7 +33,8 @@ struct Unlock: ParsableCommand {
 
 /// `casevault lock`: the agent forgets the keys and exits.
 struct Lock: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Lock: stop your key agent, which forgets your keys.")
+    static let configuration = CommandConfiguration(
+        abstract: "Lock: stop your key agent, which forgets your keys.", discussion: Examples.text("casevault lock"))
 
     func run() throws {
         guard let agent = try AgentClient.connect() else {
@@ -46,7 +48,8 @@ struct Lock: ParsableCommand {
 
 /// `casevault status`: what is unlocked and until when, never a secret.
 struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Say whether a key agent holds your keys, and until when.")
+    static let configuration = CommandConfiguration(
+        abstract: "Say whether a key agent holds your keys, and until when.", discussion: Examples.text("casevault status", "casevault status --json"))
     @OptionGroup var output: JSONFlag
 
     func run() throws {
