@@ -52,6 +52,7 @@ extension Policy {
           children[].wishes:               {read: [contact-person, child-contact, resident], write: [contact-person, child-contact]}
           children[].child_welfare_notice: {read: [contact-person, child-contact], write: [contact-person, child-contact]}
           children[].visitation:           {read: [contact-person, child-contact, resident], write: [contact-person, child-contact]}
+          children[].informed:             {read: [contact-person, child-contact, resident], write: [contact-person, child-contact]}
 
           # threat mapping / trusselbilde (§ 4 a): never NAV, never the housing office;
           # the police get the threat picture but not the centre's narrative.
@@ -110,6 +111,11 @@ extension Policy {
           housing.own_measures:     {read: [contact-person, child-contact, housing-office, resident], write: [contact-person]}
           housing.assessed_by:      {read: [contact-person, child-contact, housing-office, resident], write: [contact-person]}
           housing.assessed_on:      {read: [contact-person, child-contact, housing-office, resident], write: [contact-person]}
+          housing.moves_so_far:       {read: [contact-person, child-contact, housing-office, resident], write: [contact-person]}
+          housing.temporary_solution: {read: [contact-person, child-contact, housing-office, nav, resident], write: [contact-person]}
+          housing.municipality:       {read: [contact-person, child-contact, housing-office, nav, resident], write: [contact-person]}
+          housing.office_contacted:   {read: [contact-person, child-contact, housing-office, resident], write: [contact-person]}
+          housing.securing_installed: {read: [contact-person, child-contact, housing-office, resident], write: [contact-person]}
 
           # housing applications / boligsøknader
           applications[].kind:         {read: [contact-person, housing-office, nav, resident], write: [contact-person]}
@@ -118,6 +124,25 @@ extension Policy {
           applications[].documents:    {read: [contact-person, housing-office, nav, resident], write: [contact-person]}
           applications[].viewings:     {read: [contact-person, housing-office, nav, resident], write: [contact-person]}
           applications[].lease_review: {read: [contact-person, housing-office, nav, resident], write: [contact-person]}
+          applications[].violence_priority: {read: [contact-person, housing-office, nav, resident], write: [contact-person]}
+          applications[].ads_viewed:        {read: [contact-person, housing-office, nav, resident], write: [contact-person]}
+          applications[].contacts_made:     {read: [contact-person, housing-office, nav, resident], write: [contact-person]}
+          applications[].viewings_attended: {read: [contact-person, housing-office, nav, resident], write: [contact-person]}
+          applications[].deposit:           {read: [contact-person, housing-office, nav, resident], write: [contact-person]}
+          applications[].lease_explained:   {read: [contact-person, housing-office, nav, resident], write: [contact-person]}
+
+          # the result of phase 2: a safe home obtained. What kind and when; never where.
+          result.safe_home:    {read: [contact-person, child-contact, housing-office, nav, resident], write: [contact-person]}
+          result.obtained_on:  {read: [contact-person, child-contact, housing-office, nav, resident], write: [contact-person]}
+          result.housing_kind: {read: [contact-person, child-contact, housing-office, nav, resident], write: [contact-person]}
+
+          # tasks / oppgaver: the centre's own work list. Free text may touch on the threat, so it
+          # stays inside the centre and with the resident; recipients learn their part by handover.
+          tasks[].what:    {read: [contact-person, child-contact, resident], write: [contact-person, child-contact]}
+          tasks[].owner:   {read: [contact-person, child-contact, resident], write: [contact-person, child-contact]}
+          tasks[].due:     {read: [contact-person, child-contact, resident], write: [contact-person, child-contact]}
+          tasks[].done:    {read: [contact-person, child-contact, resident], write: [contact-person, child-contact]}
+          tasks[].done_by: {read: [contact-person, child-contact, resident], write: [contact-person, child-contact]}
 
           # economy / økonomi: NAV's part.
           economy.income:  {read: [contact-person, nav, resident], write: [contact-person]}
@@ -141,6 +166,7 @@ extension Policy {
           consents[].written:        {read: [contact-person, leader, housing-office, nav, police, resident], write: [contact-person]}
           consents[].given_on:       {read: [contact-person, leader, housing-office, nav, police, resident], write: [contact-person]}
           consents[].withdrawn_on:   {read: [contact-person, leader, housing-office, nav, police, resident], write: [contact-person]}
+          consents[].valid_to:       {read: [contact-person, leader, housing-office, nav, police, resident], write: [contact-person]}
 
           # disclosures / utleveringer: the record of every handover. The resident sees what was
           # disclosed about them; the leader, who approves disclosures, sees them too.

@@ -38,11 +38,16 @@ public enum FieldCatalog {
         "electronic-monitoring", "address-block", "fictitious-identity", "relocation",
     ]
 
+    public static let taskOwners = ["centre", "nav", "housing-office", "resident"]
+    public static let housingKinds = ["municipal", "private-rental", "owned", "other"]
+    public static let depositKinds = ["none", "cash-deposit", "nav-guarantee", "guarantee-other"]
+
     public static let sections: [(key: String, label: String)] = [
         ("case", "sak"), ("person", "person"), ("address", "sperret adresse"), ("children", "barn"),
         ("threats", "trusselbilde"), ("police", "politiinvolvering"), ("measures", "beskyttelsestiltak"),
         ("safety", "sikkerhet på senteret"), ("housing", "kriterier for trygg bolig"),
-        ("applications", "boligsøknader"), ("economy", "økonomi"), ("followup", "oppfølgingsplan"),
+        ("applications", "boligsøknader"), ("result", "resultat av fasen"), ("tasks", "oppgaver og frister"),
+        ("economy", "økonomi"), ("followup", "oppfølgingsplan"),
         ("notes", "notater"), ("consents", "samtykker"), ("disclosures", "utleveringer"),
     ]
 
@@ -76,6 +81,7 @@ public enum FieldCatalog {
         FieldSpec("children[].wishes", "barnets egne ønsker", .text),
         FieldSpec("children[].child_welfare_notice", "bekymringsmelding til barnevernet", .bool),
         FieldSpec("children[].visitation", "samværsspørsmål", .text),
+        FieldSpec("children[].informed", "informert om hva som skal skje", .text),
         // threat mapping / trusselbilde (§ 4 a), one per adult and per child
         FieldSpec("threats[].subject", "gjelder (voksen eller barnets alias)", .text),
         FieldSpec("threats[].perpetrators[].relation", "relasjon", .text),
@@ -128,6 +134,12 @@ public enum FieldCatalog {
         FieldSpec("housing.own_measures", "egne tiltak", .text),
         FieldSpec("housing.assessed_by", "vurdert av", .text),
         FieldSpec("housing.assessed_on", "vurdert dato", .date),
+        // avoiding temporary housing, the municipality, and securing actually installed
+        FieldSpec("housing.moves_so_far", "antall flyttinger så langt", .integer(0...99)),
+        FieldSpec("housing.temporary_solution", "midlertidig boløsning", .bool),
+        FieldSpec("housing.municipality", "kommune eller bydel", .text),
+        FieldSpec("housing.office_contacted", "boligkontoret kontaktet", .date),
+        FieldSpec("housing.securing_installed", "fysisk sikring installert i ny bolig", .textList),
         // housing applications / boligsøknader
         FieldSpec("applications[].kind", "type", .choice(["municipal-housing", "private-rental", "deposit-guarantee", "social-assistance", "housing-allowance"])),
         FieldSpec("applications[].responsible", "ansvarlig", .choice(["nav", "housing-office", "centre"])),
@@ -135,6 +147,22 @@ public enum FieldCatalog {
         FieldSpec("applications[].documents", "dokumenter", .textList),
         FieldSpec("applications[].viewings", "visninger", .textList),
         FieldSpec("applications[].lease_review", "gjennomgang av leiekontrakt", .text),
+        FieldSpec("applications[].violence_priority", "prioritert som voldsutsatt", .bool),
+        FieldSpec("applications[].ads_viewed", "boligannonser sett på", .textList),
+        FieldSpec("applications[].contacts_made", "ringt eller sendt e-post", .textList),
+        FieldSpec("applications[].viewings_attended", "visninger fulgt", .textList),
+        FieldSpec("applications[].deposit", "depositum eller garanti", .choice(depositKinds)),
+        FieldSpec("applications[].lease_explained", "husleiekontrakten forklart", .bool),
+        // the result of phase 2: a safe home obtained
+        FieldSpec("result.safe_home", "trygg bolig skaffet", .bool),
+        FieldSpec("result.obtained_on", "dato", .date),
+        FieldSpec("result.housing_kind", "type bolig", .choice(housingKinds)),
+        // tasks / oppgaver: the split of work between centre, NAV, housing office and resident
+        FieldSpec("tasks[].what", "oppgave", .text),
+        FieldSpec("tasks[].owner", "ansvarlig", .choice(taskOwners)),
+        FieldSpec("tasks[].due", "frist", .date),
+        FieldSpec("tasks[].done", "utført", .date),
+        FieldSpec("tasks[].done_by", "utført av", .text),
         // economy / økonomi (NAV)
         FieldSpec("economy.income", "inntekt", .text),
         FieldSpec("economy.lease", "leieforhold", .text),
@@ -154,6 +182,7 @@ public enum FieldCatalog {
         FieldSpec("consents[].written", "skriftlig", .bool),
         FieldSpec("consents[].given_on", "gitt dato", .date),
         FieldSpec("consents[].withdrawn_on", "trukket tilbake", .date),
+        FieldSpec("consents[].valid_to", "gyldig til", .date),
         // disclosures / utleveringer: written by `handover create`, so the resident can see what left the centre
         FieldSpec("disclosures[].bundle", "pakke-id", .text),
         FieldSpec("disclosures[].recipient", "mottaker", .text),
@@ -165,6 +194,18 @@ public enum FieldCatalog {
         FieldSpec("disclosures[].fields", "utleverte felt", .textList),
         FieldSpec("disclosures[].approved_by", "godkjent av", .text),
         FieldSpec("disclosures[].receipt", "kvittering mottatt", .date),
+    ]
+
+    /// Fields added to the catalogue after the first policies were signed. A policy that has
+    /// no rule for one of them still parses, and the field is closed to every role until the
+    /// policy is updated; a rule for every other field remains mandatory.
+    public static let closedUnlessRuled: Set<String> = [
+        "children[].informed", "housing.moves_so_far", "housing.temporary_solution", "housing.municipality",
+        "housing.office_contacted", "housing.securing_installed", "applications[].violence_priority",
+        "applications[].ads_viewed", "applications[].contacts_made", "applications[].viewings_attended",
+        "applications[].deposit", "applications[].lease_explained", "result.safe_home", "result.obtained_on",
+        "result.housing_kind", "tasks[].what", "tasks[].owner", "tasks[].due", "tasks[].done", "tasks[].done_by",
+        "consents[].valid_to",
     ]
 
     private static let byPattern: [String: FieldSpec] = Dictionary(uniqueKeysWithValues: fields.map { ($0.pattern, $0) })

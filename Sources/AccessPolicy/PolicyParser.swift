@@ -98,7 +98,9 @@ enum PolicyParser {
         }
         // No implicit defaults: a field added to the catalogue stays closed until someone rules on it.
         for spec in FieldCatalog.fields where rules[spec.pattern] == nil {
-            throw .missingRule(field: spec.pattern)
+            // Fields added after policies were first signed stay closed in an older policy, so it still parses.
+            guard FieldCatalog.closedUnlessRuled.contains(spec.pattern) else { throw .missingRule(field: spec.pattern) }
+            rules[spec.pattern] = FieldRule(read: [], write: [])
         }
         return rules
     }

@@ -16,6 +16,10 @@ public final class AgentClient: MemberKeys, @unchecked Sendable {
     public var centreRootKey: SigningSecretKey? { nil }
     public var signer: any MessageSigner { Signer(client: self) }
     public var boxOpener: any SealedBoxOpener { Opener(client: self) }
+    public func derivedSubkey(domain: String) throws(VaultError) -> SymmetricKey {
+        let secret = try performSecret(.deriveSubkey, Array(domain.utf8))
+        do { return try SymmetricKey(secret: secret) } catch { throw VaultError(.unsupportedFormat, "the key agent sent a malformed subkey", cause: error) }
+    }
 
     /// The running agent, or nil when none answers. A socket of another user is refused.
     public static func connect(socketPath: String? = nil) throws(VaultError) -> AgentClient? {

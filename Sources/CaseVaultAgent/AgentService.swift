@@ -71,6 +71,13 @@ public final class AgentService {
             return .ok(keys.signingKey.signature(for: payload))
         case .openSealedBox:
             do { return .secret(try keys.boxKey.openSealedBox(payload)) } catch { return .failed("the sealed box did not open") }
+        case .deriveSubkey:
+            let domain = String(decoding: payload, as: UTF8.self)
+            guard AgentWire.derivablePurposes.contains(domain) else { return .refused("the key agent derives no key for that purpose") }
+            do {
+                let key = try keys.derivedSubkey(domain: domain)
+                return .secret(try key.withUnsafeBytes { b throws(CryptoError) in try SecureBytes(copying: b) })
+            } catch { return .failed("the subkey could not be derived") }
         case .status, .lock:
             return .unsupported("unreachable")
         }

@@ -14,7 +14,11 @@ public enum AgentWire {
         case sign = 2
         case openSealedBox = 3
         case lock = 4
+        case deriveSubkey = 5
     }
+
+    /// The only purposes the agent derives a subkey for: a key for anything else is refused.
+    static let derivablePurposes: Set<String> = [ClientState.keyDomain]
 
     public enum Status: UInt8, Sendable {
         case ok = 0

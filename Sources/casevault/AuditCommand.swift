@@ -29,7 +29,7 @@ struct AuditCommand: ParsableCommand {
             } else {
                 print("Exported \(s.entries) log entries, checkpoint size \(s.checkpointSize), \(s.rosters) roster(s) to \(s.folder)")
                 print("Centre root fingerprint: \(v.rootFingerprint)")
-                print("Verify offline with: casevault audit verify \(dir) --root-fingerprint '\(v.rootFingerprint)'")
+                print("Verify offline with: casevault audit verify \(dir) --root-fingerprint \"…\" (the fingerprint the centre published, never one read from the export)")
             }
         }
     }
@@ -45,15 +45,16 @@ struct AuditCommand: ParsableCommand {
                 """)
         @Argument(help: "The export folder.", completion: .directory) var dir: String
         @Option(help: "An earlier checkpoint note or witness state file the log must extend.") var since: String?
-        @Option(help: "The centre root fingerprint to trust (default: $CASEVAULT_ROOT_FINGERPRINT; else the export's, printed to compare).")
+        @Option(help: "The centre root fingerprint to trust (default: $CASEVAULT_ROOT_FINGERPRINT). Without one, verify refuses.")
         var rootFingerprint: String?
+        @Flag(help: "No pin: trust the export's own root this once, and print its fingerprint.") var trustOnFirstUse = false
         @Option(help: "A witness verifier key (name+id+key) whose cosignature must be present. Repeatable.") var witnessKey: [String] = []
         @Option(help: "A key file or public identity of a member who runs a witness (no passphrase needed). Repeatable.")
         var witnessIdentity: [String] = []
         @OptionGroup var output: JSONFlag
 
         func run() throws {
-            var options = AuditVerifier.Options()
+            var options = AuditVerifier.Options(trustOnFirstUse: trustOnFirstUse)
             options.rootFingerprint = rootFingerprint ?? ProcessInfo.processInfo.environment["CASEVAULT_ROOT_FINGERPRINT"].flatMap { $0.isEmpty ? nil : $0 }
             for vkey in witnessKey {
                 do { options.witnesses.append(try CosignatureVerifier(vkey: vkey)) } catch {
@@ -80,7 +81,7 @@ struct AuditCommand: ParsableCommand {
                     consistentSince: report.consistentSince))
             } else {
                 report.summaryLines.forEach { print($0) }
-                print("Verified.")
+                print(report.rootPinned ? "Verified." : "Verified, with the root trusted on first use: \(report.rootFingerprint)")
             }
         }
 
@@ -180,13 +181,14 @@ struct AuditCommand: ParsableCommand {
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
         @Argument(help: CaseRef.help, completion: CaseRef.completion) var id: String
+        @Flag(help: "Print the report as an HTML page (to print or save).") var html = false
         @OptionGroup var output: JSONFlag
 
         func run() throws {
             let v = try vault.open()
             let session = try identity.session(in: v, command: "audit.for-case")
-            let report = try session.accessReport(caseID: try session.resolveCaseID(id))
-            if output.json { Output.json(AuditJSON.report(report)) } else { print(report.text, terminator: "") }
+            let report = try session.residentAccessReport(caseID: try session.resolveCaseID(id))
+            if output.json { Output.json(AuditJSON.report(report)) } else { print(html ? report.html : report.text, terminator: "") }
         }
     }
 }
@@ -217,8 +219,8 @@ enum AuditJSON {
             },
             disclosures: r.disclosures.map { d in
                 JSONShape.Disclosure(index: d.index, time: d.time.rfc3339, by: d.by, recipient: d.recipient, recipientName: d.recipientName,
-                                     recipientRole: d.recipientRole, basis: d.basis, bundle: d.bundle, approvedBy: d.approvedBy, fields: d.fields,
-                                     confirmed: d.confirmed?.rfc3339)
+                                     recipientRole: d.recipientRole, basis: d.basis, bundle: d.bundle, approvedBy: d.approvedBy,
+                                     consent: d.consent, purpose: d.purpose, fields: d.fields, confirmed: d.confirmed?.rfc3339)
             })
     }
 }

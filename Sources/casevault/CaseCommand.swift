@@ -75,8 +75,8 @@ struct CaseCommand: ParsableCommand {
                 }
                 let alias = c.glance["person.alias"]?.displayText ?? "(alias sealed)"
                 let phase = c.glance["case.phase"].map { "fase \($0.displayText)" } ?? ""
-                let status = c.glance["case.status"]?.displayText ?? ""
-                print("\(c.caseID.hex)  v\(c.version)  \(c.updated.rfc3339)  \(alias.padding(20))\(phase.padding(8))\(status)")
+                let status = c.glance["case.status"]?.norwegianText(path: "case.status") ?? ""
+                print("\(c.caseID.hex)  v\(c.version)  \(c.updated.osloText)  \(alias.padding(20))\(phase.padding(8))\(status)")
             }
         }
     }
@@ -124,7 +124,7 @@ struct CaseCommand: ParsableCommand {
                 return
             }
             for c in chain {
-                print("v\(c.version)  \(c.created.rfc3339)  \(c.author.padding(14)) wrote \(c.written.count), removed \(c.removed.count), assigned: \(c.assignments.map { "\($0.member) (\($0.role))" }.joined(separator: ", "))")
+                print("v\(c.version)  \(c.created.osloText)  \(c.author.padding(14)) wrote \(c.written.count), removed \(c.removed.count), assigned: \(c.assignments.map { "\($0.member) (\($0.role))" }.joined(separator: ", "))")
             }
         }
     }
@@ -163,7 +163,7 @@ enum CaseJSON {
 /// The readable form, grouped by section with Norwegian labels.
 enum CaseText {
     static func print(_ o: OpenedCase) {
-        Output.line("Sak \(o.caseID.hex)  versjon \(o.latest.version)  \(o.latest.created.rfc3339)  av \(o.latest.author)")
+        Output.line("Sak \(o.caseID.hex)  versjon \(o.latest.version)  \(o.latest.created.osloText)  av \(o.latest.author)")
         Output.line("Tildelt: \(o.latest.assignments.map { "\($0.member) (\($0.role))" }.joined(separator: ", "))")
         var lastGroup = ""
         for path in o.record.orderedPaths {
@@ -173,7 +173,7 @@ enum CaseText {
                 lastGroup = group
             }
             let label = FieldCatalog.spec(forPath: path)?.label ?? path
-            Output.line("  \(label): \(o.fields[path]!.displayText.replacingOccurrences(of: "\n", with: "\n    "))")
+            Output.line("  \(label): \(o.fields[path]!.norwegianText(path: path).replacingOccurrences(of: "\n", with: "\n    "))")
         }
         if !o.sealedPaths.isEmpty {
             Output.line("\nIkke synlig for deg (forseglet for andre roller): \(o.sealedPaths.count) felt")

@@ -82,7 +82,7 @@ struct HandoverCommand: ParsableCommand {
 
         func run() throws {
             let opened = try BundleFile.open(file, identity: try identity.load(), trust: trust, keyring: keyring, forceExpired: forceExpired)
-            if opened.openedAfterExpiry { Output.note("warning: this bundle expired at \(opened.manifest.expires!.rfc3339); opened because --force-expired was given") }
+            if opened.openedAfterExpiry { Output.note("warning: this bundle expired at \(opened.manifest.expires!.osloText); opened because --force-expired was given") }
             if output.json { Output.json(BundleText.json(opened)) } else { BundleText.print(opened) }
         }
     }
@@ -118,7 +118,7 @@ struct HandoverCommand: ParsableCommand {
             let v = try vault.open()
             let text = try Output.readInput(receipt)
             let r = try identity.withSession(in: v, command: "handover.confirm") { try $0.confirmReceipt(text) }
-            print("Confirmed: \(r.recipient) received bundle \(r.bundleID) at \(r.received.rfc3339)")
+            print("Confirmed: \(r.recipient) received bundle \(r.bundleID) at \(r.received.osloText)")
         }
     }
 }
@@ -155,13 +155,13 @@ enum BundleText {
         if let a = b.approver { Output.line("  godkjent av: \(a.name) (\(a.id))") }
         Output.line("  mottaker: \(m.recipient) (\(m.recipientRole.label))")
         Output.line("  formål: \(m.purpose)")
-        Output.line("  grunnlag: \(m.basis.rawValue)\(m.consentReference.map { ", samtykke \($0)" } ?? "")")
-        Output.line("  laget: \(m.created.rfc3339)\(m.expires.map { ", utløper \($0.rfc3339)" } ?? "")")
+        Output.line("  grunnlag: \(ValueLabels.label(of: m.basis.rawValue, pattern: "police.basis"))\(m.consentReference.map { " (\($0))" } ?? "")")
+        Output.line("  laget: \(m.created.osloText)\(m.expires.map { ", utløper \($0.osloText)" } ?? "")")
         var lastGroup = ""
         for path in CaseRecord(fields: b.fields).orderedPaths {
             let group = CaseText.groupName(path)
             if group != lastGroup { Output.line("\n\(group)"); lastGroup = group }
-            Output.line("  \(FieldCatalog.spec(forPath: path)?.label ?? path): \(b.fields[path]!.displayText)")
+            Output.line("  \(FieldCatalog.spec(forPath: path)?.label ?? path): \(b.fields[path]!.norwegianText(path: path))")
         }
     }
 

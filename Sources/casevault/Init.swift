@@ -29,8 +29,10 @@ struct Init: ParsableCommand {
             try? FileManager.default.removeItem(atPath: keyOut)  // a failed init leaves nothing behind
             throw error
         }
+        try ClientAnchor.pin(vault: v, keyFile: keyOut, fingerprint: v.rootFingerprint)  // the leader made this root: pinned for them
         print("Created vault \(v.vaultID.hex) for \(centre) at \(path)\(testVault ? " (test vault)" : "")")
         print("Centre root fingerprint: \(v.rootFingerprint)")
+        print("Pinned for you in \(keyOut).trust; read it out to each member, who pins it with `casevault vault trust`.")
         print("Leader \(leaderId): key file \(keyOut), fingerprint \(leader.publicIdentity.fingerprint)")
         print("The default policy is installed; see `casevault policy show`. `casevault vault info` shows these facts again.")
     }

@@ -5,6 +5,15 @@ import Foundation
 /// The documented `--json` shapes (README, "JSON output"). Property names become snake_case
 /// keys; an absent value is written as `null`, never left out, so every key is always there.
 enum JSONShape {
+    /// `tasks`: one deadline or open task.
+    struct DueItem: Encodable {
+        let `case`: String
+        @Null var alias: String?
+        let kind: String, field: String, what: String, owner: String, due: String
+        let daysLeft: Int
+        let overdue: Bool
+    }
+
     struct CaseVersionRef: Encodable { let `case`: String; let version: UInt64 }
 
     struct Assignment: Encodable {
@@ -91,6 +100,8 @@ enum JSONShape {
         @Null var basis: String?
         @Null var bundle: String?
         @Null var approvedBy: String?
+        @Null var consent: String?
+        @Null var purpose: String?
         let fields: [String]
         @Null var confirmed: String?
     }

@@ -89,7 +89,7 @@ enum RosterPrinter {
         }
         Output.line("Roster serial \(serial)")
         for e in entries {
-            let status = e.revoked.map { "revoked \($0.rfc3339)" } ?? "active"
+            let status = e.revoked.map { "revoked \($0.osloText)" } ?? "active"
             Output.line("\(e.id.padding(18))\(e.roles.map(\.rawValue).joined(separator: ",").padding(28))\(status.padding(32))\(e.name)")
         }
     }

@@ -29,13 +29,13 @@ struct IdentityOptions: ParsableArguments {
     @Option(name: .long, help: "Read the key file's passphrase from this file (mode 0600).", completion: .file())
     var passphraseFile: String?
 
-    var keyPath: String {
-        get throws {
-            if let identity { return identity }
-            if let env = ProcessInfo.processInfo.environment["CASEVAULT_IDENTITY"], !env.isEmpty { return env }
-            throw CLIError.usage("no key file given: use --identity FILE or set CASEVAULT_IDENTITY",
-                                 hints: ["export CASEVAULT_IDENTITY=~/you.cvkey once per shell; `casevault identity new --out FILE` makes one"])
-        }
+    var keyPath: String { get throws { try Self.keyPath(identity) } }
+
+    static func keyPath(_ identity: String?) throws -> String {
+        if let identity { return identity }
+        if let env = ProcessInfo.processInfo.environment["CASEVAULT_IDENTITY"], !env.isEmpty { return env }
+        throw CLIError.usage("no key file given: use --identity FILE or set CASEVAULT_IDENTITY",
+                             hints: ["export CASEVAULT_IDENTITY=~/you.cvkey once per shell; `casevault identity new --out FILE` makes one"])
     }
 
     func load() throws -> SecretIdentity {
@@ -44,15 +44,17 @@ struct IdentityOptions: ParsableArguments {
         return try KeyUnlock.load(path, passphraseFile: passphraseFile, variable: Passphrase.own, whose: "your")
     }
 
-    /// Opens a session; the core logs a refused or failed attempt.
-    func session(in vault: Vault, command: String) throws -> Session {
+    /// Opens a session; a refused or failed attempt is written to the vault's access log first.
+    /// The vault's root must be the one this key file's owner pinned, and its state must not have
+    /// gone back from what this client saw (checked before anything is written to it).
+    func session(in vault: Vault, command: String, reanchoring: Bool = false) throws -> Session {
         let path = try keyPath
         if let agent = try AgentKeys.holding(keyPath: path, for: command) {
-            return try Session(vault: vault, identity: agent, command: command)
+            return try vault.openSession(keyFile: path, keys: agent, command: command, reanchoring: reanchoring)
         }
         if PassphraseSource.resolve(file: passphraseFile) == nil { try AgentKeys.refuseWhenLocked(keyPath: path) }
         let passphrase = try Passphrase.read(file: passphraseFile, prompt: "Passphrase for \(path): ")
-        do { return try vault.openSession(keyFile: path, passphrase: passphrase, command: command) } catch {
+        do { return try vault.openSession(keyFile: path, passphrase: passphrase, command: command, reanchoring: reanchoring) } catch {
             throw KeyUnlock.explained(error, path: path, passphraseFile: passphraseFile, variable: Passphrase.own, whose: "your")
         }
     }
@@ -61,7 +63,10 @@ struct IdentityOptions: ParsableArguments {
 extension IdentityOptions {
     /// Runs `body` in a session (the core logs any refusal it meets).
     func withSession<T>(in vault: Vault, command: String, caseID: CaseID? = nil, _ body: (Session) throws -> T) throws -> T {
-        try body(try session(in: vault, command: command))
+        let session = try session(in: vault, command: command)
+        let result = try body(session)
+        try session.anchor?.save(vault: vault)  // only after success: a failed command may have rolled back what it noted
+        return result
     }
 }
 

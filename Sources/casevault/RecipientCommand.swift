@@ -61,7 +61,7 @@ struct RecipientCommand: ParsableCommand {
                 Output.json(JSONShape.RecipientDetail(id: e.id, name: e.name, role: e.roles[0].rawValue, fingerprint: e.identity.fingerprint,
                                                       publicIdentity: e.identity.text, added: e.added.rfc3339, revoked: e.revoked?.rfc3339, mayReceive: fields))
             } else {
-                print("\(e.id): \(e.name) (\(e.roles[0].rawValue))\(e.revoked.map { ", removed \($0.rfc3339)" } ?? "")")
+                print("\(e.id): \(e.name) (\(e.roles[0].rawValue))\(e.revoked.map { ", removed \($0.osloText)" } ?? "")")
                 print("Fingerprint: \(e.identity.fingerprint)")
                 print("May receive \(fields.count) fields: \(fields.joined(separator: ", "))")
             }

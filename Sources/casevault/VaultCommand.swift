@@ -1,9 +1,12 @@
 import ArgumentParser
 import CaseVaultCore
 
+/// Facts about a vault, and trust in it that lives outside it: the pinned centre root, and the
+/// leader's re-anchor.
 struct VaultCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "vault", abstract: "Facts about a vault.", subcommands: [Info.self])
+        commandName: "vault", abstract: "Facts about a vault; pin its centre root; re-anchor a restored vault.",
+        subcommands: [Info.self, Trust.self, Reanchor.self])
 
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -26,6 +29,46 @@ struct VaultCommand: ParsableCommand {
             print("Centre root fingerprint: \(info.rootFingerprint)")
             print("Format version: \(info.formatVersion)")
             print("Roster serial: \(info.rosterSerial); policy serial: \(info.policySerial)")
+        }
+    }
+
+    struct Trust: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Pin the vault's centre root fingerprint beside your key file (KEYFILE.trust), after the leader read it out to you.",
+            discussion: """
+                Type the fingerprint the leader reads out, not the one the vault shows. A different fingerprint is refused, naming both.
+
+                \(Examples.text("casevault vault trust --identity ~/kari.cvkey --fingerprint \"1a2b 3c4d 5e6f 7a8b 9c0d 1e2f 3a4b 5c6d\""))
+                """)
+        @OptionGroup var vault: VaultOptions
+        @Option(help: "Your key file (default: $CASEVAULT_IDENTITY); no passphrase is needed.") var identity: String?
+        @Option(help: "The centre root fingerprint the leader read out to you.") var fingerprint: String
+
+        func run() throws {
+            let keyFile = try IdentityOptions.keyPath(identity)
+            let v = try vault.open()
+            let path = try ClientAnchor.pin(vault: v, keyFile: keyFile, fingerprint: fingerprint)
+            print("Pinned vault \(v.vaultID.hex), centre root \(v.rootFingerprint), in \(path)")
+        }
+    }
+
+    struct Reanchor: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "After restoring the vault from a backup: sign its present state with the centre root key so members accept it again.",
+            discussion: """
+                Needs the centre root key. Logged as vault.reanchor. Members' clients then forget case versions newer than the backup.
+
+                \(Examples.text("casevault vault reanchor --identity ~/lina.cvkey"))
+                """)
+        @OptionGroup var vault: VaultOptions
+        @OptionGroup var identity: IdentityOptions
+
+        func run() throws {
+            let v = try vault.open()
+            let session = try identity.session(in: v, command: "vault.reanchor", reanchoring: true)
+            let r = try session.reanchor()
+            try session.anchor?.save(vault: v)
+            print("Re-anchored vault \(v.vaultID.hex) at log size \(r.logSize) (re-anchor serial \(r.serial))")
         }
     }
 }

@@ -42,6 +42,7 @@ final class DefaultPolicyTests: XCTestCase {
             "children[].wishes": ("CP CC RE", "CP CC"),
             "children[].child_welfare_notice": ("CP CC", "CP CC"),
             "children[].visitation": ("CP CC RE", "CP CC"),
+            "children[].informed": ("CP CC RE", "CP CC"),
 
             "police.basis": ("CP RE PO L", "CP"),
             "police.date": ("CP RE PO L", "CP"),
@@ -74,12 +75,17 @@ final class DefaultPolicyTests: XCTestCase {
             "distance_school", "not_ground_floor", "security_chain", "peephole", "camera_doorbell", "own_measures",
             "assessed_by", "assessed_on",
         ]
-        for name in housing { table["housing.\(name)"] = ("CP CC RE HO", "CP") }
-        for name in ["kind", "responsible", "status", "documents", "viewings", "lease_review"] {
+        for name in housing + ["moves_so_far", "office_contacted", "securing_installed"] { table["housing.\(name)"] = ("CP CC RE HO", "CP") }
+        for name in ["temporary_solution", "municipality"] { table["housing.\(name)"] = ("CP CC RE HO NAV", "CP") }
+        for name in ["safe_home", "obtained_on", "housing_kind"] { table["result.\(name)"] = ("CP CC RE HO NAV", "CP") }
+        // Task texts may touch on the threat: they stay with the centre and the resident.
+        for name in ["what", "owner", "due", "done", "done_by"] { table["tasks[].\(name)"] = ("CP CC RE", "CP CC") }
+        for name in ["kind", "responsible", "status", "documents", "viewings", "lease_review", "violence_priority", "ads_viewed",
+                     "contacts_made", "viewings_attended", "deposit", "lease_explained"] {
             table["applications[].\(name)"] = ("CP RE HO NAV", "CP")
         }
         for name in ["income", "lease", "deposit"] { table["economy.\(name)"] = ("CP RE NAV", "CP") }
-        for name in ["purpose", "recipient_role", "reference", "written", "given_on", "withdrawn_on"] {
+        for name in ["purpose", "recipient_role", "reference", "written", "given_on", "withdrawn_on", "valid_to"] {
             table["consents[].\(name)"] = ("CP L RE PO HO NAV", "CP")
         }
         for name in ["bundle", "recipient", "recipient_role", "date", "basis", "consent_ref", "purpose", "fields", "approved_by", "receipt"] {

@@ -59,7 +59,7 @@ final class PolicyEvaluationTests: XCTestCase {
         XCTAssertEqual(policy.readablePatterns(for: .leader), [
             "case.type", "case.phase", "case.status", "case.opened", "case.closed", "person.alias",
             "police.basis", "police.date", "consents[].purpose", "consents[].recipient_role",
-            "consents[].reference", "consents[].written", "consents[].given_on", "consents[].withdrawn_on",
+            "consents[].reference", "consents[].written", "consents[].given_on", "consents[].withdrawn_on", "consents[].valid_to",
             "disclosures[].bundle", "disclosures[].recipient", "disclosures[].recipient_role", "disclosures[].date",
             "disclosures[].basis", "disclosures[].consent_ref", "disclosures[].purpose", "disclosures[].fields",
             "disclosures[].approved_by", "disclosures[].receipt",

@@ -32,7 +32,7 @@ final class AuditCLITests: XCTestCase {
         XCTAssertTrue(ok.stdout.hasSuffix("Verified.\n"), ok.stdout)
         XCTAssertTrue(ok.stdout.contains("(matches the fingerprint you gave)"), ok.stdout)
         XCTAssertTrue(ok.stdout.contains("Uncheckpointed tail: none"), ok.stdout)
-        let json = try XCTUnwrap(try v.cli.run(["audit", "verify", dir, "--json"]).json as? [String: Any])
+        let json = try XCTUnwrap(try v.cli.run(["audit", "verify", dir, "--json", "--root-fingerprint", v.rootFingerprint]).json as? [String: Any])
         XCTAssertEqual(json["verified"] as? Bool, true)
         XCTAssertEqual(json["content_reads"] as? Int, 1)
 
@@ -48,7 +48,7 @@ final class AuditCLITests: XCTestCase {
         let at = text.index(sig.upperBound, offsetBy: 10)
         text.replaceSubrange(at...at, with: text[at] == "A" ? "B" : "A")
         try text.write(toFile: tampered + "/entries", atomically: true, encoding: .utf8)
-        let bad = try v.cli.run(["audit", "verify", tampered])
+        let bad = try v.cli.run(["audit", "verify", tampered, "--root-fingerprint", v.rootFingerprint])
         bad.assertError(77, "tampered entry")
         XCTAssertEqual(bad.stderr, "casevault: error: entry 9: signature does not verify\n")
         XCTAssertEqual(bad.stdout, "")
@@ -58,7 +58,7 @@ final class AuditCLITests: XCTestCase {
         try FileManager.default.copyItem(atPath: dir, toPath: crlf)
         let note = try String(contentsOfFile: crlf + "/checkpoint", encoding: .utf8)
         try note.replacingOccurrences(of: "\n", with: "\r\n").write(toFile: crlf + "/checkpoint", atomically: true, encoding: .utf8)
-        try v.cli.run(["audit", "verify", crlf]).assertError(65, "CRLF checkpoint", mentioning: "checkpoint: ")
+        try v.cli.run(["audit", "verify", crlf, "--root-fingerprint", v.rootFingerprint]).assertError(65, "CRLF checkpoint", mentioning: "checkpoint: ")
 
         // The wrong root: a failed check.
         try v.cli.run(["audit", "verify", dir, "--root-fingerprint", "0000 0000 0000 0000 0000 0000 0000 0000"]).assertError(77, "wrong root")
@@ -77,11 +77,11 @@ final class AuditCLITests: XCTestCase {
 
         let dir = v.cli.path("export")
         try v.cli.run(["audit", "export", dir] + v.as("anne")).assertSuccess("export")
-        let r = try v.cli.run(["audit", "verify", dir, "--since", state, "--witness-key", String(vkey), "--witness-identity", v.keyPath("anne")])
+        let r = try v.cli.run(["audit", "verify", dir, "--root-fingerprint", v.rootFingerprint, "--since", state, "--witness-key", String(vkey), "--witness-identity", v.keyPath("anne")])
         r.assertSuccess("verify with witness")
         XCTAssertTrue(r.stdout.contains("Consistent with the earlier checkpoint of size"), r.stdout)
         XCTAssertTrue(r.stdout.contains("Cosignature: casevault.invalid/witness/anne on size"), r.stdout)
-        try v.cli.run(["audit", "verify", dir, "--witness-key", "not-a-key"]).assertError(65, "bad vkey")
+        try v.cli.run(["audit", "verify", dir, "--root-fingerprint", v.rootFingerprint, "--witness-key", "not-a-key"]).assertError(65, "bad vkey")
     }
 
     func testProveLogAndTheResidentsReport() throws {
@@ -131,8 +131,8 @@ final class AuditCLITests: XCTestCase {
         var outputs: [CLI.Result] = []
         outputs.append(try v.cli.run(["audit", "witness", "--state", v.cli.path("w.state")] + v.as("anne")))
         outputs.append(try v.cli.run(["audit", "export", dir] + v.as("anne")))
-        outputs.append(try v.cli.run(["audit", "verify", dir]))
-        outputs.append(try v.cli.run(["audit", "verify", dir, "--json"]))
+        outputs.append(try v.cli.run(["audit", "verify", dir, "--root-fingerprint", v.rootFingerprint]))
+        outputs.append(try v.cli.run(["audit", "verify", dir, "--json", "--root-fingerprint", v.rootFingerprint]))
         outputs.append(try v.cli.run(["audit", "log"] + v.as("anne")))
         outputs.append(try v.cli.run(["audit", "log", "--case", id, "--json"] + v.as("anne")))
         outputs.append(try v.cli.run(["audit", "for-case", id] + v.as("anne")))

@@ -12,7 +12,6 @@ final class AuditCrashTests: XCTestCase {
     func testKilledWritersLeaveALogThatVerifies() throws {
         let v = try CLIVault()
         let caseID = try v.newCase(SampleCase.yaml)
-        let patch = try v.cli.write("patch.yaml", "add:\n  notes: {date: 2026-11-25, text: \"Vakten ringte\"}\n")
         let state = v.cli.path("witness.state")
         var states: [String] = []
         var killed = 0
@@ -20,6 +19,8 @@ final class AuditCrashTests: XCTestCase {
 
         for round in 0..<24 {
             // An update, killed after a random delay: before, during or after its transaction.
+            // Each round adds its own note: the same entry added twice would be refused as a repeat.
+            let patch = try v.cli.write("patch-\(round).yaml", "add:\n  notes: {date: 2026-11-25, text: \"Vakten ringte, runde \(round)\"}\n")
             let reason = try v.cli.write("reason-\(round)", "runde \(round)")
             let update = try spawn(["case", "update", caseID, patch, "--reason-file", reason] + v.as("kari"), v.cli)
             usleep(UInt32.random(in: 5_000...250_000, using: &generator))
@@ -48,15 +49,16 @@ final class AuditCrashTests: XCTestCase {
         print("AuditCrashTests: \(killed) of 24 updates killed while running; \(states.count) witness states kept")
 
         // The vault still works, the witness still accepts it, and the export verifies against every saved state.
-        try v.run(as: "kari", ["case", "update", caseID, patch]).assertSuccess("update after the crashes")
+        let another = try v.cli.write("patch-after.yaml", "add:\n  notes: {date: 2026-11-26, text: \"Vakten ringte igjen\"}\n")
+        try v.run(as: "kari", ["case", "update", caseID, another]).assertSuccess("update after the crashes")
         try v.cli.run(["audit", "witness", "--state", state] + v.as("anne")).assertSuccess("witness after the crashes")
         let dir = v.cli.path("export")
         try v.cli.run(["audit", "export", dir] + v.as("anne")).assertSuccess("export")
-        let verified = try v.cli.run(["audit", "verify", dir, "--since", state, "--witness-identity", v.keyPath("anne")])
+        let verified = try v.cli.run(["audit", "verify", dir, "--root-fingerprint", v.rootFingerprint, "--since", state, "--witness-identity", v.keyPath("anne")])
         verified.assertSuccess("verify after the crashes")
         XCTAssertTrue(verified.stdout.contains("Uncheckpointed tail: none"), verified.stdout)
         for saved in states {
-            try v.cli.run(["audit", "verify", dir, "--since", saved]).assertSuccess("verify --since \(saved)")
+            try v.cli.run(["audit", "verify", dir, "--root-fingerprint", v.rootFingerprint, "--since", saved]).assertSuccess("verify --since \(saved)")
         }
     }
 

@@ -26,6 +26,7 @@ final class HandoverCLITests: XCTestCase {
         let kari = try newIdentity("kari.key")
         try ok(["member", "add", "--vault", "vault", "--identity", "lina.key", "--passphrase-file", "pass", "--id", "kari", "--name", "Kari",
                 "--role", "contact-person", "--public-key", kari.publicIdentity, "--fingerprint", kari.fingerprint])
+        try ok(["vault", "trust", "--vault", "vault", "--identity", "kari.key", "--fingerprint", rootFingerprint])
         // The police make their own keys, with no vault.
         let police = try newIdentity("politi.key")
         policePublic = police.publicIdentity
@@ -121,7 +122,7 @@ final class HandoverCLITests: XCTestCase {
         let text = try ok(openArgs("bundle.cvb"))
         XCTAssertTrue(text.stdout.hasPrefix("Utlevering fra Testsenteret — verifisert\n"), text.stdout)
         for expected in ["avsender: Kari (kari)", "godkjent av: Lina Leder (lina)", "mottaker: politi-ost (politi)",
-                         "formål: Sikkerhetstiltak ved ny bolig", "grunnlag: consent, samtykke SAM-2026-014", "Ola Fiktiv Voldsen"] {
+                         "formål: Sikkerhetstiltak ved ny bolig", "grunnlag: samtykke (SAM-2026-014)", "Ola Fiktiv Voldsen"] {
             XCTAssertTrue(text.stdout.contains(expected), "missing \"\(expected)\" in:\n\(text.stdout)")
         }
         for forbidden in ["Arbeidsavklaringspenger", "Lindeveien 14 B", "Beboer forteller"] {

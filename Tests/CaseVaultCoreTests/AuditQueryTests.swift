@@ -98,7 +98,7 @@ final class AuditQueryTests: XCTestCase {
     func testDisclosuresAppearInTheReport() throws {
         _ = try f.t.addRecipient("politi-ost", role: .police)
         let request = HandoverRequest(caseID: f.caseID, recipientID: "politi-ost", purpose: "Sikkerhetstiltak", basis: .consent,
-                                      consentReference: "SAM-1", expires: nil, includeAddress: false)
+                                      consentReference: "SAM-2026-014", expires: nil, includeAddress: false)
         let made = try f.t.session("kari").createHandover(request, approver: f.t.identity("lina"))
         let report = try f.t.session("rita").accessReport(caseID: f.caseID)
         let d = try XCTUnwrap(report.disclosures.first)

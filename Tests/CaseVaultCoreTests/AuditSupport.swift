@@ -47,8 +47,12 @@ final class AuditFixture {
         return dir
     }
 
+    /// Verifies; without a pinned root the export's own root is accepted on first use (tests that
+    /// are about other checks), as `audit verify --trust-on-first-use` does.
     func verify(_ folder: String, _ options: AuditVerifier.Options = .init()) -> Result<AuditReport, AuditFailure> {
-        Result { () throws(AuditFailure) in try AuditVerifier(folder: folder, options: options).verify() }
+        var options = options
+        if options.rootFingerprint == nil { options.trustOnFirstUse = true }
+        return Result { () throws(AuditFailure) in try AuditVerifier(folder: folder, options: options).verify() }
     }
 
     func storedCheckpoint(size: UInt64) throws -> [UInt8] {

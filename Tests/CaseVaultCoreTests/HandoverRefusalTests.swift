@@ -108,10 +108,10 @@ final class HandoverRefusalTests: XCTestCase {
         }
         XCTAssertEqual(try w.count("SELECT COUNT(*) FROM handover_disclosures"), 0)
         XCTAssertEqual(try w.count("SELECT COUNT(*) FROM case_versions"), versionsBefore)
-        // avvergeplikt needs no consent reference.
-        let b = try w.open(try kari.createHandover(HandoverRequest(caseID: w.caseID, recipientID: HandoverWorld.housing, purpose: "Bolig",
+        // avvergeplikt needs no consent reference, and permits disclosure to the police only.
+        let b = try w.open(try kari.createHandover(HandoverRequest(caseID: w.caseID, recipientID: HandoverWorld.police, purpose: "Sikkerhet",
                                                                    basis: .avvergeplikt, consentReference: nil, expires: nil, includeAddress: false),
-                                                   approver: nil).bytes, as: HandoverWorld.housing)
+                                                   approver: w.identity("lina")).bytes, as: HandoverWorld.police)
         XCTAssertEqual(b.manifest.basis, .avvergeplikt)
         XCTAssertNil(b.manifest.consentReference)
         XCTAssertTrue(b.manifest.text.contains("\nconsent -\n"))

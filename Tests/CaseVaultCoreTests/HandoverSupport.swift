@@ -39,7 +39,16 @@ final class HandoverWorld {
     func request(to recipient: String, includeAddress: Bool = false, expires: Timestamp? = nil,
                  purpose: String = HandoverWorld.purpose) -> HandoverRequest {
         HandoverRequest(caseID: caseID, recipientID: recipient, purpose: purpose, basis: .consent,
-                        consentReference: "SAM-2026-014", expires: expires, includeAddress: includeAddress)
+                        consentReference: Self.consent(for: recipient), expires: expires, includeAddress: includeAddress)
+    }
+
+    /// The sample case's consent whose scope covers the recipient's role.
+    static func consent(for recipient: String) -> String {
+        switch role(of: recipient) {
+        case .police: "SAM-2026-014"
+        case .housingOffice: "SAM-2026-015"
+        default: "SAM-2026-016"
+        }
     }
 
     /// A bundle made through the library, by `sender`; police bundles are approved by the leader.

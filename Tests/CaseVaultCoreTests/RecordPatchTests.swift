@@ -65,7 +65,7 @@ final class RecordPatchTests: XCTestCase {
     }
 
     func testRemoveDeletesAFieldOrAWholeEntry() throws {
-        try t.session("kari").updateCase(id, patchText: "remove: [\"children[0]\", address.current, \"threats[1].police_assessment\"]")
+        try t.session("kari").updateCase(id, patchText: "remove: [\"children[0]\", address.current, \"threats[1].police_assessment\", \"threats[1].subject\"]")
         let f = try fields()
         XCTAssertTrue(f.keys.allSatisfy { !$0.hasPrefix("children[0].") })
         XCTAssertNil(f["address.current"])
@@ -74,7 +74,7 @@ final class RecordPatchTests: XCTestCase {
         XCTAssertEqual(f["address.new"], sample["address.new"])
         let latest = try t.raw().latest(id)
         XCTAssertEqual(Set(latest.removed), Set(sample.keys.filter { $0.hasPrefix("children[0].") || $0 == "address.current"
-            || $0.hasPrefix("threats[1].police_assessment.") }))
+            || $0.hasPrefix("threats[1].police_assessment.") || $0 == "threats[1].subject" }))
         XCTAssertEqual(latest.written, [])
     }
 

@@ -38,7 +38,7 @@ final class RoleFieldMatrixTests: XCTestCase {
         let sample = try TestVault.sampleFields()
 
         let lina = Set(try t.session("lina").showCase(id).fields.keys)
-        let consents = (0...1).flatMap { i in ["purpose", "recipient_role", "reference", "written", "given_on"].map { "consents[\(i)].\($0)" } }
+        let consents = (0...2).flatMap { i in ["purpose", "recipient_role", "reference", "written", "given_on", "valid_to"].map { "consents[\(i)].\($0)" } }
         XCTAssertEqual(lina, Set(["case.type", "case.phase", "case.status", "case.opened", "person.alias", "police.basis", "police.date"] + consents),
                        "the leader reads case metadata, the alias, the police basis and date, and consents; no other content")
 

@@ -1,6 +1,8 @@
 /// What a log entry records. Raw values are the entry's `action` line.
 public enum LogAction: String, CaseIterable, Sendable {
     case vaultInit = "vault.init"
+    /// The leader vouched, with the centre root key, for the state of a restored vault.
+    case vaultReanchor = "vault.reanchor"
     case caseCreate = "case.create"
     case caseRead = "case.read"
     case caseReadRefused = "case.read-refused"

@@ -28,6 +28,10 @@ public struct AccessReport: Sendable {
         public let basis: String?
         public let bundle: String?
         public let approvedBy: String?
+        /// The consent the handover relied on and its purpose, from the case record, for a reader
+        /// who may read them (the log holds neither: a purpose may name people).
+        public var consent: String? = nil
+        public var purpose: String? = nil
         public let fields: [String]
         public var confirmed: Timestamp?
     }
@@ -36,7 +40,7 @@ public struct AccessReport: Sendable {
     public let centre: String
     public let generated: Timestamp
     public let events: [Event]
-    public let disclosures: [Disclosure]
+    public internal(set) var disclosures: [Disclosure]
 }
 
 /// Producing the resident's access report for one case.

@@ -8,7 +8,7 @@ extension AuditReport {
     public var summaryLines: [String] {
         var lines = ["Vault \(vaultID.hex), log \(origin)"]
         lines.append("Centre root key fingerprint: \(rootFingerprint)"
-            + (rootPinned ? " (matches the fingerprint you gave)" : " (not pinned: compare it with the fingerprint the centre published)"))
+            + (rootPinned ? " (matches the fingerprint you gave)" : " (trusted on first use: compare it with the fingerprint the centre published, and pin it next time)"))
         lines.append("Rosters: \(rosterCount), each signed by the centre root, serials 1–\(rosterCount)")
         let span = firstTime.flatMap { f in lastTime.map { " from \(f) to \($0)" } } ?? ""
         lines.append("Entries: \(entryCount)\(entryCount > 0 ? " (0–\(entryCount - 1))" : "")\(span); each signed by its actor, on the roster in force, in order")
@@ -54,45 +54,18 @@ extension AccessReport {
         }
     }
 
-    /// A field path as the resident knows it: the Norwegian label, numbered for repeated parts.
-    static func label(_ path: String) -> String {
-        guard let spec = FieldCatalog.spec(forPath: path) else { return path }
-        var numbers: [String] = []
-        var rest = Substring(path)
-        while let open = rest.firstIndex(of: "["), let close = rest[open...].firstIndex(of: "]") {
-            if let n = Int(rest[rest.index(after: open)..<close]) { numbers.append(String(n + 1)) }
-            rest = rest[rest.index(after: close)...]
-        }
-        return numbers.isEmpty ? spec.label : "\(spec.label) (\(numbers.joined(separator: ".")))"
-    }
-
-    private static func who(_ id: String, _ name: String?, _ roles: [Role]) -> String {
+    static func who(_ id: String, _ name: String?, _ roles: [Role]) -> String {
         guard let name else { return id == LogEntry.unknownActor ? "ukjent nøkkel / unknown key" : id }
         return roles.isEmpty ? name : "\(name) (\(roles.map(\.label).joined(separator: ", ")))"
     }
 
     /// The report to hand to the resident.
     public var text: String {
-        var out = ["Innsynsrapport / Access report", "\(centre)", "Sak / Case: \(caseID.hex)", "Laget / Produced: \(generated)", ""]
-        out.append("Hvem har sett eller endret saken / Who viewed or changed the case:")
-        if events.isEmpty { out.append("  (ingen / none)") }
-        for e in events {
-            var line = "  \(e.time)  \(Self.who(e.actor, e.actorName, e.actorRoles)): \(Self.describe(e.action))"
-            if !e.fields.isEmpty { line += " — \(e.fields.count) felt / fields" }
-            out.append(line)
-            if !e.fields.isEmpty { out.append("      " + e.fields.map(Self.label).joined(separator: "; ")) }
-        }
-        out.append("")
-        out.append("Utleveringer / Disclosures:")
-        if disclosures.isEmpty { out.append("  (ingen / none)") }
-        for d in disclosures {
-            let to = d.recipientName.map { "\($0) (\(d.recipient))" } ?? d.recipient
-            let role = d.recipientRole.flatMap(Role.init(rawValue:)).map { ", \($0.label)" } ?? ""
-            out.append("  \(d.time)  til / to \(to)\(role); grunnlag / basis: \(d.basis ?? "-"); av / by \(d.by)"
-                + (d.approvedBy.map { ", godkjent av / approved by \($0)" } ?? ""))
-            out.append("      \(d.fields.count) felt / fields: " + d.fields.map(Self.label).joined(separator: "; "))
-            out.append("      " + (d.confirmed.map { "mottak bekreftet / receipt confirmed \($0)" } ?? "mottak ikke bekreftet / receipt not confirmed")
-                + (d.bundle.map { "; pakke / bundle \($0)" } ?? ""))
+        var out = ["Innsynsrapport / Access report", "\(centre)", "Sak / Case: \(caseID.hex)", "Laget / Produced: \(generated.osloText)"]
+        for s in sections {
+            out.append("")
+            out.append(s.heading + ":")
+            out += s.lines.isEmpty ? ["  (ingen / none)"] : s.lines.map { "  " + $0 }
         }
         out.append("")
         out.append("Rapporten viser hvem og hva, aldri innholdet i feltene. / The report shows who and what, never the fields' content.")

@@ -6,8 +6,10 @@ import TransparencyLog
 /// vault: only the folder `Session.exportAudit` wrote. Stops at the first problem in log order.
 public struct AuditVerifier: Sendable {
     public struct Options: Sendable {
-        /// The centre root fingerprint to trust; nil takes the export's root and reports its fingerprint to compare.
+        /// The centre root fingerprint to trust. Without it the export is refused as unpinned,
+        /// unless `trustOnFirstUse` accepts the export's own root (and the report says so).
         public var rootFingerprint: String?
+        public var trustOnFirstUse: Bool
         /// Witnesses whose cosignatures must be present and valid.
         public var witnesses: [CosignatureVerifier]
         /// Witnesses given by their member signing key (the auditor's own identity): named from the rosters.
@@ -16,8 +18,9 @@ public struct AuditVerifier: Sendable {
         public var since: [UInt8]?
 
         public init(rootFingerprint: String? = nil, witnesses: [CosignatureVerifier] = [], witnessMemberKeys: [SigningPublicKey] = [],
-                    since: [UInt8]? = nil) {
+                    since: [UInt8]? = nil, trustOnFirstUse: Bool = false) {
             self.rootFingerprint = rootFingerprint
+            self.trustOnFirstUse = trustOnFirstUse
             self.witnesses = witnesses
             self.witnessMemberKeys = witnessMemberKeys
             self.since = since
@@ -39,6 +42,10 @@ public struct AuditVerifier: Sendable {
         let fingerprint = Fingerprint.root(manifest.rootKey)
         if let pinned = options.rootFingerprint, !Fingerprint.matches(pinned, fingerprint) {
             throw .failed("vault", "the centre root key's fingerprint is \(fingerprint), not the trusted \(pinned)")
+        }
+        // An export vouches for nothing about its own root: whoever wrote it chose that root.
+        guard options.rootFingerprint != nil || options.trustOnFirstUse else {
+            throw .failed("vault", "the centre root is unpinned (the export names \(fingerprint)): give the fingerprint the centre published with --root-fingerprint, or accept this one with --trust-on-first-use")
         }
         // 2. Every roster, under the root, serials 1…n.
         var timeline = RosterTimeline(rosters: try loadRosters(dir, manifest))

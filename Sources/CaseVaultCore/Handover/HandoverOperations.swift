@@ -49,6 +49,8 @@ struct HandoverOperations: SessionBound {
             guard !recipient.isRevoked else { throw VaultError.denied("recipient \(recipient.id) has been removed") }
             let role = recipient.roles[0]
             let opened = try open(request.caseID, state: state, db: db)
+            try DisclosureBasis(basis: request.basis, consentReference: request.consentReference, recipientRole: role)
+                .verify(against: opened.fields, today: vault.clock.now().osloDate)
             let allowed = opened.fields.filter { path, _ in
                 state.policy.canRead(role, field: path).isAllowed && (request.includeAddress || !path.hasPrefix("address."))
             }
@@ -68,7 +70,7 @@ struct HandoverOperations: SessionBound {
                 bundleID: Hex.encode(Random.bytes(16)), vaultID: vault.vaultID, centreName: vault.centreName, centreRoot: vault.rootKey,
                 caseID: request.caseID, caseVersion: opened.latest.version + 1, sender: member.id, recipient: recipient.id,
                 recipientRole: role, recipientFingerprint: recipient.identity.fingerprint, purpose: request.purpose, basis: request.basis,
-                consentReference: request.consentReference, approvalRequired: needsApproval, created: now, expires: request.expires,
+                consentReference: request.consentReference, approvalRequired: needsApproval, created: now, expires: DisclosureBasis.expiry(request.expires, now: now),
                 fields: [], payloadHash: [])
             guard let senderEntry = state.roster.entry(member.id) else { throw VaultError.denied("sender is not on the roster") }
             guard let policySignature = try db.policySignature(serial: state.policy.serial) else {

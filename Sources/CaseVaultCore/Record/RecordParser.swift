@@ -4,6 +4,8 @@ import AccessPolicy
 /// expected, never the value that was given (it may be a name or an address).
 struct RecordParser {
     var allowSyntheticIDs: Bool
+    /// When set, a bad field is noted here and parsing goes on, so every problem is reported at once.
+    var problems: ProblemList? = nil
 
     static let maxTextLength = 20_000
     static let maxListItems = 200
@@ -13,7 +15,11 @@ struct RecordParser {
         let root = try InputNode.parse(text)
         guard case .object = root else { throw .input("a case must be an object with sections such as \"person\" and \"case\"") }
         var fields: [String: FieldValue] = [:]
-        try flatten(root, at: "", into: &fields)
+        var collecting = self
+        collecting.problems = ProblemList()
+        try collecting.flatten(root, at: "", into: &fields)
+        collecting.problems!.items += RecordConsistency(fields: fields, sealed: []).problems()
+        try collecting.problems!.throwIfAny()
         return CaseRecord(fields: fields)
     }
 
@@ -29,25 +35,33 @@ struct RecordParser {
         switch node {
         case let .object(pairs) where Self.hasChildren(pattern: pattern):
             for (key, child) in pairs {
-                guard Self.isPlainKey(key) else { throw .input("unknown field \"\(Self.join(path, key).prefix(80))\"") }
-                let childPath = Self.join(path, key)
-                let childPattern = childPrefix + key
-                if FieldCatalog.spec(forPattern: childPattern) == nil && !Self.hasChildren(pattern: childPattern) && !Self.isGroup(pattern: childPattern) {
-                    throw .input("unknown field \"\(childPath.prefix(80))\"")
+                try noting { () throws(VaultError) in
+                    guard Self.isPlainKey(key) else { throw .input("unknown field \"\(Self.join(path, key).prefix(80))\"") }
+                    let childPath = Self.join(path, key)
+                    let childPattern = childPrefix + key
+                    if FieldCatalog.spec(forPattern: childPattern) == nil && !Self.hasChildren(pattern: childPattern) && !Self.isGroup(pattern: childPattern) {
+                        throw .input("unknown field \"\(childPath.prefix(80))\"")
+                    }
+                    try flatten(child, at: childPath, into: &fields)
                 }
-                try flatten(child, at: childPath, into: &fields)
             }
         case let .array(items) where Self.isGroup(pattern: pattern):
             guard items.count <= Self.maxListItems else { throw .input("\(path): at most \(Self.maxListItems) entries") }
             for (i, item) in items.enumerated() {
                 guard case .object = item else { throw .input("\(path)[\(i)]: expected an object") }
-                try flatten(item, at: "\(path)[\(i)]", into: &fields)
+                try noting { () throws(VaultError) in try flatten(item, at: "\(path)[\(i)]", into: &fields) }
             }
         default:
             if Self.isGroup(pattern: pattern) { throw .input("\(path): expected a list of objects, got \(node.kindName)") }
             if Self.hasChildren(pattern: pattern) { throw .input("\(path.isEmpty ? "record" : path): expected an object, got \(node.kindName)") }
             throw .input("unknown field \"\(path.prefix(80))\"")
         }
+    }
+
+    /// Runs one step; with a problem list, a failure is noted there instead of ending the parse.
+    func noting(_ step: () throws(VaultError) -> Void) throws(VaultError) {
+        guard let problems else { return try step() }
+        do { try step() } catch { problems.items.append(error.message) }
     }
 
     /// True when some field lies under `pattern.` (an object such as `person` or `children[]`).

@@ -15,20 +15,25 @@ public struct RecordPatch: Sendable {
     var set: [String: FieldValue] = [:]
     var add: [(group: String, fields: [String: FieldValue])] = []
     var remove: [String] = []
+    /// Bad `set` and `add` entries, reported together with the checks against the record.
+    var parseProblems: [String] = []
 
     static func parse(_ text: String, allowSyntheticIDs: Bool) throws(VaultError) -> RecordPatch {
         guard case let .object(pairs) = try InputNode.parse(text) else {
             throw .input("a patch must be an object with \"set\", \"add\" and/or \"remove\"")
         }
-        let parser = RecordParser(allowSyntheticIDs: allowSyntheticIDs)
+        let problems = ProblemList()
+        let parser = RecordParser(allowSyntheticIDs: allowSyntheticIDs, problems: problems)
         var patch = RecordPatch()
         for (key, node) in pairs {
             switch (key, node) {
             case let ("set", .object(entries)):
                 for (path, value) in entries {
                     if case .null = value { throw .input("set \(path.prefix(80)): use remove to delete a field") }
-                    try validatePath(path)
-                    try parser.flatten(value, at: path, into: &patch.set)
+                    try parser.noting { () throws(VaultError) in
+                        try validatePath(path)
+                        try parser.flatten(value, at: path, into: &patch.set)
+                    }
                 }
             case let ("add", .object(entries)):
                 for (group, value) in entries {
@@ -40,8 +45,9 @@ public struct RecordPatch: Sendable {
                     for item in items {
                         guard case .object = item else { throw .input("add \(group): expected an object") }
                         var fields: [String: FieldValue] = [:]
+                        let before = problems.items.count
                         try parser.flatten(item, at: group + "[0]", into: &fields)
-                        patch.add.append((group, fields))
+                        if problems.items.count == before { patch.add.append((group, fields)) }
                     }
                 }
             case let ("remove", .array(items)):
@@ -55,7 +61,11 @@ public struct RecordPatch: Sendable {
             default: throw .input("unknown patch key \"\(key.prefix(40))\" (expected set, add or remove)")
             }
         }
-        guard !patch.set.isEmpty || !patch.add.isEmpty || !patch.remove.isEmpty else { throw .input("the patch changes nothing") }
+        guard !patch.set.isEmpty || !patch.add.isEmpty || !patch.remove.isEmpty else {
+            try problems.throwIfAny()
+            throw .input("the patch changes nothing")
+        }
+        patch.parseProblems = problems.items
         return patch
     }
 
@@ -81,7 +91,7 @@ public struct RecordPatch: Sendable {
         }
         var nextIndex: [String: Int] = [:]
         for (group, fields) in add {
-            let taken = (existingPaths.union(written.keys)).compactMap { Self.index(of: $0, inGroup: group) }
+            let taken = (existingPaths.union(written.keys)).compactMap { Self.index(of: $0, in: group) }
             let next = max(nextIndex[group] ?? 0, (taken.max() ?? -1) + 1)
             nextIndex[group] = next + 1
             for (path, value) in fields {
@@ -90,12 +100,5 @@ public struct RecordPatch: Sendable {
             }
         }
         return (written, removed)
-    }
-
-    private static func index(of path: String, inGroup group: String) -> Int? {
-        guard path.hasPrefix(group + "[") else { return nil }
-        let rest = path.dropFirst(group.count + 1)
-        guard let close = rest.firstIndex(of: "]") else { return nil }
-        return Int(rest[..<close])
     }
 }

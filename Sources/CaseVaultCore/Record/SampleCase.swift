@@ -30,6 +30,7 @@ public enum SampleCase {
             wishes: "Vil ha eget rom og ta med katten"
             child_welfare_notice: true
             visitation: "Samvær stanset inntil videre"
+            informed: "Fortalt om ny bolig og nytt barnehagebytte, 2026-10-25"
         threats:
           - subject: adult
             perpetrators:
@@ -96,9 +97,20 @@ public enum SampleCase {
           own_measures: "Bytter telefon, ingen sosiale medier"
           assessed_by: kontaktperson og boligkonsulent
           assessed_on: 2026-10-20
+          moves_so_far: 1
+          temporary_solution: false
+          municipality: Nyby kommune, bydel Nord
+          office_contacted: 2026-10-05
+          securing_installed: [sikkerhetskjetting, dørkikkert]
         applications:
-          - {kind: municipal-housing, responsible: housing-office, status: submitted, documents: [søknad, legeerklæring], viewings: [2026-11-03 Lindeveien], lease_review: "Gjennomgått med beboer"}
-          - {kind: deposit-guarantee, responsible: nav, status: granted, documents: [vedtak], viewings: [], lease_review: "Ikke aktuelt"}
+          - {kind: municipal-housing, responsible: housing-office, status: submitted, documents: [søknad, legeerklæring], viewings: [2026-11-03 Lindeveien], lease_review: "Gjennomgått med beboer",
+             violence_priority: true, ads_viewed: [], contacts_made: [], viewings_attended: [2026-11-03 Lindeveien], deposit: nav-guarantee, lease_explained: true}
+          - {kind: deposit-guarantee, responsible: nav, status: granted, documents: [vedtak], viewings: [], lease_review: "Ikke aktuelt",
+             violence_priority: false, ads_viewed: [finn.no 2026-10-21], contacts_made: [ringt utleier 2026-10-22], viewings_attended: [], deposit: nav-guarantee, lease_explained: false}
+        result: {safe_home: true, obtained_on: 2026-11-20, housing_kind: municipal}
+        tasks:
+          - {what: "Avtale visning med boligkontoret", owner: housing-office, due: 2026-11-01, done: 2026-10-30, done_by: kari}
+          - {what: "Vedtak om depositumsgaranti", owner: nav, due: 2026-12-15}
         economy:
           income: "Arbeidsavklaringspenger"
           lease: "Kommunal leieavtale, 3 år"
@@ -112,7 +124,8 @@ public enum SampleCase {
           - {date: 2026-10-02, text: "Innkomstsamtale gjennomført."}
           - {date: 2026-10-20, text: "Kartlagt kriterier for trygg bolig sammen med boligkonsulent."}
         consents:
-          - {purpose: "Kontakt med politiet om sikkerhetstiltak", recipient_role: police, reference: SAM-2026-014, written: true, given_on: 2026-10-09}
-          - {purpose: "Søknad om kommunal bolig", recipient_role: housing-office, reference: SAM-2026-015, written: true, given_on: 2026-10-18}
+          - {purpose: "Kontakt med politiet om sikkerhetstiltak", recipient_role: police, reference: SAM-2026-014, written: true, given_on: 2026-10-09, valid_to: 2027-10-09}
+          - {purpose: "Søknad om kommunal bolig", recipient_role: housing-office, reference: SAM-2026-015, written: true, given_on: 2026-10-18, valid_to: 2027-10-18}
+          - {purpose: "Søknad om garanti og stønad fra NAV", recipient_role: nav, reference: SAM-2026-016, written: true, given_on: 2026-10-18, valid_to: 2027-10-18}
         """
 }

@@ -46,12 +46,13 @@ struct CaseAccess {
         return .denied(reason: "\(member.id) is not assigned to this case in a role that may write \(path)")
     }
 
-    /// Member ids (sorted) of everyone active at `time` who may read `path`: the recipients of its key.
-    func readers(of path: String, at time: Timestamp) -> [String] {
+    /// Member ids (sorted) of everyone not revoked on the current roster who may read `path`: the
+    /// recipients of its key. Revocation follows the roster, not a clock.
+    func readers(of path: String) -> [String] {
         let roles = policy.readers(of: path)
         guard !roles.isEmpty else { return [] }
         return roster.entries.filter { m in
-            m.kind == .member && m.isActive(at: time) && (reach[m.id] ?? []).contains(where: roles.contains)
+            m.kind == .member && m.revoked == nil && (reach[m.id] ?? []).contains(where: roles.contains)
         }.map(\.id).sorted()
     }
 }

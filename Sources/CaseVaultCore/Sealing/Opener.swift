@@ -8,6 +8,11 @@ struct Opener {
     var roster: Roster
     /// Policies by serial: each version is judged by the policy it was written under.
     var policies: [Int: Policy]
+    /// Every roster by serial (index serial − 1): a version's author is judged by the roster it
+    /// was written under, so a later revocation never makes it unreadable. Empty: only `roster`.
+    var rosters: [Roster] = []
+    /// The reader's clock: a version dated far ahead of it comes from a wrong (or lying) clock.
+    var now: Timestamp = .now()
 
     /// Checks signatures, parent hashes, numbering and each author's right to write what they wrote.
     func verifyChain(_ stored: [StoredVersion], caseID: CaseID) throws(VaultError) -> [CaseVersion] {
@@ -21,11 +26,16 @@ struct Opener {
             }
             guard Memory.constantTimeEquals(v.parentHash, parent) else { throw .auth("\(label) does not follow its parent (history altered)") }
             guard let author = roster.entry(v.author), author.kind == .member else { throw .auth("\(label): author \(v.author) is not on the signed roster") }
-            // Revoked *before* the version's time means refused. Times are whole seconds, so a
-            // version written in the second its author was revoked is accepted: refusing it would
-            // make a case unreadable whenever a leader revokes someone right after their last write.
-            guard author.added <= v.created, author.revoked.map({ v.created <= $0 }) ?? true else {
-                throw .auth("\(label): author \(v.author) was not active (revoked) when it was written")
+            // Revocation takes effect at its roster serial, not at a time some clock wrote down:
+            // the author must be an active member of the roster the version was written under.
+            let atWriting = v.rosterSerial >= 1 && v.rosterSerial <= UInt64(rosters.count) ? rosters[Int(v.rosterSerial - 1)] : roster
+            guard let then = atWriting.entry(v.author), then.kind == .member, then.identity == author.identity, then.revoked == nil else {
+                throw .auth("\(label): author \(v.author) was not an active member of roster \(v.rosterSerial), under which it was written (revoked)")
+            }
+            // A date far ahead of this reader's clock, jumping far past the version before, comes
+            // from a wrong clock: accepting it would date every later version after it.
+            if ClockBound.isAhead(v.created, of: now), out.last.map({ ClockBound.isAhead(v.created, of: $0.created) }) ?? true {
+                throw .auth("\(label) is dated \(v.created), more than \(ClockBound.seconds / 60) minutes ahead of this computer's clock (\(now)): \(v.author)'s clock is wrong")
             }
             do { try author.identity.signingKey.verify(row.signature, for: CaseVersion.signatureDomain + row.body) } catch {
                 throw .auth("\(label): signature does not verify")

@@ -27,7 +27,7 @@ struct Sealer {
             let pattern = FieldCatalog.pattern(ofPath: path) ?? path
             let readers: [String]
             if let known = readersByPattern[pattern] { readers = known } else {
-                readers = access.readers(of: pattern, at: created)
+                readers = access.readers(of: pattern)
                 readersByPattern[pattern] = readers
             }
             guard !readers.isEmpty else {

@@ -37,11 +37,17 @@ extension SessionBound {
         for (p, v) in written { fresh[p] = v }
         let next = opened.latest.version + 1
         let parent = try chainHash(caseID: caseID, version: opened.latest.version, db: db)
-        // Time never runs backwards along a case, so a version cannot be dated before its parent.
-        let created = max(vault.clock.now(), opened.latest.created)
+        // Time never runs backwards along a case, so a version cannot be dated before its parent;
+        // nor is it carried far ahead of this member's own clock by a parent from a wrong clock.
+        let now = clock.now()
+        let created = max(now, opened.latest.created)
+        guard !ClockBound.isAhead(created, of: now) else {
+            throw VaultError.refused("case \(caseID) version \(next) would be dated \(created), ahead of this computer's clock (\(now))")
+        }
         let sealed = try sealer(caseID: caseID, version: next, parent: parent, state: state, assignments: assignments, created: created)
             .seal(fresh: fresh, carried: carried, written: Array(written.keys), removed: Array(removed), signingKey: identity.signer)
         try insert(sealed, caseID: caseID, db: db)
+        anchor?.noteWritten(sealed, caseID: caseID)
         return (next, carried.count)
     }
 
@@ -57,7 +63,10 @@ extension SessionBound {
     func verifiedChain(_ caseID: CaseID, state: VaultState, db: StoreTransaction) throws -> [CaseVersion] {
         let stored = try db.caseVersions(caseID)
         guard !stored.isEmpty else { throw VaultError.notFound("case \(caseID) not found") }
-        return try Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies).verifyChain(stored, caseID: caseID)
+        let chain = try Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies,
+                               rosters: state.rosters.map(\.roster), now: clock.now()).verifyChain(stored, caseID: caseID)
+        try anchor?.checkHead(caseID, stored: stored)
+        return chain
     }
 
     /// A member outside the case (not assigned, no centre-wide role) is told the case is not
@@ -80,7 +89,7 @@ extension SessionBound {
 
     func sealer(caseID: CaseID, version: UInt64, parent: [UInt8], state: VaultState, assignments: [CaseVersion.Assignment],
                         created: Timestamp? = nil) -> Sealer {
-        Sealer(vaultID: vault.vaultID, caseID: caseID, version: version, parentHash: parent, author: member, created: created ?? vault.clock.now(),
+        Sealer(vaultID: vault.vaultID, caseID: caseID, version: version, parentHash: parent, author: member, created: created ?? clock.now(),
                roster: state.roster, policy: state.policy, assignments: assignments)
     }
 

@@ -37,6 +37,7 @@ struct CaseOperations: SessionBound {
             let sealed = try sealer(caseID: caseID, version: 1, parent: [UInt8](repeating: 0, count: 32), state: state, assignments: assignments)
                 .seal(fresh: record.fields, carried: [], written: Array(record.fields.keys), removed: [], signingKey: identity.signer)
             try insert(sealed, caseID: caseID, db: db)
+            anchor?.noteWritten(sealed, caseID: caseID)
             try vault.appendLog(db, state: state, session: session, action: .caseCreate, caseID: caseID,
                                  fields: CaseRecord.order(Array(record.fields.keys)), detail: ["version": "1"], reason: reason)
         }
@@ -48,9 +49,11 @@ struct CaseOperations: SessionBound {
     func updateCase(_ caseID: CaseID, patchText: String, reason: String? = nil) throws(VaultError) -> UInt64 {
         let patch = try RecordPatch.parse(patchText, allowSyntheticIDs: vault.isTestVault)
         var carried = 0
-        return try rewrite(caseID, action: .caseUpdate, reason: reason, carriedCount: &carried) { _, opened in
+        return try rewrite(caseID, action: .caseUpdate, reason: reason, carriedCount: &carried) { state, opened in
             let existing = Set(opened.fields.keys).union(opened.sealedFields.map(\.path))
             let change = patch.resolve(existingPaths: existing)
+            try patch.refuseProblems(in: opened, change: change, writer: member,
+                                     access: CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments))
             return (change.written, change.removed, opened.latest.assignments)
         }
     }
@@ -120,6 +123,7 @@ struct CaseOperations: SessionBound {
         try vault.write { db in
             let state = try currentState(db)
             let ids = try db.caseIDs()
+            try anchor?.requireCasesPresent(Set(ids))
             var out: [CaseSummary] = []
             for id in ids where try reaches(id, state: state, db: db) {
                 let opened: OpenedCase

@@ -57,7 +57,7 @@ struct RosterOperations: SessionBound {
         let signed: SignedRoster = try vault.write { db in
             let state = try currentState(db)
             var roster = state.roster
-            let now = vault.clock.now()
+            let now = clock.now()
             try change(&roster, now)
             roster.serial += 1
             roster.issued = max(now, roster.issued)

@@ -9,11 +9,17 @@ public struct Session: Sendable {
     public let vault: Vault
     public let member: RosterEntry
     let identity: any MemberKeys
+    /// This member's clock (the vault's unless given): dates what they write, and bounds how far
+    /// ahead what they read may be.
+    public let clock: any VaultClock
+    /// The client's pinned root and remembered state (nil: a library caller that keeps none).
+    public let anchor: ClientAnchor?
 
     /// Opens a session for `identity`. A key that is not on the roster, a recipient's key or a
     /// revoked member's key is refused, and the attempt is logged under `command` before the
     /// error is thrown, whoever the caller is.
-    public init(vault: Vault, identity: any MemberKeys, command: String = "session") throws(VaultError) {
+    public init(vault: Vault, identity: any MemberKeys, command: String = "session",
+                clock: (any VaultClock)? = nil, anchor: ClientAnchor? = nil) throws(VaultError) {
         do throws(VaultError) {
             let roster = try vault.roster()
             guard let entry = roster.entry(for: identity.publicIdentity) else {
@@ -24,6 +30,8 @@ public struct Session: Sendable {
             self.vault = vault
             self.member = entry
             self.identity = identity
+            self.clock = clock ?? vault.clock
+            self.anchor = anchor
         } catch {
             vault.logRefusedAttempt(presented: identity.publicIdentity, signingKey: identity.signer, command: command, error: error)
             throw error
@@ -44,6 +52,8 @@ extension SessionBound {
     var vault: Vault { session.vault }
     var member: RosterEntry { session.member }
     var identity: any MemberKeys { session.identity }
+    var clock: any VaultClock { session.clock }
+    var anchor: ClientAnchor? { session.anchor }
 
     /// The vault's state for this transaction, after checking that this member is still on the
     /// roster and not revoked: a session opened before a revocation acts no further.
@@ -53,6 +63,7 @@ extension SessionBound {
             throw VaultError.denied("\(member.id) is no longer on the roster")
         }
         guard now.revoked == nil else { throw VaultError.denied("\(member.id) has been revoked") }
+        try anchor?.checkForward(roster: state.roster.serial, policy: UInt64(state.policy.serial))
         return state
     }
 

@@ -25,11 +25,23 @@ final class CLIVault {
         if testVault { args.append("--test-vault") }
         let r = try cli.run(args)
         XCTAssertEqual(r.status, 0, "init: \(r.stderr)", file: file, line: line)
+        rootFingerprint = r.stdout.split(separator: "\n").first { $0.hasPrefix("Centre root fingerprint: ") }
+            .map { String($0.dropFirst("Centre root fingerprint: ".count)) } ?? ""
         for m in members {
             try newIdentity(m.id, file: file, line: line)
             let add = try addMember(m.id, roles: [m.role])
             XCTAssertEqual(add.status, 0, "member add \(m.id): \(add.stderr)", file: file, line: line)
+            try pin(m.id, file: file, line: line)
         }
+    }
+
+    /// The centre root fingerprint `init` printed: what the leader reads out to each member.
+    private(set) var rootFingerprint = ""
+
+    /// `vault trust` for `id`: the member pins the fingerprint the leader read out.
+    func pin(_ id: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let r = try cli.run(["vault", "trust", "--vault", vault, "--identity", keyPath(id), "--fingerprint", rootFingerprint])
+        XCTAssertEqual(r.status, 0, "vault trust \(id): \(r.stderr)", file: file, line: line)
     }
 
     deinit { cli.cleanUp() }

@@ -1,0 +1,83 @@
+import AccessPolicy
+
+/// Works out what is due in one case from the fields a reader can see, against an injected
+/// "today" so the result does not depend on the clock.
+public struct Deadlines: Sendable {
+    /// A disclosure whose receipt has not come back after this many days is followed up.
+    public static let receiptGraceDays = 7
+
+    public let today: CalendarDate
+
+    public init(today: CalendarDate) { self.today = today }
+
+    public func items(caseID: CaseID, fields: [String: FieldValue]) -> [DueItem] {
+        var out: [DueItem] = []
+        let alias = text(fields["person.alias"])
+        func add(_ kind: DueItem.Kind, _ path: String, _ what: String, owner: String, due: CalendarDate) {
+            out.append(DueItem(caseID: caseID, alias: alias, kind: kind, path: path, what: what, owner: owner, due: due,
+                               daysLeft: due.daysSinceEpoch - today.daysSinceEpoch))
+        }
+        for i in indices("tasks", fields) {
+            guard fields["tasks[\(i)].done"] == nil, let due = date(fields["tasks[\(i)].due"]) else { continue }
+            add(.task, "tasks[\(i)].due", text(fields["tasks[\(i)].what"]) ?? "oppgave \(i + 1)",
+                owner: text(fields["tasks[\(i)].owner"]) ?? "centre", due: due)
+        }
+        for i in indices("measures", fields) {
+            guard let due = date(fields["measures[\(i)].renewal_due"]) else { continue }
+            if let end = date(fields["measures[\(i)].valid_to"]), end < today { continue }  // lapsed: nothing to renew
+            let type = text(fields["measures[\(i)].type"]).map { ValueLabels.label(of: $0, pattern: "measures[].type") } ?? "tiltak"
+            add(.measureRenewal, "measures[\(i)].renewal_due", "Forny \(type)", owner: "centre", due: due)
+        }
+        for i in indices("threats", fields) {
+            guard let due = date(fields["threats[\(i)].next_review"]) else { continue }
+            let subject = text(fields["threats[\(i)].subject"]).map { $0 == "adult" ? "voksen" : $0 }
+            add(.threatReview, "threats[\(i)].next_review", "Gjennomgå trusselbildet" + (subject.map { " (\($0))" } ?? ""),
+                owner: "centre", due: due)
+        }
+        if let due = date(fields["followup.next_meeting"]) {
+            add(.followUpMeeting, "followup.next_meeting", "Oppfølgingsmøte", owner: "centre", due: due)
+        }
+        for i in indices("consents", fields) {
+            guard fields["consents[\(i)].withdrawn_on"] == nil, let due = date(fields["consents[\(i)].valid_to"]) else { continue }
+            add(.consentExpiry, "consents[\(i)].valid_to", "Samtykke \(text(fields["consents[\(i)].reference"]) ?? "") utløper",
+                owner: "centre", due: due)
+        }
+        for i in indices("disclosures", fields) {
+            guard fields["disclosures[\(i)].receipt"] == nil, let sent = date(fields["disclosures[\(i)].date"]) else { continue }
+            let due = sent.adding(days: Self.receiptGraceDays)
+            add(.receiptMissing, "disclosures[\(i)].receipt", "Kvittering mangler fra \(text(fields["disclosures[\(i)].recipient"]) ?? "mottaker")",
+                owner: "centre", due: due)
+        }
+        return out
+    }
+
+    /// Overdue first (the longest overdue at the top), then by due date; ties by case and field.
+    public static func sorted(_ items: [DueItem]) -> [DueItem] {
+        items.sorted { a, b in
+            if a.due != b.due { return a.due < b.due }
+            if a.caseID.hex != b.caseID.hex { return a.caseID.hex < b.caseID.hex }
+            return a.path < b.path
+        }
+    }
+
+    private func indices(_ group: String, _ fields: [String: FieldValue]) -> [Int] {
+        RecordConsistency(fields: fields, sealed: []).indices(group)
+    }
+
+    private func text(_ value: FieldValue?) -> String? {
+        if case let .text(s)? = value { return s }
+        return nil
+    }
+
+    private func date(_ value: FieldValue?) -> CalendarDate? { text(value).flatMap(CalendarDate.init) }
+}
+
+extension CalendarDate {
+    /// Whole days since 1970-01-01.
+    public var daysSinceEpoch: Int { Int(startSeconds / 86_400) }
+
+    public func adding(days: Int) -> CalendarDate {
+        let t = Timestamp(seconds: startSeconds + Int64(days) * 86_400)
+        return CalendarDate(t.date)!
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import GRDB
+import SodiumKit
+import TransparencyLog
+
+/// One client's trust in one vault, kept outside the vault: the centre root fingerprint its
+/// owner pinned (`TrustFile`) and the newest state it has seen (`ClientState`). A session that
+/// holds an anchor refuses a substituted root and any state that went backwards.
+public final class ClientAnchor: @unchecked Sendable {
+    let keyFile: String
+    let vaultID: VaultID
+    private let macKey: SymmetricKey
+    private let lock = NSLock()
+    private var state: ClientState
+    /// The log as verified when the anchor was opened, extended by what this client appended.
+    private var tree: MerkleTree
+    /// Set while the leader re-anchors: the vault is known to have gone back, on purpose.
+    private var suspended: Bool
+
+    private init(keyFile: String, vaultID: VaultID, macKey: SymmetricKey, state: ClientState, tree: MerkleTree, suspended: Bool) {
+        self.keyFile = keyFile
+        self.vaultID = vaultID
+        self.macKey = macKey
+        self.state = state
+        self.tree = tree
+        self.suspended = suspended
+    }
+
+    /// Checks the vault's root against the pin and its log against what this client saw before.
+    /// `reanchoring` (the leader restoring a backup) skips the freshness checks, never the pin.
+    public static func open(keyFile: String, identity: any MemberKeys, vault: Vault, reanchoring: Bool = false) throws(VaultError) -> ClientAnchor {
+        try requirePinnedRoot(vault: vault, keyFile: keyFile)
+        let macKey: SymmetricKey
+        do { macKey = try identity.derivedSubkey(domain: ClientState.keyDomain) } catch { throw .io("cannot derive the client state key") }
+        let path = ClientState.path(forKeyFile: keyFile, vault: vault.vaultID)
+        var state = ClientState(vaultID: vault.vaultID)
+        if FileManager.default.fileExists(atPath: path) {
+            let text = String(decoding: try SecureFile.readPrivate(path, what: "client state file"), as: UTF8.self)
+            state = try ClientState.parse(text, key: macKey, vault: vault.vaultID, path: path)
+        }
+        let (leaves, statementText): ([[UInt8]], String?) = try vault.read { db in
+            let leaves = try Data.fetchAll(db.db, sql: "SELECT leaf_hash FROM log_entries ORDER BY idx").map { [UInt8]($0) }
+            return (leaves, try String.fetchOne(db.db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [ReanchorStatement.metaKey]))
+        }
+        let tree: MerkleTree
+        do { tree = try MerkleTree(leafHashes: leaves) } catch { throw .format("the access log's leaf hashes are malformed") }
+        if let statementText {
+            let statement = try ReanchorStatement.verify(statementText, vault: vault.vaultID, root: vault.rootKey)
+            if statement.serial > state.anchorSerial {
+                state = ClientState(adopting: statement)  // the leader vouched for this state: start again from it
+            } else if statement.serial < state.anchorSerial {
+                throw .auth("the vault's re-anchor went back from serial \(state.anchorSerial) to \(statement.serial) (restored from an older copy)")
+            }
+        } else if state.anchorSerial > 0 {
+            throw .auth("the vault's re-anchor \(state.anchorSerial) is gone (restored from a copy older than the re-anchor)")
+        }
+        let anchor = ClientAnchor(keyFile: keyFile, vaultID: vault.vaultID, macKey: macKey, state: state, tree: tree, suspended: reanchoring)
+        if !reanchoring { try anchor.checkLog() }
+        return anchor
+    }
+
+    /// Refuses a vault whose centre root is not the one this key file's owner pinned, or that is
+    /// not pinned at all. `CASEVAULT_ROOT_FINGERPRINT` is an explicit pin when the file has none.
+    public static func requirePinnedRoot(vault: Vault, keyFile: String) throws(VaultError) {
+        let found = TrustFile.normalise(vault.rootFingerprint)
+        let expected = try TrustFile.load(forKeyFile: keyFile).pin(for: vault.vaultID) ?? TrustPin.rootFingerprint.map(TrustFile.normalise)
+        guard let expected else {
+            throw .refused("vault \(vault.vaultID.hex) is not pinned for \(keyFile): compare its centre root fingerprint \(vault.rootFingerprint) with the one the leader reads out, then run `casevault vault trust --fingerprint \"…\"`")
+        }
+        guard expected == found else {
+            throw .auth("the vault's centre root key was substituted: pinned fingerprint \(TrustFile.display(expected)), found \(vault.rootFingerprint)")
+        }
+    }
+
+    private func checkLog() throws(VaultError) {
+        let seen = state.logSize
+        guard tree.size >= seen else {
+            throw .auth("the access log went back from \(seen) to \(tree.size) entries (cut, or the vault restored from an older copy)")
+        }
+        guard seen > 0 else { return }
+        do {
+            let proof = try tree.consistencyProof(oldSize: seen)
+            try Merkle.verifyConsistency(oldSize: seen, newSize: tree.size, oldRoot: state.logRoot, newRoot: tree.root, proof: proof)
+        } catch {
+            throw .auth("the access log does not extend the \(seen) entries seen before (rewritten, or the vault restored from an older copy)")
+        }
+    }
+
+    private func locked<T>(_ body: () throws(VaultError) -> T) throws(VaultError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// Roster and policy serials only grow.
+    func checkForward(roster: UInt64, policy: UInt64) throws(VaultError) {
+        try locked { () throws(VaultError) in
+            guard !suspended else { return }
+            guard roster >= state.rosterSerial else {
+                throw .auth("the roster went back from serial \(state.rosterSerial) to \(roster) (newest roster deleted, or the vault restored from an older copy)")
+            }
+            guard policy >= state.policySerial else {
+                throw .auth("the policy went back from serial \(state.policySerial) to \(policy) (newest policy deleted, or the vault restored from an older copy)")
+            }
+            state.rosterSerial = roster
+            state.policySerial = policy
+        }
+    }
+
+    /// A case's head never goes back, and a version once seen is never replaced.
+    func checkHead(_ caseID: CaseID, stored: [StoredVersion]) throws(VaultError) {
+        guard let last = stored.last else { return }
+        try locked { () throws(VaultError) in
+            if !suspended, let seen = state.heads[caseID] {
+                guard last.version >= seen.version, stored.count >= Int(seen.version) else {
+                    throw .auth("case \(caseID) went back from version \(seen.version) to \(last.version) (newest version deleted, or the vault restored from an older copy)")
+                }
+                let row = stored[Int(seen.version) - 1]
+                guard Memory.constantTimeEquals(CaseVersion.chainHash(body: row.body, signature: row.signature), seen.hash) else {
+                    throw .auth("case \(caseID) version \(seen.version) is not the one seen before (replaced)")
+                }
+            }
+            state.heads[caseID] = .init(version: last.version, hash: CaseVersion.chainHash(body: last.body, signature: last.signature))
+        }
+    }
+
+    /// A version this client wrote is one it has seen. (Noted before its transaction commits: a
+    /// rolled-back write leaves a head the vault never had, refused as tampering next time, so
+    /// the state file is only saved after a command succeeds.)
+    func noteWritten(_ sealed: SealedVersion, caseID: CaseID) {
+        lock.lock()
+        defer { lock.unlock() }
+        state.heads[caseID] = .init(version: sealed.version.version, hash: sealed.chainHash)
+    }
+
+    /// Every case this client has seen is still there.
+    func requireCasesPresent(_ ids: Set<CaseID>) throws(VaultError) {
+        try locked { () throws(VaultError) in
+            guard !suspended, let gone = state.heads.keys.sorted().first(where: { !ids.contains($0) }) else { return }
+            throw .auth("case \(gone) (seen at version \(state.heads[gone]!.version)) is gone from the vault (deleted, or the vault restored from an older copy)")
+        }
+    }
+
+    /// After a re-anchor: remember the state the leader signed, and check from now on.
+    func adopt(_ statement: ReanchorStatement) {
+        lock.lock()
+        defer { lock.unlock() }
+        state = ClientState(adopting: statement)
+        suspended = false
+    }
+
+    /// Remembers the log as it now stands (what was verified, plus entries appended since) and
+    /// writes the state file atomically.
+    public func save(vault: Vault) throws(VaultError) {
+        let size = try locked { () throws(VaultError) in tree.size }
+        let newer = try vault.read { db in
+            try Data.fetchAll(db.db, sql: "SELECT leaf_hash FROM log_entries WHERE idx >= ? ORDER BY idx", arguments: [Int64(size)]).map { [UInt8]($0) }
+        }
+        let text: String = try locked { () throws(VaultError) in
+            guard tree.size == size else { throw .io("the client state changed while it was being saved") }
+            do { for leaf in newer { try tree.append(leafHash: leaf) } } catch { throw .format("the access log's leaf hashes are malformed") }
+            if !suspended {
+                state.logSize = tree.size
+                state.logRoot = tree.root
+            }
+            return state.fileText(key: macKey)
+        }
+        try SecureFile.replaceAtomically(ClientState.path(forKeyFile: keyFile, vault: vaultID), Array(text.utf8))
+    }
+}
+
+extension ClientState {
+    init(adopting s: ReanchorStatement) {
+        self.init(vaultID: s.vaultID, anchorSerial: s.serial, rosterSerial: s.rosterSerial, policySerial: s.policySerial,
+                  logSize: s.logSize, logRoot: s.logRoot, heads: [:])
+    }
+}
+
+extension ClientAnchor {
+    var anchorSerial: UInt64 { lock.lock(); defer { lock.unlock() }; return state.anchorSerial }
+}

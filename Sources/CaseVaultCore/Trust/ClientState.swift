@@ -1,0 +1,77 @@
+import Foundation
+import SodiumKit
+
+/// What one client has seen of one vault, kept outside the vault so that the vault cannot be
+/// turned back to an older state unnoticed: the newest roster and policy serials, the log
+/// checkpoint, each case head, and the last re-anchor serial. Stored in `KEYFILE.<vault-id>.state`,
+/// authenticated with a MAC key derived from the owner's secret key (docs/FORMAT.md, "Client state file").
+public struct ClientState: Sendable, Equatable {
+    static let header = "casevault-client-state v1"
+    public static let keyDomain = "casevault/v1/client-state-key"
+    static let macDomain = Array("casevault/v1/client-state\0".utf8)
+
+    struct Head: Sendable, Equatable {
+        var version: UInt64
+        var hash: [UInt8]
+    }
+
+    var vaultID: VaultID
+    var anchorSerial: UInt64 = 0
+    var rosterSerial: UInt64 = 0
+    var policySerial: UInt64 = 0
+    var logSize: UInt64 = 0
+    var logRoot: [UInt8] = []
+    var heads: [CaseID: Head] = [:]
+
+    static func path(forKeyFile keyFile: String, vault: VaultID) -> String { keyFile + "." + vault.hex + ".state" }
+
+    var body: String {
+        var lines = [Self.header, "vault \(vaultID.hex)", "anchor \(anchorSerial)", "roster \(rosterSerial)", "policy \(policySerial)",
+                     "log \(logSize) \(logSize == 0 ? "-" : Hex.encode(logRoot))"]
+        for id in heads.keys.sorted() { lines.append("case \(id.hex) \(heads[id]!.version) \(Hex.encode(heads[id]!.hash))") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func mac(_ body: String, key: SymmetricKey) -> [UInt8] { BLAKE2b.hash(macDomain + Array(body.utf8), key: key) }
+
+    func fileText(key: SymmetricKey) -> String { body + "mac \(Hex.encode(Self.mac(body, key: key)))\n" }
+
+    static func parse(_ text: String, key: SymmetricKey, vault: VaultID, path: String) throws(VaultError) -> ClientState {
+        guard let macStart = text.range(of: "mac ", options: .backwards), text.hasSuffix("\n"),
+              macStart.lowerBound == text.startIndex || text[text.index(before: macStart.lowerBound)] == "\n",
+              let mac = Hex.decode(String(text[macStart.upperBound...].dropLast())), mac.count == 32
+        else { throw .format("client state file \(path) is malformed") }
+        let body = String(text[..<macStart.lowerBound])
+        if let first = body.split(separator: "\n").first, first != Self.header, first.hasPrefix("casevault-client-state ") {
+            throw .format("client state format \"\(first)\" is not supported")
+        }
+        guard Memory.constantTimeEquals(Self.mac(body, key: key), mac) else {
+            throw .auth("client state file \(path) does not authenticate with this key (altered, or another key's)")
+        }
+        var lines = body.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        func fail() -> VaultError { .format("client state file \(path) is malformed") }
+        guard lines.count >= 6, lines[0] == ["casevault-client-state", "v1"], lines[1].count == 2, lines[1][0] == "vault",
+              VaultID(hex: lines[1][1]) == vault else { throw fail() }
+        func number(_ line: [String], _ key: String) throws(VaultError) -> UInt64 {
+            guard line.count == 2, line[0] == key, let n = UInt64(line[1]) else { throw fail() }
+            return n
+        }
+        var state = ClientState(vaultID: vault)
+        state.anchorSerial = try number(lines[2], "anchor")
+        state.rosterSerial = try number(lines[3], "roster")
+        state.policySerial = try number(lines[4], "policy")
+        guard lines[5].count == 3, lines[5][0] == "log", let size = UInt64(lines[5][1]) else { throw fail() }
+        state.logSize = size
+        if size > 0 {
+            guard let root = Hex.decode(lines[5][2]), root.count == 32 else { throw fail() }
+            state.logRoot = root
+        }
+        lines.removeFirst(6)
+        for line in lines {
+            guard line.count == 4, line[0] == "case", let id = try? CaseID(line[1]), let version = UInt64(line[2]),
+                  let hash = Hex.decode(line[3]), hash.count == 32, state.heads[id] == nil else { throw fail() }
+            state.heads[id] = Head(version: version, hash: hash)
+        }
+        return state
+    }
+}
