@@ -22,7 +22,7 @@ struct AuditCommand: ParsableCommand {
 
         func run() throws {
             let v = try vault.open()
-            let s = try identity.session(in: v, command: "audit.export").exportAudit(to: dir)
+            let s = try identity.withSession(in: v, command: "audit.export") { try $0.exportAudit(to: dir) }
             if output.json {
                 Output.json(JSONShape.AuditExport(folder: s.folder, entries: s.entries, checkpointSize: s.checkpointSize, rosters: s.rosters,
                                                   cosignedCheckpoints: s.cosignedCheckpoints, rootFingerprint: v.rootFingerprint))
@@ -107,7 +107,7 @@ struct AuditCommand: ParsableCommand {
 
         func run() throws {
             let v = try vault.open()
-            let r = try identity.session(in: v, command: "audit.witness").witness(statePath: state)
+            let r = try identity.withSession(in: v, command: "audit.witness") { try $0.witness(statePath: state) }
             if output.json {
                 Output.json(JSONShape.Witness(size: r.checkpoint.size, previousSize: r.previousSize, root: Base64.encode(r.checkpoint.rootHash),
                                               witnessKey: r.witness.vkey))
@@ -131,7 +131,7 @@ struct AuditCommand: ParsableCommand {
         func run() throws {
             guard !FileManager.default.fileExists(atPath: out) else { throw VaultError(.refused, "\(out) already exists; refusing to overwrite it") }
             let v = try vault.open()
-            let bytes = try identity.session(in: v, command: "audit.prove").prove(index: index)
+            let bytes = try identity.withSession(in: v, command: "audit.prove") { try $0.prove(index: index) }
             guard FileManager.default.createFile(atPath: out, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
                 throw VaultError(.ioFailure, "cannot write \(out)")
             }
@@ -157,9 +157,10 @@ struct AuditCommand: ParsableCommand {
             let from = try since.map { try AuditTime.parse($0, endOfDay: false) }
             let to = try until.map { try AuditTime.parse($0, endOfDay: true) }
             let v = try vault.open()
-            let session = try identity.session(in: v, command: "audit.log")
-            let filter = AuditFilter(caseID: try caseID.map { try session.resolveCaseID($0) }, actor: actor, action: action, since: from, until: to)
-            let entries = try session.auditLog(filter: filter)
+            let entries = try identity.withSession(in: v, command: "audit.log") { session in
+                let filter = AuditFilter(caseID: try caseID.map { try session.resolveCaseID($0) }, actor: actor, action: action, since: from, until: to)
+                return try session.auditLog(filter: filter)
+            }
             if output.json {
                 Output.json(entries.map(AuditJSON.entry))
                 return
@@ -186,8 +187,7 @@ struct AuditCommand: ParsableCommand {
 
         func run() throws {
             let v = try vault.open()
-            let session = try identity.session(in: v, command: "audit.for-case")
-            let report = try session.residentAccessReport(caseID: try session.resolveCaseID(id))
+            let report = try identity.withCase(id, in: v, command: "audit.for-case") { s, c in try s.residentAccessReport(caseID: c) }.result
             if output.json { Output.json(AuditJSON.report(report)) } else { print(html ? report.html : report.text, terminator: "") }
         }
     }

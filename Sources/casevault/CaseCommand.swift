@@ -44,8 +44,7 @@ struct CaseCommand: ParsableCommand {
         func run() throws {
             let why = try reason.read()
             let v = try vault.open()
-            let session = try identity.session(in: v, command: "case.show")
-            let opened = try session.showCase(try session.resolveCaseID(id), reason: why)
+            let opened = try identity.withCase(id, in: v, command: "case.show") { s, c in try s.showCase(c, reason: why) }.result
             if output.json { Output.json(CaseJSON.opened(opened)) } else { CaseText.print(opened) }
         }
     }

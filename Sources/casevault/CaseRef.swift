@@ -12,9 +12,10 @@ enum CaseRef {
 extension IdentityOptions {
     /// Runs `body` on the case `text` names, in a session (the core logs any refusal it meets).
     func withCase<T>(_ text: String, in vault: Vault, command: String, _ body: (Session, CaseID) throws -> T) throws -> (caseID: CaseID, result: T) {
-        let session = try session(in: vault, command: command)
-        let caseID = try session.resolveCaseID(text)
-        return (caseID, try body(session, caseID))
+        try withSession(in: vault, command: command) { session in
+            let caseID = try session.resolveCaseID(text)
+            return (caseID, try body(session, caseID))
+        }
     }
 }
 

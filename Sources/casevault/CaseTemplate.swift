@@ -41,7 +41,16 @@ enum CaseTemplate {
 
     /// A field value that the validator accepts, and a comment saying what else is allowed.
     static func example(_ spec: FieldSpec) -> (value: String, allowed: String) {
-        switch spec.kind {
+        if let value = consistentExamples[spec.pattern] { return (value, example(kind: spec.kind).allowed) }
+        return example(kind: spec.kind)
+    }
+
+    /// Examples the cross-field checks tie to others: the birth date in the example identity
+    /// number, and a result whose date needs a safe home obtained.
+    static let consistentExamples: [String: String] = ["person.birth_date": "1985-01-15", "result.safe_home": "true"]
+
+    static func example(kind: FieldKind) -> (value: String, allowed: String) {
+        switch kind {
         case .text: ("\"\"", "text")
         case .date: ("2026-01-31", "date YYYY-MM-DD")
         case .bool: ("false", "true or false")

@@ -30,8 +30,7 @@ public final class ClientAnchor: @unchecked Sendable {
     /// `reanchoring` (the leader restoring a backup) skips the freshness checks, never the pin.
     public static func open(keyFile: String, identity: any MemberKeys, vault: Vault, reanchoring: Bool = false) throws(VaultError) -> ClientAnchor {
         try requirePinnedRoot(vault: vault, keyFile: keyFile)
-        let macKey: SymmetricKey
-        do { macKey = try identity.derivedSubkey(domain: ClientState.keyDomain) } catch { throw .io("cannot derive the client state key") }
+        let macKey = try identity.derivedSubkey(domain: ClientState.keyDomain)
         let path = ClientState.path(forKeyFile: keyFile, vault: vault.vaultID)
         var state = ClientState(vaultID: vault.vaultID)
         if FileManager.default.fileExists(atPath: path) {
