@@ -84,7 +84,7 @@ enum KeyUnlock {
     /// A wrong passphrase (the only authentication failure of unlocking) names the key file
     /// and where its passphrase came from; anything else passes through.
     static func explained(_ error: VaultError, path: String, passphraseFile: String?, variable: String, whose: String) -> Error {
-        guard error.kind == .authenticationFailed else { return error }
+        guard error.cause is WrongPassphrase else { return error }
         return CLIError(.authenticationFailed, "wrong passphrase for the key file \(path)",
                         hints: [Passphrase.explain(file: passphraseFile, variable: variable, whose: whose)], cause: error)
     }
