@@ -57,7 +57,7 @@ final class HandoverCLITests: XCTestCase {
         let r = try cli.run(args)
         XCTAssertNotEqual(r.status, 0, "casevault \(args.joined(separator: " ")) should have failed", file: file, line: line)
         if let status { XCTAssertEqual(r.status, status, "exit status; stderr: \(r.stderr)", file: file, line: line) }
-        let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast().filter { !$0.hasPrefix("casevault: hint: ") }
         XCTAssertEqual(lines.count, 1, "one error line expected, got: \(r.stderr)", file: file, line: line)
         XCTAssertTrue(r.stderr.hasPrefix("casevault: error: "), "stderr: \(r.stderr)", file: file, line: line)
         XCTAssertEqual(r.stdout, "", "nothing on stdout when refusing", file: file, line: line)
@@ -76,7 +76,7 @@ final class HandoverCLITests: XCTestCase {
 
     private func createBundle(_ out: String, extra: [String] = []) throws -> CLI.Result {
         try cli.run(["handover", "create", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "--case", caseID,
-                     "--to", "politi-ost", "--purpose", "Sikkerhetstiltak ved ny bolig", "--basis", "consent", "--consent", "SAM-2026-014",
+                     "--to", "politi-ost", "--purpose-file", try cli.write("purpose.txt", "Sikkerhetstiltak ved ny bolig"), "--basis", "consent", "--consent-file", try cli.write("consent.txt", "SAM-2026-014"),
                      "--approver-identity", "lina.key", "--approver-passphrase-file", "pass", "--out", out] + extra)
     }
 
@@ -192,7 +192,7 @@ final class HandoverCLITests: XCTestCase {
         let before = try json(try ok(["case", "show", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", caseID, "--json"]).stdout)
         let r = try createBundle("existing.cvb")
         XCTAssertEqual(r.status, 73, r.stderr)
-        XCTAssertTrue(r.stderr.hasPrefix("casevault: error: ") && r.stderr.split(separator: "\n").count == 1, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("casevault: error: ") && r.stderr.split(separator: "\n").filter { !$0.hasPrefix("casevault: hint: ") }.count == 1, r.stderr)
         XCTAssertEqual(fileBytes("existing.cvb"), original, "the existing file must be untouched")
         let after = try json(try ok(["case", "show", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", caseID, "--json"]).stdout)
         XCTAssertEqual(after["version"] as? Int, before["version"] as? Int, "no disclosure recorded for a bundle that was never written")
@@ -296,11 +296,11 @@ final class HandoverCLITests: XCTestCase {
     func testCreatingAPoliceBundleWithoutTheLeadersApprovalIsRefused() throws {
         try addPolice()
         let r = try fails(["handover", "create", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "--case", caseID,
-                           "--to", "politi-ost", "--purpose", "Sikkerhetstiltak", "--basis", "avvergeplikt", "--out", "bundle.cvb"], status: 77)
+                           "--to", "politi-ost", "--purpose-file", try cli.write("purpose.txt", "Sikkerhetstiltak"), "--basis", "avvergeplikt", "--out", "bundle.cvb"], status: 77)
         XCTAssertTrue(r.stderr.contains("approval"), r.stderr)
         XCTAssertNil(fileBytes("bundle.cvb"))
         try fails(["handover", "create", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "--case", caseID,
-                   "--to", "politi-ost", "--purpose", "Sikkerhetstiltak", "--basis", "consent", "--out", "bundle.cvb",
+                   "--to", "politi-ost", "--purpose-file", try cli.write("purpose.txt", "Sikkerhetstiltak"), "--basis", "consent", "--out", "bundle.cvb",
                    "--approver-identity", "lina.key", "--approver-passphrase-file", "pass"], status: 65)   // consent without --consent
         XCTAssertNil(fileBytes("bundle.cvb"))
     }

@@ -278,12 +278,12 @@ final class KeyFileTests: XCTestCase {
         let saved = getenv(PassphraseSource.environmentVariable).map { String(cString: $0) }
         defer { if let saved { setenv(PassphraseSource.environmentVariable, saved, 1) } else { unsetenv(PassphraseSource.environmentVariable) } }
         setenv(PassphraseSource.environmentVariable, "fra miljøet", 1)
-        guard case .environment = PassphraseSource.resolve(file: nil, prompt: "") else { return XCTFail("the environment comes before a prompt") }
-        guard case .file = PassphraseSource.resolve(file: file, prompt: "") else { return XCTFail("an explicit file comes first") }
-        XCTAssertTrue(try PassphraseSource.resolve(file: nil, prompt: "").read().constantTimeEquals(try passphrase("fra miljøet")))
+        guard case .environment = PassphraseSource.resolve(file: nil) else { return XCTFail("the environment comes before a prompt") }
+        guard case .file = PassphraseSource.resolve(file: file) else { return XCTFail("an explicit file comes first") }
+        XCTAssertTrue(try XCTUnwrap(PassphraseSource.resolve(file: nil)).read().constantTimeEquals(try passphrase("fra miljøet")))
         setenv(PassphraseSource.environmentVariable, "", 1)
         TestVault.assertFails([.invalidInput], "empty environment passphrase") { try PassphraseSource.environment(PassphraseSource.environmentVariable).read() }
         unsetenv(PassphraseSource.environmentVariable)
-        guard case .prompt = PassphraseSource.resolve(file: nil, prompt: "") else { return XCTFail("no file, no environment: prompt") }
+        XCTAssertNil(PassphraseSource.resolve(file: nil), "no file, no environment: the CLI asks")
     }
 }

@@ -62,7 +62,7 @@ public enum KeyFile {
             let key = try PasswordKDF.deriveKey(passphrase: passphrase, salt: parsed.salt, limits: parsed.limits)
             plaintext = try XChaCha20Poly1305.open(parsed.ciphertext, key: key, nonce: parsed.nonce, associatedData: parsed.header)
         } catch CryptoError.authenticationFailed {
-            throw .auth("wrong passphrase for this key file")
+            throw .auth("wrong passphrase for this key file", cause: WrongPassphrase())
         } catch { throw .io("cannot open the key file: \(error)") }
         let expected = 64 + (parsed.rootKey == nil ? 0 : 32)
         guard plaintext.count == expected else { throw .format("key file is corrupt (payload length)") }
@@ -151,3 +151,7 @@ extension KeyFile {
         try publicIdentity(of: try SecureFile.read(path, what: "key file"))
     }
 }
+
+/// The cause of a key file that did not open with the passphrase given (as opposed to any other
+/// refusal met while opening a session), so a caller can say where the passphrase came from.
+public struct WrongPassphrase: Error {}
