@@ -6,3 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 swift build --build-tests
 swift test --skip-build
+scripts/fuzz.sh --smoke  # every parser fuzzed for a few seconds (seed corpora in Fuzz/corpus)

@@ -3,6 +3,8 @@
 public enum PolicyError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The bytes are not valid UTF-8.
     case notUTF8
+    /// The file holds a carriage return: line endings are LF only, as in every CaseVault text.
+    case carriageReturn
     /// The text is not well-formed YAML (libyaml's problem and position).
     case malformedYAML(String)
     /// A mapping repeats a key.
@@ -48,6 +50,8 @@ public enum PolicyError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .notUTF8:
             return "the file is not valid UTF-8"
+        case .carriageReturn:
+            return "the file holds a carriage return (CR); use LF line endings only"
         case .malformedYAML(let problem):
             return "malformed YAML: \(oneLine(problem, limit: 200))"
         case .duplicateKey(let key, let line):

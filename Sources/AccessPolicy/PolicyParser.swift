@@ -13,6 +13,8 @@ enum PolicyParser {
         let text = String(decoding: bytes, as: UTF8.self)
         // Decoding replaces invalid sequences, so a round trip that differs means bad UTF-8.
         guard Array(text.utf8) == bytes else { throw .notUTF8 }
+        // A CR can make a terminal show one rule over another, and the signature covers exact bytes.
+        guard !bytes.contains(0x0D) else { throw .carriageReturn }
 
         let yamlParser: Yams.Parser
         let root: Node?

@@ -29,12 +29,13 @@ public enum PasswordKDF {
     public static func deriveKey(passphrase: SecureBytes, salt: [UInt8], limits: Limits) throws(CryptoError) -> SymmetricKey {
         try Sodium.ready()
         try requireLength("salt", salt, saltByteCount)
+        guard let memLimit = Int(exactly: limits.memLimit) else { throw .passwordHashingFailed }
         let key = try SecureBytes(count: SymmetricKey.byteCount) { (out) throws(CryptoError) in
             let rc = passphrase.withUnsafeBytes { p in
                 crypto_pwhash(
                     out.bindMemory(to: UInt8.self).baseAddress!, UInt64(out.count),
                     p.bindMemory(to: CChar.self).baseAddress!, UInt64(p.count), salt,
-                    limits.opsLimit, Int(limits.memLimit), algorithmArgon2id13)
+                    limits.opsLimit, memLimit, algorithmArgon2id13)
             }
             guard rc == 0 else { throw .passwordHashingFailed }
         }

@@ -6,42 +6,52 @@ import Foundation
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case", abstract: "Create, read and update case records.",
-        subcommands: [New.self, Show.self, List.self, Update.self, History.self, Assign.self])
+        subcommands: [New.self, Show.self, List.self, Update.self, History.self, Assign.self, Template.self])
 
     struct New: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a case from a JSON or YAML record (FILE or - for stdin).")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a case from a JSON or YAML record (FILE or - for stdin).",
+            discussion: Examples.text(
+                "casevault case template > case.yaml     # every field, its Norwegian label and allowed values",
+                "casevault case new case.yaml",
+                "casevault case new - --reason-file grunn.txt < case.json"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
-        @Argument(help: "The record file, or - for standard input.") var file: String
-        @Option(help: "Why (stored encrypted; only a commitment enters the access log).") var reason: String?
+        @Argument(help: "The record file, or - for standard input.", completion: .file()) var file: String
+        @OptionGroup var reason: ReasonOption
         @OptionGroup var output: JSONFlag
 
         func run() throws {
+            try FreeText.requireOneStdin([("FILE", file), ("--reason-file", reason.reasonFile)])
             let v = try vault.open()
             let text = try Output.readInput(file)
-            let id = try identity.withSession(in: v, command: "case.new") { try $0.createCase(recordText: text, reason: reason) }
-            if output.json { Output.json(["case": id.hex, "version": 1]) } else { print("Created case \(id.hex) (version 1)") }
+            let why = try reason.read()
+            let id = try identity.withSession(in: v, command: "case.new") { try $0.createCase(recordText: text, reason: why) }
+            if output.json { Output.json(JSONShape.CaseVersionRef(case: id.hex, version: 1)) } else { print("Created case \(id.hex) (version 1)") }
         }
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the fields of a case that your role may read.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show the fields of a case that your role may read.",
+            discussion: Examples.text("casevault case show 3f9a0c1d2e4b5a697887", "casevault case show 3f9a --json     # a unique prefix of a case you reach"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
-        @Argument(help: "Case id.") var id: String
-        @Option(help: "Why you open the case (stored encrypted).") var reason: String?
+        @Argument(help: CaseRef.help, completion: CaseRef.completion) var id: String
+        @OptionGroup var reason: ReasonOption
         @OptionGroup var output: JSONFlag
 
         func run() throws {
-            let caseID = try CaseID(id)
+            let why = try reason.read()
             let v = try vault.open()
-            let opened = try identity.session(in: v, command: "case.show").showCase(caseID, reason: reason)
+            let opened = try identity.withCase(id, in: v, command: "case.show") { s, c in try s.showCase(c, reason: why) }.result
             if output.json { Output.json(CaseJSON.opened(opened)) } else { CaseText.print(opened) }
         }
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the cases you reach.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the cases you reach.", discussion: Examples.text("casevault case list", "casevault case list --json"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
         @OptionGroup var output: JSONFlag
@@ -51,13 +61,8 @@ struct CaseCommand: ParsableCommand {
             let cases = try identity.withSession(in: v, command: "case.list") { try $0.listCases() }
             if output.json {
                 Output.json(cases.map { c in
-                    var row: [String: Any] = [
-                        "case": c.caseID.hex, "version": c.version, "updated": c.updated.rfc3339,
-                        "assigned": c.assignments.map { ["member": $0.member, "role": $0.role] },
-                        "fields": Dictionary(uniqueKeysWithValues: c.glance.map { ($0.key, $0.value.jsonObject) }),
-                    ]
-                    if let problem = c.problem { row["problem"] = problem }  // only for a case that failed verification
-                    return row
+                    JSONShape.CaseRow(case: c.caseID.hex, version: c.version, updated: c.updated.rfc3339, assigned: JSONShape.Assignment.list(c.assignments),
+                                      fields: JSONShape.Value.map(c.glance), problem: c.problem)
                 })
                 return
             }
@@ -76,38 +81,45 @@ struct CaseCommand: ParsableCommand {
     }
 
     struct Update: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Apply a patch (set / add / remove) as a new signed version.")
+        static let configuration = CommandConfiguration(
+            abstract: "Apply a patch (set / add / remove) as a new signed version.",
+            discussion: Examples.text(
+                "casevault case update 3f9a endring.yaml --reason-file grunn.txt",
+                "printf 'set:\\n  case.phase: 3\\n' | casevault case update 3f9a0c1d2e4b5a697887 -"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
-        @Argument(help: "Case id.") var id: String
-        @Argument(help: "The patch file, or - for standard input.") var file: String
-        @Option(help: "Why (stored encrypted).") var reason: String?
+        @Argument(help: CaseRef.help, completion: CaseRef.completion) var id: String
+        @Argument(help: "The patch file, or - for standard input.", completion: .file()) var file: String
+        @OptionGroup var reason: ReasonOption
         @OptionGroup var output: JSONFlag
 
         func run() throws {
-            let caseID = try CaseID(id)
+            try FreeText.requireOneStdin([("FILE", file), ("--reason-file", reason.reasonFile)])
             let v = try vault.open()
             let text = try Output.readInput(file)
-            let version = try identity.withSession(in: v, command: "case.update", caseID: caseID) { try $0.updateCase(caseID, patchText: text, reason: reason) }
-            if output.json { Output.json(["case": caseID.hex, "version": version]) } else { print("Updated case \(caseID.hex) to version \(version)") }
+            let why = try reason.read()
+            let (caseID, version) = try identity.withCase(id, in: v, command: "case.update") { s, c in try s.updateCase(c, patchText: text, reason: why) }
+            if output.json { Output.json(JSONShape.CaseVersionRef(case: caseID.hex, version: version)) } else { print("Updated case \(caseID.hex) to version \(version)") }
         }
     }
 
     struct History: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List a case's versions: who, when, which fields (no content).")
+        static let configuration = CommandConfiguration(
+            abstract: "List a case's versions: who, when, which fields (no content).",
+            discussion: Examples.text("casevault case history 3f9a0c1d2e4b5a697887"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
-        @Argument(help: "Case id.") var id: String
+        @Argument(help: CaseRef.help, completion: CaseRef.completion) var id: String
         @OptionGroup var output: JSONFlag
 
         func run() throws {
-            let caseID = try CaseID(id)
             let v = try vault.open()
-            let chain = try identity.withSession(in: v, command: "case.history", caseID: caseID) { try $0.history(caseID) }
+            let chain = try identity.withCase(id, in: v, command: "case.history") { s, c in try s.history(c) }.result
             if output.json {
-                Output.json(chain.map { ["version": $0.version, "author": $0.author, "created": $0.created.rfc3339,
-                                         "written": $0.written, "removed": $0.removed,
-                                         "assigned": $0.assignments.map { ["member": $0.member, "role": $0.role] }] as [String: Any] })
+                Output.json(chain.map {
+                    JSONShape.HistoryRow(version: $0.version, author: $0.author, created: $0.created.rfc3339, written: $0.written, removed: $0.removed,
+                                         assigned: JSONShape.Assignment.list($0.assignments))
+                })
                 return
             }
             for c in chain {
@@ -117,18 +129,21 @@ struct CaseCommand: ParsableCommand {
     }
 
     struct Assign: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Assign (or with --remove, unassign) a member to the case.")
+        static let configuration = CommandConfiguration(
+            abstract: "Assign (or with --remove, unassign) a member to the case.",
+            discussion: Examples.text("casevault case assign 3f9a0c1d2e4b5a697887 --member cecilie --as child-contact",
+                                      "casevault case assign 3f9a --member cecilie --as child-contact --remove"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
-        @Argument(help: "Case id.") var id: String
-        @Option(help: "Member id.") var member: String
-        @Option(name: .customLong("as"), help: "Role in the case: contact-person, child-contact or resident.") var role: Role
+        @Argument(help: CaseRef.help, completion: CaseRef.completion) var id: String
+        @Option(help: "Member id (see `casevault member list`).", completion: RosterCompletion.members) var member: String
+        @Option(name: .customLong("as"), help: "Role in the case: \(Role.caseAssigned.map(\.rawValue).joined(separator: ", ")).",
+                completion: .list(Role.caseAssigned.map(\.rawValue)), transform: Role.parser(Role.caseAssigned, option: "--as")) var role: Role
         @Flag(help: "Remove the assignment instead.") var remove = false
 
         func run() throws {
-            let caseID = try CaseID(id)
             let v = try vault.open()
-            let r = try identity.withSession(in: v, command: "case.assign", caseID: caseID) { try $0.assign(caseID, memberID: member, role: role, remove: remove) }
+            let (caseID, r) = try identity.withCase(id, in: v, command: "case.assign") { s, c in try s.assign(c, memberID: member, role: role, remove: remove) }
             print("\(remove ? "Unassigned" : "Assigned") \(member) as \(role.rawValue); case \(caseID.hex) is now version \(r.version)")
             if r.stillSealed > 0 {
                 Output.note("\(r.stillSealed) field(s) you cannot read stay sealed to their previous readers until someone who can read them updates the case")
@@ -138,33 +153,29 @@ struct CaseCommand: ParsableCommand {
 }
 
 enum CaseJSON {
-    static func opened(_ o: OpenedCase) -> [String: Any] {
-        [
-            "case": o.caseID.hex, "version": o.latest.version, "author": o.latest.author, "updated": o.latest.created.rfc3339,
-            "assigned": o.latest.assignments.map { ["member": $0.member, "role": $0.role] },
-            "fields": Dictionary(uniqueKeysWithValues: o.fields.map { ($0.key, $0.value.jsonObject) }),
-            "sealed_fields": o.sealedPaths,
-        ]
+    static func opened(_ o: OpenedCase) -> JSONShape.OpenedCase {
+        JSONShape.OpenedCase(case: o.caseID.hex, version: o.latest.version, author: o.latest.author, updated: o.latest.created.rfc3339,
+                             assigned: JSONShape.Assignment.list(o.latest.assignments), fields: JSONShape.Value.map(o.fields), sealedFields: o.sealedPaths)
     }
 }
 
 /// The readable form, grouped by section with Norwegian labels.
 enum CaseText {
     static func print(_ o: OpenedCase) {
-        Swift.print("Sak \(o.caseID.hex)  versjon \(o.latest.version)  \(o.latest.created.osloText)  av \(o.latest.author)")
-        Swift.print("Tildelt: \(o.latest.assignments.map { "\($0.member) (\($0.role))" }.joined(separator: ", "))")
+        Output.line("Sak \(o.caseID.hex)  versjon \(o.latest.version)  \(o.latest.created.osloText)  av \(o.latest.author)")
+        Output.line("Tildelt: \(o.latest.assignments.map { "\($0.member) (\($0.role))" }.joined(separator: ", "))")
         var lastGroup = ""
         for path in o.record.orderedPaths {
             let group = groupName(path)
             if group != lastGroup {
-                Swift.print("\n\(group)")
+                Output.line("\n\(group)")
                 lastGroup = group
             }
             let label = FieldCatalog.spec(forPath: path)?.label ?? path
-            Swift.print("  \(label): \(o.fields[path]!.norwegianText(path: path).replacingOccurrences(of: "\n", with: "\n    "))")
+            Output.line("  \(label): \(o.fields[path]!.norwegianText(path: path).replacingOccurrences(of: "\n", with: "\n    "))")
         }
         if !o.sealedPaths.isEmpty {
-            Swift.print("\nIkke synlig for deg (forseglet for andre roller): \(o.sealedPaths.count) felt")
+            Output.line("\nIkke synlig for deg (forseglet for andre roller): \(o.sealedPaths.count) felt")
         }
     }
 

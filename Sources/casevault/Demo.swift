@@ -7,7 +7,9 @@ import Foundation
 /// A guided walk through phase 2 ("obtain a safe home") in a throwaway vault, showing what
 /// each role can and cannot read. Identities live in memory, so no key files or passphrases.
 struct Demo: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Walk a realistic case through phase 2 in a throwaway vault.")
+    static let configuration = CommandConfiguration(
+        abstract: "Walk a realistic case through phase 2 in a throwaway vault.",
+        discussion: Examples.text("casevault demo", "casevault demo --keep     # keep the demo vault to look at afterwards"))
 
     @Flag(help: "Keep the demo vault folder instead of deleting it.") var keep = false
 

@@ -9,38 +9,58 @@ struct HandoverCommand: ParsableCommand {
         subcommands: [Create.self, Open.self, Receipt.self, Confirm.self])
 
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Make a bundle with only what the recipient's role may see; logged as a disclosure.")
+        static let configuration = CommandConfiguration(
+            abstract: "Make a bundle with only what the recipient's role may see; logged as a disclosure.",
+            discussion: """
+                The purpose and the consent reference are free text, so they are read from files (or - for standard input) or asked for at the terminal, never taken as arguments. The approver's passphrase comes from --approver-passphrase-file, else \(Passphrase.approver), else a prompt; never from \(Passphrase.own), which unlocks your own key.
+
+                \(Examples.text(
+                    "casevault handover create --case 3f9a --to politi-ost --purpose-file formaal.txt --basis consent --consent-file samtykke.txt \\",
+                    "    --expires 2027-01-01 --approver-identity ~/lina.cvkey --out til-politiet.cvb",
+                    "echo 'Søknad om kommunal bolig' | casevault handover create --case 3f9a --to nyby-bolig --purpose-file - --basis consent --consent-file samtykke.txt --out til-bolig.cvb"))
+                """)
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
-        @Option(name: .customLong("case"), help: "Case id.") var caseID: String
-        @Option(help: "Recipient id (see `casevault recipient list`).") var to: String
-        @Option(help: "Why the recipient gets this (one line; inside the bundle, sealed in the case).") var purpose: String
+        @Option(name: .customLong("case"), help: CaseRef.help, completion: CaseRef.completion) var caseID: String
+        @Option(help: "Recipient id (see `casevault recipient list`).", completion: RosterCompletion.recipients) var to: String
+        @Option(help: ArgumentHelp("Read why the recipient gets this from FILE, or - for standard input (one line; inside the bundle, sealed in the case). Asked for when absent.", valueName: "file"),
+                completion: .file()) var purposeFile: String?
         @Option(help: "consent or avvergeplikt.") var basis: HandoverManifest.Basis
-        @Option(help: "The consent reference (required with --basis consent).") var consent: String?
+        @Option(help: ArgumentHelp("Read the consent reference from FILE, or - (required with --basis consent; asked for when absent).", valueName: "file"),
+                completion: .file()) var consentFile: String?
+        @Option(name: .customLong("purpose"), help: .hidden) var purposeArgument: String?
+        @Option(name: .customLong("consent"), help: .hidden) var consentArgument: String?
         @Option(help: "Expiry date, YYYY-MM-DD (end of that day, UTC).") var expires: String?
         @Flag(help: "Include the protected address fields the role may receive (police: only when measures at the new home need it).") var includeAddress = false
-        @Option(help: "The approving leader's key file (required where the policy demands approval, by default for the police).") var approverIdentity: String?
-        @Option(help: "Read the approver's passphrase from this file.") var approverPassphraseFile: String?
-        @Option(help: "Where to write the bundle; never overwritten.") var out: String
+        @Option(help: "The approving leader's key file (required where the policy demands approval, by default for the police).", completion: .file()) var approverIdentity: String?
+        @Option(help: "Read the approver's passphrase from this file (else $\(Passphrase.approver), else a prompt).", completion: .file()) var approverPassphraseFile: String?
+        @Option(help: "Where to write the bundle; never overwritten.", completion: .file()) var out: String
+
+        func validate() throws {
+            if purposeArgument != nil { throw FreeText.argumentRefused("--purpose", use: "--purpose-file") }
+            if consentArgument != nil { throw FreeText.argumentRefused("--consent", use: "--consent-file") }
+        }
 
         func run() throws {
-            let caseID = try CaseID(caseID)
+            try FreeText.requireOneStdin([("--purpose-file", purposeFile), ("--consent-file", consentFile)])
             var expiry: Timestamp?
             if let expires {
                 guard let d = CalendarDate(expires) else { throw VaultError(.invalidInput, "--expires must be a date YYYY-MM-DD") }
                 expiry = Timestamp(seconds: d.startSeconds + 86_399)
             }
+            let purpose = try FreeText.read(file: purposeFile, what: "purpose", option: "--purpose-file", prompt: "Purpose (one line): ")!
+            let consent = try FreeText.read(file: consentFile, what: "consent reference", option: "--consent-file",
+                                            prompt: basis == .consent ? "Consent reference: " : nil)
             // Reserve the output first: a bundle that cannot be written must not be recorded as disclosed.
             let reserved = try SecureFile.Reservation(out)
             let v = try vault.open()
-            var approver: SecretIdentity?
-            if let approverIdentity {
-                let source = PassphraseSource.resolve(file: approverPassphraseFile, prompt: "Approver's passphrase for \(approverIdentity): ")
-                approver = try KeyFile.load(from: approverIdentity, passphrase: try source.read())
+            let approver = try approverIdentity.map {
+                try KeyUnlock.load($0, passphraseFile: approverPassphraseFile, variable: Passphrase.approver, whose: "the approver's")
             }
-            let request = HandoverRequest(caseID: caseID, recipientID: to, purpose: purpose, basis: basis, consentReference: consent,
-                                          expires: expiry, includeAddress: includeAddress)
-            let result = try identity.withSession(in: v, command: "handover.create", caseID: caseID) { try $0.createHandover(request, approver: approver) }
+            let (caseID, result) = try identity.withCase(caseID, in: v, command: "handover.create") { s, caseID in
+                try s.createHandover(HandoverRequest(caseID: caseID, recipientID: to, purpose: purpose, basis: basis, consentReference: consent,
+                                                     expires: expiry, includeAddress: includeAddress), approver: approver)
+            }
             try reserved.commit(result.bytes)
             print("Wrote bundle \(result.manifest.bundleID) for \(result.manifest.recipient) (\(result.manifest.recipientRole.rawValue)) to \(out)")
             print("Fields included: \(result.manifest.fields.count); recorded as a disclosure in case \(caseID.hex)")
@@ -49,8 +69,11 @@ struct HandoverCommand: ParsableCommand {
     }
 
     struct Open: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Verify a bundle completely, then show it (recipient side; no vault needed).")
-        @Argument(help: "The bundle file.") var file: String
+        static let configuration = CommandConfiguration(
+            abstract: "Verify a bundle completely, then show it (recipient side; no vault needed).",
+            discussion: Examples.text("casevault handover open til-politiet.cvb --identity ~/politi.cvkey --trust \"<centre root fingerprint>\"",
+                                      "casevault handover open til-politiet.cvb --identity ~/politi.cvkey --trust \"$FP\" --keyring Keys/keyring.txt --json"))
+        @Argument(help: "The bundle file.", completion: .file()) var file: String
         @OptionGroup var identity: IdentityOptions
         @Option(help: "The centre root fingerprint you trust (from the centre, confirmed out of band).") var trust: String
         @Option(help: "The centre's signed keyring (Keys/keyring.txt), to catch a revoked sender.") var keyring: String?
@@ -65,8 +88,10 @@ struct HandoverCommand: ParsableCommand {
     }
 
     struct Receipt: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Make a signed receipt for a bundle you opened (recipient side).")
-        @Argument(help: "The bundle file.") var file: String
+        static let configuration = CommandConfiguration(
+            abstract: "Make a signed receipt for a bundle you opened (recipient side).",
+            discussion: Examples.text("casevault handover receipt til-politiet.cvb --identity ~/politi.cvkey --trust \"$FP\" --out kvittering.txt"))
+        @Argument(help: "The bundle file.", completion: .file()) var file: String
         @OptionGroup var identity: IdentityOptions
         @Option(help: "The centre root fingerprint you trust.") var trust: String
         @Flag(help: "Acknowledge an expired bundle anyway.") var forceExpired = false
@@ -82,7 +107,9 @@ struct HandoverCommand: ParsableCommand {
     }
 
     struct Confirm: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check a recipient's receipt and record it in the case and the access log.")
+        static let configuration = CommandConfiguration(
+            abstract: "Check a recipient's receipt and record it in the case and the access log.",
+            discussion: Examples.text("casevault handover confirm kvittering.txt --identity ~/kari.cvkey"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
         @Argument(help: "The receipt file.") var receipt: String
@@ -121,31 +148,29 @@ enum BundleFile {
 enum BundleText {
     static func print(_ b: OpenedBundle) {
         let m = b.manifest
-        Swift.print("Utlevering fra \(m.centreName) — verifisert")
-        Swift.print("  pakke: \(m.bundleID)")
-        Swift.print("  sak: \(m.caseID.hex) (versjon \(m.caseVersion))")
-        Swift.print("  avsender: \(b.sender.name) (\(m.sender)), fingeravtrykk \(b.sender.identity.fingerprint)")
-        if let a = b.approver { Swift.print("  godkjent av: \(a.name) (\(a.id))") }
-        Swift.print("  mottaker: \(m.recipient) (\(m.recipientRole.label))")
-        Swift.print("  formål: \(m.purpose)")
-        Swift.print("  grunnlag: \(ValueLabels.label(of: m.basis.rawValue, pattern: "police.basis"))\(m.consentReference.map { " (\($0))" } ?? "")")
-        Swift.print("  laget: \(m.created.osloText)\(m.expires.map { ", utløper \($0.osloText)" } ?? "")")
+        Output.line("Utlevering fra \(m.centreName) — verifisert")
+        Output.line("  pakke: \(m.bundleID)")
+        Output.line("  sak: \(m.caseID.hex) (versjon \(m.caseVersion))")
+        Output.line("  avsender: \(b.sender.name) (\(m.sender)), fingeravtrykk \(b.sender.identity.fingerprint)")
+        if let a = b.approver { Output.line("  godkjent av: \(a.name) (\(a.id))") }
+        Output.line("  mottaker: \(m.recipient) (\(m.recipientRole.label))")
+        Output.line("  formål: \(m.purpose)")
+        Output.line("  grunnlag: \(ValueLabels.label(of: m.basis.rawValue, pattern: "police.basis"))\(m.consentReference.map { " (\($0))" } ?? "")")
+        Output.line("  laget: \(m.created.osloText)\(m.expires.map { ", utløper \($0.osloText)" } ?? "")")
         var lastGroup = ""
         for path in CaseRecord(fields: b.fields).orderedPaths {
             let group = CaseText.groupName(path)
-            if group != lastGroup { Swift.print("\n\(group)"); lastGroup = group }
-            Swift.print("  \(FieldCatalog.spec(forPath: path)?.label ?? path): \(b.fields[path]!.norwegianText(path: path))")
+            if group != lastGroup { Output.line("\n\(group)"); lastGroup = group }
+            Output.line("  \(FieldCatalog.spec(forPath: path)?.label ?? path): \(b.fields[path]!.norwegianText(path: path))")
         }
     }
 
-    static func json(_ b: OpenedBundle) -> [String: Any] {
+    static func json(_ b: OpenedBundle) -> JSONShape.OpenedBundle {
         let m = b.manifest
-        return [
-            "bundle": m.bundleID, "centre": m.centreName, "case": m.caseID.hex, "case_version": m.caseVersion,
-            "sender": m.sender, "sender_fingerprint": b.sender.identity.fingerprint, "approved_by": b.approver?.id ?? NSNull(),
-            "recipient": m.recipient, "recipient_role": m.recipientRole.rawValue, "purpose": m.purpose, "basis": m.basis.rawValue,
-            "consent": m.consentReference ?? NSNull(), "created": m.created.rfc3339, "expires": m.expires?.rfc3339 ?? NSNull(),
-            "expired": b.openedAfterExpiry, "fields": Dictionary(uniqueKeysWithValues: b.fields.map { ($0.key, $0.value.jsonObject) }),
-        ]
+        return JSONShape.OpenedBundle(
+            bundle: m.bundleID, centre: m.centreName, case: m.caseID.hex, caseVersion: m.caseVersion, sender: m.sender,
+            senderFingerprint: b.sender.identity.fingerprint, approvedBy: b.approver?.id, recipient: m.recipient,
+            recipientRole: m.recipientRole.rawValue, purpose: m.purpose, basis: m.basis.rawValue, consent: m.consentReference,
+            created: m.created.rfc3339, expires: m.expires?.rfc3339, expired: b.openedAfterExpiry, fields: JSONShape.Value.map(b.fields))
     }
 }

@@ -9,13 +9,21 @@ struct MemberCommand: ParsableCommand {
         subcommands: [Add.self, List.self, Revoke.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a member, signed by the centre root key.")
+        static let configuration = CommandConfiguration(
+            abstract: "Add a member, signed by the centre root key.",
+            discussion: """
+                --public-key takes the line `casevault identity new` printed, or @FILE to read it from a file; a relative FILE is read from the current folder, not from where the key file is.
+
+                \(Examples.text("casevault member add --identity ~/lina.cvkey --id kari --name \"Kari K\" --role contact-person \\",
+                                "    --public-key @$HOME/kari.pub --fingerprint \"1a2b 3c4d …\""))
+                """)
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
         @Option(help: "Member id: lower-case handle, never reused.") var id: String
         @Option(help: "Display name.") var name: String
-        @Option(help: "A role (repeat for several): \(Role.allCases.filter { !$0.isExternal }.map(\.rawValue).joined(separator: ", ")).") var role: [Role]
-        @Option(help: "The member's public identity line, or @FILE holding it.") var publicKey: String
+        @Option(help: "A role (repeat for several): \(Role.memberRoles.map(\.rawValue).joined(separator: ", ")).",
+                completion: .list(Role.memberRoles.map(\.rawValue)), transform: Role.parser(Role.memberRoles, option: "--role")) var role: [Role]
+        @Option(help: "The member's public identity line, or @FILE holding it (relative to the current folder).") var publicKey: String
         @Option(help: "The fingerprint the member read out to you; must match.") var fingerprint: String
 
         func run() throws {
@@ -28,7 +36,8 @@ struct MemberCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the roster (verified against the centre root key).")
+        static let configuration = CommandConfiguration(
+            abstract: "List the roster (verified against the centre root key).", discussion: Examples.text("casevault member list", "casevault member list --json"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var output: JSONFlag
 
@@ -39,10 +48,12 @@ struct MemberCommand: ParsableCommand {
     }
 
     struct Revoke: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a member: never again a recipient of keys nor an accepted author.")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a member: never again a recipient of keys nor an accepted author.",
+            discussion: Examples.text("casevault member revoke --identity ~/lina.cvkey nils"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
-        @Argument(help: "Member id.") var id: String
+        @Argument(help: "Member id.", completion: RosterCompletion.members) var id: String
 
         func run() throws {
             let v = try vault.open()
@@ -53,6 +64,7 @@ struct MemberCommand: ParsableCommand {
 }
 
 enum KeyInput {
+    /// A public identity line, or `@FILE` (relative to the current folder) holding it.
     static func read(_ value: String) throws -> String {
         value.hasPrefix("@") ? try Output.readInput(String(value.dropFirst())) : value
     }
@@ -60,7 +72,8 @@ enum KeyInput {
     /// Fingerprints are compared ignoring spaces and case, as people read them out.
     static func confirm(_ given: String, matches id: PublicIdentity) throws {
         guard id.hasFingerprint(given) else {
-            throw VaultError(.authenticationFailed, "the fingerprint does not match the key (expected what the key's owner reads out)")
+            throw CLIError(.authenticationFailed, "the fingerprint does not match the key (expected what the key's owner reads out)",
+                           hints: ["ask the key's owner to read out the fingerprint `casevault identity show KEYFILE` prints, and check you have their current public identity"])
         }
     }
 }
@@ -68,18 +81,16 @@ enum KeyInput {
 enum RosterPrinter {
     static func print(_ entries: [RosterEntry], serial: UInt64, json: Bool) {
         if json {
-            Output.json(["roster_serial": serial, "entries": entries.map { e -> [String: Any] in
-                var d: [String: Any] = ["id": e.id, "kind": e.kind.rawValue, "name": e.name, "roles": e.roles.map(\.rawValue),
-                                        "fingerprint": e.identity.fingerprint, "added": e.added.rfc3339]
-                d["revoked"] = e.revoked?.rfc3339 ?? NSNull()
-                return d
-            }])
+            Output.json(JSONShape.Roster(rosterSerial: serial, entries: entries.map { e in
+                JSONShape.RosterEntry(id: e.id, kind: e.kind.rawValue, name: e.name, roles: e.roles.map(\.rawValue),
+                                      fingerprint: e.identity.fingerprint, added: e.added.rfc3339, revoked: e.revoked?.rfc3339)
+            }))
             return
         }
-        Swift.print("Roster serial \(serial)")
+        Output.line("Roster serial \(serial)")
         for e in entries {
             let status = e.revoked.map { "revoked \($0.osloText)" } ?? "active"
-            Swift.print("\(e.id.padding(18))\(e.roles.map(\.rawValue).joined(separator: ",").padding(28))\(status.padding(32))\(e.name)")
+            Output.line("\(e.id.padding(18))\(e.roles.map(\.rawValue).joined(separator: ",").padding(28))\(status.padding(32))\(e.name)")
         }
     }
 }

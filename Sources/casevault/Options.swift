@@ -5,14 +5,15 @@ import Foundation
 
 /// Where the vault is: `--vault DIR`, else `CASEVAULT_VAULT`.
 struct VaultOptions: ParsableArguments {
-    @Option(name: .long, help: "The vault folder (default: $CASEVAULT_VAULT).")
+    @Option(name: .long, help: "The vault folder (default: $CASEVAULT_VAULT).", completion: .directory)
     var vault: String?
 
     var path: String {
         get throws {
             if let vault { return vault }
             if let env = ProcessInfo.processInfo.environment["CASEVAULT_VAULT"], !env.isEmpty { return env }
-            throw ValidationError("no vault given: use --vault DIR or set CASEVAULT_VAULT")
+            throw CLIError.usage("no vault given: use --vault DIR or set CASEVAULT_VAULT",
+                                 hints: ["export CASEVAULT_VAULT=/path/to/vault once per shell, or create one with `casevault init`"])
         }
     }
 
@@ -22,10 +23,10 @@ struct VaultOptions: ParsableArguments {
 /// Whose keys act: `--identity FILE` (else `CASEVAULT_IDENTITY`), unlocked with a passphrase
 /// from `--passphrase-file`, `CASEVAULT_PASSPHRASE`, or a no-echo prompt. Never an argument.
 struct IdentityOptions: ParsableArguments {
-    @Option(name: .long, help: "Your key file (default: $CASEVAULT_IDENTITY).")
+    @Option(name: .long, help: "Your key file (default: $CASEVAULT_IDENTITY).", completion: .file())
     var identity: String?
 
-    @Option(name: .long, help: "Read the key file's passphrase from this file (mode 0600).")
+    @Option(name: .long, help: "Read the key file's passphrase from this file (mode 0600).", completion: .file())
     var passphraseFile: String?
 
     var keyPath: String { get throws { try Self.keyPath(identity) } }
@@ -33,14 +34,14 @@ struct IdentityOptions: ParsableArguments {
     static func keyPath(_ identity: String?) throws -> String {
         if let identity { return identity }
         if let env = ProcessInfo.processInfo.environment["CASEVAULT_IDENTITY"], !env.isEmpty { return env }
-        throw ValidationError("no key file given: use --identity FILE or set CASEVAULT_IDENTITY")
+        throw CLIError.usage("no key file given: use --identity FILE or set CASEVAULT_IDENTITY",
+                             hints: ["export CASEVAULT_IDENTITY=~/you.cvkey once per shell; `casevault identity new --out FILE` makes one"])
     }
 
     func load() throws -> SecretIdentity {
         let path = try keyPath
-        let source = PassphraseSource.resolve(file: passphraseFile, prompt: "Passphrase for \(path): ")
-        if case .prompt = source { try AgentKeys.refuseWhenLocked(keyPath: path) }
-        return try KeyFile.load(from: path, passphrase: try source.read())
+        if PassphraseSource.resolve(file: passphraseFile) == nil { try AgentKeys.refuseWhenLocked(keyPath: path) }
+        return try KeyUnlock.load(path, passphraseFile: passphraseFile, variable: Passphrase.own, whose: "your")
     }
 
     /// Opens a session; a refused or failed attempt is written to the vault's access log first.
@@ -51,9 +52,11 @@ struct IdentityOptions: ParsableArguments {
         if let agent = try AgentKeys.holding(keyPath: path, for: command) {
             return try vault.openSession(keyFile: path, keys: agent, command: command, reanchoring: reanchoring)
         }
-        let source = PassphraseSource.resolve(file: passphraseFile, prompt: "Passphrase for \(path): ")
-        if case .prompt = source { try AgentKeys.refuseWhenLocked(keyPath: path) }
-        return try vault.openSession(keyFile: path, passphrase: try source.read(), command: command, reanchoring: reanchoring)
+        if PassphraseSource.resolve(file: passphraseFile) == nil { try AgentKeys.refuseWhenLocked(keyPath: path) }
+        let passphrase = try Passphrase.read(file: passphraseFile, prompt: "Passphrase for \(path): ")
+        do { return try vault.openSession(keyFile: path, passphrase: passphrase, command: command, reanchoring: reanchoring) } catch {
+            throw KeyUnlock.explained(error, path: path, passphraseFile: passphraseFile, variable: Passphrase.own, whose: "your")
+        }
     }
 }
 
@@ -67,9 +70,43 @@ extension IdentityOptions {
     }
 }
 
+/// Unlocking a key file, with an error that says which file and where its passphrase came from.
+enum KeyUnlock {
+    static func load(_ path: String, passphraseFile: String?, variable: String, whose: String) throws -> SecretIdentity {
+        let passphrase = try Passphrase.read(file: passphraseFile, variable: variable, prompt: "Passphrase for \(path): ")
+        let identity: SecretIdentity
+        do { identity = try KeyFile.load(from: path, passphrase: passphrase) } catch {
+            throw explained(error, path: path, passphraseFile: passphraseFile, variable: variable, whose: whose)
+        }
+        return identity
+    }
+
+    /// A wrong passphrase (the only authentication failure of unlocking) names the key file
+    /// and where its passphrase came from; anything else passes through.
+    static func explained(_ error: VaultError, path: String, passphraseFile: String?, variable: String, whose: String) -> Error {
+        guard error.cause is WrongPassphrase else { return error }
+        return CLIError(.authenticationFailed, "wrong passphrase for the key file \(path)",
+                        hints: [Passphrase.explain(file: passphraseFile, variable: variable, whose: whose)], cause: error)
+    }
+}
+
 struct JSONFlag: ParsableArguments {
     @Flag(name: .long, help: "Print JSON (stable shape, documented in the README).")
     var json = false
 }
 
-extension Role: ExpressibleByArgument {}
+extension Role: ExpressibleByArgument {
+    /// Only the roles a command accepts are offered and parsed.
+    static func parser(_ allowed: [Role], option: String) -> @Sendable (String) throws -> Role {
+        { text in
+            guard let role = Role(rawValue: text), allowed.contains(role) else {
+                throw ValidationError("\(option) must be one of \(allowed.map(\.rawValue).joined(separator: ", ")), not \"\(text.prefix(40))\"")
+            }
+            return role
+        }
+    }
+
+    static let caseAssigned = Role.allCases.filter { Policy.makeDefault().caseAssigned.contains($0) }
+    static let memberRoles = Role.allCases.filter { !$0.isExternal }
+    static let recipientRoles = Role.allCases.filter(\.isExternal)
+}

@@ -9,7 +9,9 @@ struct PolicyCommand: ParsableCommand {
         subcommands: [Show.self, Check.self, Sign.self])
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the role × field matrix of the policy in force (or of FILE, or the default).")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the role × field matrix of the policy in force (or of FILE, or the default).",
+            discussion: Examples.text("casevault policy show", "casevault policy show --default-policy --json", "casevault policy show ny-policy.yaml"))
         @Option(name: .long, help: "The vault folder (default: $CASEVAULT_VAULT; without one, the built-in default policy).") var vault: String?
         @Argument(help: "A policy file to show instead.") var file: String?
         @Flag(help: "Show the built-in default policy.") var defaultPolicy = false
@@ -25,10 +27,10 @@ struct PolicyCommand: ParsableCommand {
                 policy = Policy.makeDefault()
             }
             if output.json {
-                let rows = policy.matrixRows().map { ["field": $0.field, "label": $0.label, "read": $0.read, "write": $0.write] as [String: Any] }
-                Output.json(["serial": policy.serial, "centre_wide": policy.centreWide.map(\.rawValue).sorted(),
-                             "case_assigned": policy.caseAssigned.map(\.rawValue).sorted(),
-                             "approval_required": policy.approvalRequired.map(\.rawValue).sorted(), "fields": rows])
+                Output.json(JSONShape.Policy(
+                    serial: policy.serial, centreWide: policy.centreWide.map(\.rawValue).sorted(), caseAssigned: policy.caseAssigned.map(\.rawValue).sorted(),
+                    approvalRequired: policy.approvalRequired.map(\.rawValue).sorted(),
+                    fields: policy.matrixRows().map { JSONShape.PolicyRow(field: $0.field, label: $0.label, read: $0.read, write: $0.write) }))
             } else {
                 print("Policy serial \(policy.serial)")
                 print(policy.matrixText())
@@ -37,7 +39,9 @@ struct PolicyCommand: ParsableCommand {
     }
 
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Validate a policy file (and its signature for a vault, with --vault).")
+        static let configuration = CommandConfiguration(
+            abstract: "Validate a policy file (and its signature for a vault, with --vault).",
+            discussion: Examples.text("casevault policy check ny-policy.yaml", "casevault policy check ny-policy.yaml --vault ~/nyby-vault"))
         @Argument(help: "The policy file.") var file: String
         @Option(help: "The vault whose root key must have signed it (checks FILE.sig).") var vault: String?
 
@@ -58,7 +62,9 @@ struct PolicyCommand: ParsableCommand {
     }
 
     struct Sign: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Sign a policy with the centre root key, install it, and write FILE.sig.")
+        static let configuration = CommandConfiguration(
+            abstract: "Sign a policy with the centre root key, install it, and write FILE.sig.",
+            discussion: Examples.text("casevault policy sign --identity ~/lina.cvkey ny-policy.yaml"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
         @Argument(help: "The policy file.") var file: String
@@ -67,15 +73,16 @@ struct PolicyCommand: ParsableCommand {
             let text = try Output.readInput(file)
             let v = try vault.open()
             let result = try identity.withSession(in: v, command: "policy.sign") { try $0.installPolicy(bytes: Array(text.utf8)) }
-            let sig = Vault.policySignatureFile(result.signature, vault: v.vaultID)
-            try Data(sig.utf8).write(to: URL(fileURLWithPath: file + ".sig"))
+            try Vault.writePolicySignatureFile(result.signature, vault: v.vaultID, to: file + ".sig")
             print("Signed and installed policy serial \(result.policy.serial); signature written to \(file).sig")
         }
     }
 }
 
 enum PolicyFile {
-    static func parse(_ text: String) throws(VaultError) -> Policy {
-        do { return try Policy(yaml: text) } catch { throw VaultError(.invalidInput, error.description) }
+    static func parse(_ text: String) throws -> Policy {
+        do { return try Policy(yaml: text) } catch {
+            throw CLIError(.invalidInput, error.description, hints: ["the policy format, with the default policy, is in docs/FORMAT.md, section 5"], cause: error)
+        }
     }
 }

@@ -11,12 +11,18 @@ struct RecipientCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register a recipient after confirming its key fingerprint; signed by the centre root key.",
-            discussion: "The recipient makes its keys with `casevault identity new` and publishes the public identity line. Read its fingerprint back to the recipient over a separate channel (phone) before registering it.")
+            discussion: """
+                The recipient makes its keys with `casevault identity new` and publishes the public identity line. Read its fingerprint back to the recipient over a separate channel (phone) before registering it. @FILE is read relative to the current folder.
+
+                \(Examples.text("casevault recipient add --identity ~/lina.cvkey --id politi-ost --name \"Øst politidistrikt\" --role police \\",
+                                "    --public-key @politi.pub --fingerprint \"9f8e 7d6c …\""))
+                """)
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
         @Option(help: "Recipient id, e.g. politi-ost.") var id: String
         @Option(help: "Display name, e.g. \"Øst politidistrikt\".") var name: String
-        @Option(help: "police, housing-office or nav.") var role: Role
+        @Option(help: "\(Role.recipientRoles.map(\.rawValue).joined(separator: ", ")).", completion: .list(Role.recipientRoles.map(\.rawValue)),
+                transform: Role.parser(Role.recipientRoles, option: "--role")) var role: Role
         @Option(help: "The recipient's public identity line, or @FILE holding it.") var publicKey: String
         @Option(help: "The fingerprint confirmed with the recipient; must match.") var fingerprint: String
 
@@ -30,7 +36,7 @@ struct RecipientCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List registered recipients.")
+        static let configuration = CommandConfiguration(abstract: "List registered recipients.", discussion: Examples.text("casevault recipient list", "casevault recipient list --json"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var output: JSONFlag
 
@@ -41,9 +47,10 @@ struct RecipientCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one recipient with its fingerprint and what its role may receive.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show one recipient with its fingerprint and what its role may receive.", discussion: Examples.text("casevault recipient show politi-ost"))
         @OptionGroup var vault: VaultOptions
-        @Argument(help: "Recipient id.") var id: String
+        @Argument(help: "Recipient id.", completion: RosterCompletion.recipients) var id: String
         @OptionGroup var output: JSONFlag
 
         func run() throws {
@@ -51,9 +58,8 @@ struct RecipientCommand: ParsableCommand {
             guard let e = try v.roster().entry(id), e.kind == .recipient else { throw VaultError(.notFound, "no recipient \(id)") }
             let fields = try v.policy().readablePatterns(for: e.roles[0])
             if output.json {
-                Output.json(["id": e.id, "name": e.name, "role": e.roles[0].rawValue, "fingerprint": e.identity.fingerprint,
-                             "public_identity": e.identity.text, "added": e.added.rfc3339,
-                             "revoked": e.revoked?.rfc3339 ?? NSNull(), "may_receive": fields] as [String: Any])
+                Output.json(JSONShape.RecipientDetail(id: e.id, name: e.name, role: e.roles[0].rawValue, fingerprint: e.identity.fingerprint,
+                                                      publicIdentity: e.identity.text, added: e.added.rfc3339, revoked: e.revoked?.rfc3339, mayReceive: fields))
             } else {
                 print("\(e.id): \(e.name) (\(e.roles[0].rawValue))\(e.revoked.map { ", removed \($0.osloText)" } ?? "")")
                 print("Fingerprint: \(e.identity.fingerprint)")
@@ -63,10 +69,11 @@ struct RecipientCommand: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a recipient: no further bundles can be made for it.")
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a recipient: no further bundles can be made for it.", discussion: Examples.text("casevault recipient remove --identity ~/lina.cvkey politi-ost"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
-        @Argument(help: "Recipient id.") var id: String
+        @Argument(help: "Recipient id.", completion: RosterCompletion.recipients) var id: String
 
         func run() throws {
             let v = try vault.open()

@@ -6,7 +6,8 @@ import Foundation
 struct TasksCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tasks",
-        abstract: "What is due in the cases you can read: tasks and deadlines from the records, overdue first.")
+        abstract: "What is due in the cases you can read: tasks and deadlines from the records, overdue first.",
+        discussion: Examples.text("casevault tasks --identity ~/kari.cvkey", "casevault tasks --days 30 --owner nav --json"))
     @OptionGroup var vault: VaultOptions
     @OptionGroup var identity: IdentityOptions
     @Option(help: "Show what falls due within this many days (overdue items are always shown).") var days = 14
@@ -28,16 +29,16 @@ struct TasksCommand: ParsableCommand {
         let items = try identity.withSession(in: v, command: "tasks") { try DueList(session: $0, today: date).items(withinDays: days, owner: owner) }
         if output.json {
             Output.json(items.map { i in
-                ["case": i.caseID.hex, "alias": i.alias ?? NSNull(), "kind": i.kind.rawValue, "field": i.path, "what": i.what,
-                 "owner": i.owner, "due": i.due.description, "days_left": i.daysLeft, "overdue": i.isOverdue] as [String: Any]
+                JSONShape.DueItem(case: i.caseID.hex, alias: i.alias, kind: i.kind.rawValue, field: i.path, what: i.what,
+                                  owner: i.owner, due: i.due.description, daysLeft: i.daysLeft, overdue: i.isOverdue)
             })
             return
         }
-        if items.isEmpty { print("Ingenting forfaller de neste \(days) dagene."); return }
+        if items.isEmpty { Output.line("Ingenting forfaller de neste \(days) dagene."); return }
         for i in items {
             let when = i.isOverdue ? "FORFALT \(-i.daysLeft) d" : i.daysLeft == 0 ? "i dag" : "om \(i.daysLeft) d"
             let owner = ValueLabels.label(of: i.owner, pattern: "tasks[].owner")
-            print("\(i.due.norwegianText)  \(when.padding(14))\(i.alias ?? String(i.caseID.hex.prefix(8)))  \(i.what)  [\(owner)]")
+            Output.line("\(i.due.norwegianText)  \(when.padding(14))\(i.alias ?? String(i.caseID.hex.prefix(8)))  \(i.what)  [\(owner)]")
         }
     }
 }

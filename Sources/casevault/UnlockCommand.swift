@@ -7,7 +7,8 @@ import Foundation
 /// or the end of its lifetime.
 struct Unlock: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Unlock your key file once: a key agent serves your commands until `casevault lock` or a timeout.")
+        abstract: "Unlock your key file once: a key agent serves your commands until `casevault lock` or a timeout.",
+        discussion: Examples.text("casevault unlock --identity ~/kari.cvkey", "casevault unlock --identity ~/kari.cvkey --idle-minutes 30"))
 
     @OptionGroup var identity: IdentityOptions
     @Option(help: "Lock after this many minutes without use.") var idleMinutes: UInt64 = AgentLifetime.defaultIdleTimeout / 60
@@ -23,16 +24,17 @@ struct Unlock: ParsableCommand {
         let path = URL(fileURLWithPath: try identity.keyPath).standardizedFileURL.path
         // An agent already running (for this key or another) is locked first: one identity per user.
         try AgentClient.connect()?.lockAgent()
-        let source = PassphraseSource.resolve(file: identity.passphraseFile, prompt: "Passphrase for \(path): ")
+        let passphrase = try Passphrase.read(file: identity.passphraseFile, prompt: "Passphrase for \(path): ")
         let settings = AgentLauncher.Settings(keyPath: path, idleTimeout: idleMinutes * 60, maxLifetime: maxHours * 3600)
-        let status = try AgentLauncher.start(executable: AgentCommand.executablePath, settings: settings, passphrase: try source.read())
+        let status = try AgentLauncher.start(executable: AgentCommand.executablePath, settings: settings, passphrase: passphrase)
         AgentText.print(status, json: output.json)
     }
 }
 
 /// `casevault lock`: the agent forgets the keys and exits.
 struct Lock: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Lock: stop your key agent, which forgets your keys.")
+    static let configuration = CommandConfiguration(
+        abstract: "Lock: stop your key agent, which forgets your keys.", discussion: Examples.text("casevault lock"))
 
     func run() throws {
         guard let agent = try AgentClient.connect() else {
@@ -46,12 +48,13 @@ struct Lock: ParsableCommand {
 
 /// `casevault status`: what is unlocked and until when, never a secret.
 struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Say whether a key agent holds your keys, and until when.")
+    static let configuration = CommandConfiguration(
+        abstract: "Say whether a key agent holds your keys, and until when.", discussion: Examples.text("casevault status", "casevault status --json"))
     @OptionGroup var output: JSONFlag
 
     func run() throws {
         guard let agent = try AgentClient.connect() else {
-            if output.json { Output.json(["unlocked": false]) } else { print("Locked: no key agent is running.") }
+            if output.json { Output.json(JSONShape.Agent(unlocked: false)) } else { print("Locked: no key agent is running.") }
             return
         }
         AgentText.print(agent.status, json: output.json)
@@ -61,16 +64,14 @@ struct Status: ParsableCommand {
 enum AgentText {
     static func print(_ s: AgentStatus, json: Bool) {
         if json {
-            Output.json([
-                "unlocked": true, "fingerprint": s.publicIdentity.fingerprint, "key_file": s.keyPath,
-                "unlocked_at": time(s.unlockedAt), "idle_lock_at": time(s.idleDeadline), "locks_at_latest": time(s.hardDeadline),
-                "idle_minutes": Int(s.idleTimeout / 60),
-            ])
+            Output.json(JSONShape.Agent(
+                unlocked: true, fingerprint: s.publicIdentity.fingerprint, keyFile: s.keyPath, unlockedAt: time(s.unlockedAt),
+                idleLockAt: time(s.idleDeadline), locksAtLatest: time(s.hardDeadline), idleMinutes: Int(s.idleTimeout / 60)))
             return
         }
-        Swift.print("Unlocked: \(s.publicIdentity.fingerprint) (\(s.keyPath))")
-        Swift.print("Locks at \(time(s.idleDeadline)) unless used (idle lock after \(s.idleTimeout / 60) min), at \(time(s.hardDeadline)) at the latest.")
-        Swift.print("The key agent holds your member keys, never the centre root key; `casevault lock` forgets them now.")
+        Output.line("Unlocked: \(s.publicIdentity.fingerprint) (\(s.keyPath))")
+        Output.line("Locks at \(time(s.idleDeadline)) unless used (idle lock after \(s.idleTimeout / 60) min), at \(time(s.hardDeadline)) at the latest.")
+        Output.line("The key agent holds your member keys, never the centre root key; `casevault lock` forgets them now.")
     }
 
     static func time(_ seconds: UInt64) -> String { Timestamp(seconds: Int64(seconds)).rfc3339 }

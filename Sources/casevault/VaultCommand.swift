@@ -1,16 +1,45 @@
 import ArgumentParser
 import CaseVaultCore
 
-/// Trust in a vault that lives outside it: the pinned centre root, and the leader's re-anchor.
+/// Facts about a vault, and trust in it that lives outside it: the pinned centre root, and the
+/// leader's re-anchor.
 struct VaultCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "vault", abstract: "Pin a vault's centre root, or re-anchor a restored vault.",
-        subcommands: [Trust.self, Reanchor.self])
+        commandName: "vault", abstract: "Facts about a vault; pin its centre root; re-anchor a restored vault.",
+        subcommands: [Info.self, Trust.self, Reanchor.self])
+
+    struct Info: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the vault id, centre, centre root fingerprint and format version (no key needed).",
+            discussion: """
+                The root fingerprint is what recipients pass to `handover open --trust` and auditors to `audit verify --root-fingerprint`; read it to them over a separate channel.
+
+                \(Examples.text("casevault vault info --vault ~/nyby-vault", "casevault vault info --json"))
+                """)
+        @OptionGroup var vault: VaultOptions
+        @OptionGroup var output: JSONFlag
+
+        func run() throws {
+            let v = try vault.open()
+            let info = JSONShape.VaultInfo(vault: v.vaultID.hex, centre: v.centreName, rootFingerprint: v.rootFingerprint, formatVersion: Vault.formatVersion,
+                                           testVault: v.isTestVault, rosterSerial: try v.roster().serial, policySerial: try v.policy().serial)
+            if output.json { Output.json(info); return }
+            print("Vault: \(info.vault)\(info.testVault ? " (test vault)" : "")")
+            print("Centre: \(info.centre)")
+            print("Centre root fingerprint: \(info.rootFingerprint)")
+            print("Format version: \(info.formatVersion)")
+            print("Roster serial: \(info.rosterSerial); policy serial: \(info.policySerial)")
+        }
+    }
 
     struct Trust: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Pin the vault's centre root fingerprint beside your key file (KEYFILE.trust), after the leader read it out to you.",
-            discussion: "Type the fingerprint the leader reads out, not the one the vault shows. A different fingerprint is refused, naming both.")
+            discussion: """
+                Type the fingerprint the leader reads out, not the one the vault shows. A different fingerprint is refused, naming both.
+
+                \(Examples.text("casevault vault trust --identity ~/kari.cvkey --fingerprint \"1a2b 3c4d 5e6f 7a8b 9c0d 1e2f 3a4b 5c6d\""))
+                """)
         @OptionGroup var vault: VaultOptions
         @Option(help: "Your key file (default: $CASEVAULT_IDENTITY); no passphrase is needed.") var identity: String?
         @Option(help: "The centre root fingerprint the leader read out to you.") var fingerprint: String
@@ -26,7 +55,11 @@ struct VaultCommand: ParsableCommand {
     struct Reanchor: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "After restoring the vault from a backup: sign its present state with the centre root key so members accept it again.",
-            discussion: "Needs the centre root key. Logged as vault.reanchor. Members' clients then forget case versions newer than the backup.")
+            discussion: """
+                Needs the centre root key. Logged as vault.reanchor. Members' clients then forget case versions newer than the backup.
+
+                \(Examples.text("casevault vault reanchor --identity ~/lina.cvkey"))
+                """)
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
 

@@ -265,12 +265,18 @@ final class PolicyParserTests: XCTestCase {
     // MARK: Source text
 
     func testKeepsExactSourceBytes() throws {
-        // CRLF endings, comments and non-ASCII text survive unchanged: the core signs these bytes.
-        let text = "# politiet – merknad\r\n" + PolicyFixture.yaml().replacingOccurrences(of: "\n", with: "\r\n")
+        // Comments, blank lines and non-ASCII text survive unchanged: the core signs these bytes.
+        let text = "# politiet – merknad\n\n" + PolicyFixture.yaml()
         let bytes = Array(text.utf8)
         let policy = try Policy(bytes: bytes)
         XCTAssertEqual(policy.sourceBytes, bytes)
         XCTAssertEqual(policy.sourceText, text)
+    }
+
+    func testRefusesACarriageReturn() {
+        // A CR lets a terminal print one line over another; LF only, as in every CaseVault text.
+        assertRefused(PolicyFixture.yaml().replacingOccurrences(of: "\n", with: "\r\n"), .carriageReturn)
+        assertRefused("# note\r" + PolicyFixture.yaml(), .carriageReturn)
     }
 
     private func refusal(_ text: String) -> PolicyError? {

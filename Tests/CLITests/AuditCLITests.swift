@@ -117,13 +117,16 @@ final class AuditCLITests: XCTestCase {
         let record = SampleCase.yaml.replacingOccurrences(of: "Blåklokke", with: canary)
             .replacingOccurrences(of: "Lindeveien 14 B", with: "\(canary)veien 14 B")
             .replacingOccurrences(of: "Ola Fiktiv Voldsen", with: "Ola \(canary)")
-        let created = try v.run(as: "kari", ["case", "new", "-", "--json", "--reason", "ny \(canary)"], stdin: record)
+        for (name, text) in [("ny", "ny \(canary)"), ("endret", "endret \(canary)"), ("lest", "lest \(canary)"), ("nekt", "nekt \(canary)")] {
+            try v.cli.write(name, text)
+        }
+        let created = try v.run(as: "kari", ["case", "new", "-", "--json", "--reason-file", v.cli.path("ny")], stdin: record)
         created.assertSuccess("case new")
         let id = try XCTUnwrap((created.json as? [String: Any])?["case"] as? String)
-        try v.run(as: "kari", ["case", "update", id, "-", "--reason", "endret \(canary)"],
+        try v.run(as: "kari", ["case", "update", id, "-", "--reason-file", v.cli.path("endret")],
                   stdin: "add:\n  notes: {date: 2026-11-24, text: \"Notat \(canary)\"}\n").assertSuccess("case update")
-        try v.run(as: "kari", ["case", "show", id, "--reason", "lest \(canary)"]).assertSuccess("case show")
-        _ = try v.run(as: "karl", ["case", "show", id, "--reason", "nekt \(canary)"])
+        try v.run(as: "kari", ["case", "show", id, "--reason-file", v.cli.path("lest")]).assertSuccess("case show")
+        _ = try v.run(as: "karl", ["case", "show", id, "--reason-file", v.cli.path("nekt")])
 
         let dir = v.cli.path("canary-export")
         var outputs: [CLI.Result] = []

@@ -22,7 +22,8 @@ final class AuditCrashTests: XCTestCase {
             // An update, killed after a random delay: before, during or after its transaction.
             // Each round adds its own note: the same entry added twice would be refused as a repeat.
             let patch = try v.cli.write("patch-\(round).yaml", "add:\n  notes: {date: 2026-11-25, text: \"Vakten ringte, runde \(round)\"}\n")
-            let update = try spawn(["case", "update", caseID, patch, "--reason", "runde \(round)"] + v.as("kari"), v.cli)
+            let reason = try v.cli.write("reason-\(round)", "runde \(round)")
+            let update = try spawn(["case", "update", caseID, patch, "--reason-file", reason] + v.as("kari"), v.cli)
             usleep(UInt32.random(in: 5_000...250_000, using: &generator))
             kill(update.processIdentifier, SIGKILL)
             update.waitUntilExit()

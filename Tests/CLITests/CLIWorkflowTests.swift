@@ -185,7 +185,7 @@ final class CLIWorkflowTests: XCTestCase {
         let v = try CLIVault()
         let id = try v.newCase("person: {alias: Blåklokke}\nchildren: [{alias: Maur}]")
         try v.run(as: "kari", ["case", "assign", id, "--member", "nils", "--as", "child-contact"]).assertError(65, "member without the role")
-        try v.run(as: "kari", ["case", "assign", id, "--member", "nils", "--as", "night-shift"]).assertError(65, "a centre-wide role")
+        try v.run(as: "kari", ["case", "assign", id, "--member", "nils", "--as", "night-shift"]).assertError(64, "a centre-wide role", mentioning: "--as must be one of")
         try v.run(as: "kari", ["case", "assign", id, "--member", "nobody", "--as", "contact-person"]).assertError(66, "unknown member")
         try v.run(as: "kari", ["case", "assign", id, "--member", "kari", "--as", "contact-person"]).assertError(65, "already assigned")
         try v.run(as: "kari", ["case", "assign", id, "--member", "cecilie", "--as", "bestemor"]).assertError(64, "unknown role")

@@ -43,7 +43,7 @@ final class HandoverCLITests: XCTestCase {
 
     private func createBundle(_ out: String, extra: [String] = []) throws -> CLI.Result {
         try cli.run(["handover", "create", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "--case", caseID,
-                     "--to", "politi-ost", "--purpose", "Sikkerhetstiltak ved ny bolig", "--basis", "consent", "--consent", "SAM-2026-014",
+                     "--to", "politi-ost", "--purpose-file", try cli.write("purpose.txt", "Sikkerhetstiltak ved ny bolig"), "--basis", "consent", "--consent-file", try cli.write("consent.txt", "SAM-2026-014"),
                      "--approver-identity", "lina.key", "--approver-passphrase-file", "pass", "--out", out] + extra)
     }
 
@@ -159,7 +159,7 @@ final class HandoverCLITests: XCTestCase {
         let before = try CLI.object(try cli.ok(["case", "show", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", caseID, "--json"]).stdout)
         let r = try createBundle("existing.cvb")
         XCTAssertEqual(r.status, 73, r.stderr)
-        XCTAssertTrue(r.stderr.hasPrefix("casevault: error: ") && r.stderr.split(separator: "\n").count == 1, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("casevault: error: ") && r.stderr.split(separator: "\n").filter { !$0.hasPrefix("casevault: hint: ") }.count == 1, r.stderr)
         XCTAssertEqual(fileBytes("existing.cvb"), original, "the existing file must be untouched")
         let after = try CLI.object(try cli.ok(["case", "show", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", caseID, "--json"]).stdout)
         XCTAssertEqual(after["version"] as? Int, before["version"] as? Int, "no disclosure recorded for a bundle that was never written")
@@ -169,6 +169,22 @@ final class HandoverCLITests: XCTestCase {
         try cli.fails(["handover", "receipt", "bundle.cvb", "--identity", "politi.key", "--passphrase-file", "pass", "--trust", rootFingerprint,
                    "--out", "receipt.txt"], status: 73)
         XCTAssertEqual(fileBytes("receipt.txt"), original)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: cli.workdir.path).filter { $0.contains(".partial") }
+        XCTAssertEqual(leftovers, [], "no temporary files left behind")
+    }
+
+    /// A bundle is written under a temporary sibling name and linked to its name only when
+    /// complete, so a killed command never leaves an empty bundle; a sibling left by a dead
+    /// process is removed when the same output is next written.
+    func testABundleNeverExistsEmptyAndAbandonedPartialsAreRemoved() throws {
+        try addPolice()
+        var deadPID: Int32 = 4_000_000
+        while kill(deadPID, 0) == 0 || errno != ESRCH { deadPID -= 1 }
+        let abandoned = cli.path("bundle.cvb.partial-\(deadPID)")
+        try Data().write(to: URL(fileURLWithPath: abandoned))
+        XCTAssertEqual(try createBundle("bundle.cvb").status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: abandoned), "the abandoned partial file is removed")
+        XCTAssertGreaterThan(fileBytes("bundle.cvb")?.count ?? 0, 0)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: cli.workdir.path).filter { $0.contains(".partial") }
         XCTAssertEqual(leftovers, [], "no temporary files left behind")
     }
@@ -247,11 +263,11 @@ final class HandoverCLITests: XCTestCase {
     func testCreatingAPoliceBundleWithoutTheLeadersApprovalIsRefused() throws {
         try addPolice()
         let r = try cli.fails(["handover", "create", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "--case", caseID,
-                           "--to", "politi-ost", "--purpose", "Sikkerhetstiltak", "--basis", "avvergeplikt", "--out", "bundle.cvb"], status: 77)
+                           "--to", "politi-ost", "--purpose-file", try cli.write("purpose.txt", "Sikkerhetstiltak"), "--basis", "avvergeplikt", "--out", "bundle.cvb"], status: 77)
         XCTAssertTrue(r.stderr.contains("approval"), r.stderr)
         XCTAssertNil(fileBytes("bundle.cvb"))
         try cli.fails(["handover", "create", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "--case", caseID,
-                   "--to", "politi-ost", "--purpose", "Sikkerhetstiltak", "--basis", "consent", "--out", "bundle.cvb",
+                   "--to", "politi-ost", "--purpose-file", try cli.write("purpose.txt", "Sikkerhetstiltak"), "--basis", "consent", "--out", "bundle.cvb",
                    "--approver-identity", "lina.key", "--approver-passphrase-file", "pass"], status: 65)   // consent without --consent
         XCTAssertNil(fileBytes("bundle.cvb"))
     }

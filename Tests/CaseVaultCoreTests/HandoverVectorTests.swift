@@ -294,10 +294,18 @@ final class HandoverVectorTests: XCTestCase {
     }
 
     /// docs/parts/71-handover-example.md walks through this very vector.
+    /// The whole section is rendered from the stored vector and compared; with
+    /// CASEVAULT_UPDATE_DOCS=1 it is rewritten (then run scripts/make-format-doc.sh).
     func testWorkedExampleDocumentMatchesTheVector() throws {
-        let doc = try String(contentsOf: Vector.exampleDoc, encoding: .utf8)
-        XCTAssertTrue(doc.hasPrefix("### Worked example (test vector)\n"))
         let bundle = try Vector.bytes("bundle.cvb")
+        let opened = try HandoverBundle.open(bundle, identity: try Vector.identity(Vector.recipient),
+                                             trustedRoot: Fingerprint.root(try Vector.rootKey().publicKey), now: Vector.openAt)
+        let rendered = try exampleDocument(bundle: bundle, inner: try BundleSurgery.decryptInner(bundle, with: try Vector.identity(Vector.recipient)),
+                                           manifest: opened.manifest)
+        if ProcessInfo.processInfo.environment["CASEVAULT_UPDATE_DOCS"] == "1" { try Data(rendered.utf8).write(to: Vector.exampleDoc) }
+        let doc = try String(contentsOf: Vector.exampleDoc, encoding: .utf8)
+        XCTAssertEqual(doc, rendered, "docs/parts/71-handover-example.md is stale: regenerate it (see this test's comment)")
+        XCTAssertTrue(doc.hasPrefix("### Worked example (test vector)\n"))
         for line in Self.annotatedHeader(bundle).split(separator: "\n") {
             XCTAssertTrue(doc.contains(line), "the document lacks the header line: \(line)")
         }
@@ -448,6 +456,8 @@ final class HandoverVectorTests: XCTestCase {
         add("sender_entry", Array(parts.senderEntry.utf8).count, prefixed: true, "string: kari's certified roster block")
         add("approver_entry", Array(parts.approverEntry.utf8).count, prefixed: true, "string: lina's certified roster block")
         add("approver_signature", parts.approverSignature.count, prefixed: true, "data: 64-byte Ed25519 signature")
+        add("policy", parts.policy.count, prefixed: true, "data: the centre's policy file in force, exact bytes (§5)")
+        add("policy_signature", parts.policySignature.count, prefixed: true, "data: the raw 64-byte Ed25519 policy signature (§5), not the text `.sig` file")
         add("sender_signature", parts.senderSignature.count, prefixed: true, "data: 64-byte Ed25519 signature")
         let table = rows.map { "| \($0.0) | \($0.1) | \($0.2) | \($0.3) |" }.joined(separator: "\n")
         let firstField = manifest.fields[0]
@@ -529,14 +539,17 @@ final class HandoverVectorTests: XCTestCase {
                `"casevault/v1/handover\\0" ‖ manifest`.
             9. `recipient-fingerprint` in the manifest is the reader's own (no silent forwarding: a bundle
                re-wrapped for someone else fails here).
-            10. `approver_entry`: certificate as in step 7, role `leader`, active at `created`; then
+            10. `policy_signature` (raw 64 bytes) verifies under the centre root over
+                `"casevault/v1/policy\\0" ‖ vault_id(16 bytes) ‖ policy`; the policy parses (§5), and its
+                `approval-required` lists `police` exactly when the manifest says `approval-required yes`.
+            11. `approver_entry`: certificate as in step 7, role `leader`, active at `created`; then
                 `approver_signature` verifies under lina's key over `"casevault/v1/handover-approval\\0" ‖ manifest`.
                 Since `approval-required yes`, a bundle without them would be refused.
-            11. Optional, given `Keys/test-vector-keyring.txt` (signature and certificates checked under
+            12. Optional, given `Keys/test-vector-keyring.txt` (signature and certificates checked under
                 the trusted root): kari is listed with the same keys and not revoked at or before `created`.
-            12. `payload` equals `base64(BLAKE2b-256("casevault/v1/handover-payload\\0" ‖ payload))`, and the
-                payload's paths, in order, equal `fields`.
-            13. `expires 2099-01-01T00:00:00Z` has not passed (the test opens at \(Vector.openAt.rfc3339)).
+            13. `payload` equals `base64(BLAKE2b-256("casevault/v1/handover-payload\\0" ‖ payload))`, the
+                payload's paths, in order, equal `fields`, and the policy lets `police` read every one of them.
+            14. `expires 2099-01-01T00:00:00Z` has not passed (the test opens at \(Vector.openAt.rfc3339)).
 
             Then the \(manifest.fields.count) fields are shown; `expected.json` lists them with the manifest,
             and the fixture's README shows the same steps as calls to a libsodium binding.

@@ -128,6 +128,27 @@ final class KeyFileTests: XCTestCase {
         }
     }
 
+    /// A key file names its own work factor. A huge one once trapped (memory limit 2^64−1 did
+    /// not fit an Int) or would hang; it is refused before any hashing.
+    func testAnAbsurdWorkFactorIsRefusedNotATrap() throws {
+        let bytes = try KeyFile.encode(try SecretIdentity.generate(), passphrase: try passphrase("riktig"), limits: .testOnlyMinimum)
+        var r = ByteReader(bytes)
+        _ = try r.raw(KeyFile.magic.count + 2)
+        let opsOffset = r.offset
+        for (ops, mem) in [(UInt64(2), UInt64.max), (UInt64.max, PasswordKDF.Limits.testOnlyMinimum.memLimit), (UInt64(3), UInt64(1) << 40)] {
+            var w = ByteWriter()
+            w.u64(ops)
+            w.u64(mem)
+            var raised = bytes
+            raised.replaceSubrange(opsOffset..<opsOffset + 16, with: w.bytes)
+            TestVault.assertFails([.unsupportedFormat], "work factor \(ops), \(mem)") {
+                try KeyFile.decode(rechecksummed(raised), passphrase: try passphrase("riktig"))
+            }
+        }
+        XCTAssertThrowsError(try PasswordKDF.deriveKey(passphrase: try passphrase("x"), salt: [UInt8](repeating: 0, count: PasswordKDF.saltByteCount),
+                                                       limits: .init(opsLimit: 2, memLimit: .max)))
+    }
+
     func testWorkFactorBelowTheInteractiveMinimumIsRefusedOutsideTests() throws {
         let weak = try KeyFile.encode(try SecretIdentity.generate(), passphrase: try passphrase("riktig"), limits: .testOnlyMinimum)
         XCTAssertNoThrow(try KeyFile.decode(weak, passphrase: try passphrase("riktig")), "accepted in test mode")
@@ -257,12 +278,12 @@ final class KeyFileTests: XCTestCase {
         let saved = getenv(PassphraseSource.environmentVariable).map { String(cString: $0) }
         defer { if let saved { setenv(PassphraseSource.environmentVariable, saved, 1) } else { unsetenv(PassphraseSource.environmentVariable) } }
         setenv(PassphraseSource.environmentVariable, "fra miljøet", 1)
-        guard case .environment = PassphraseSource.resolve(file: nil, prompt: "") else { return XCTFail("the environment comes before a prompt") }
-        guard case .file = PassphraseSource.resolve(file: file, prompt: "") else { return XCTFail("an explicit file comes first") }
-        XCTAssertTrue(try PassphraseSource.resolve(file: nil, prompt: "").read().constantTimeEquals(try passphrase("fra miljøet")))
+        guard case .environment = PassphraseSource.resolve(file: nil) else { return XCTFail("the environment comes before a prompt") }
+        guard case .file = PassphraseSource.resolve(file: file) else { return XCTFail("an explicit file comes first") }
+        XCTAssertTrue(try XCTUnwrap(PassphraseSource.resolve(file: nil)).read().constantTimeEquals(try passphrase("fra miljøet")))
         setenv(PassphraseSource.environmentVariable, "", 1)
         TestVault.assertFails([.invalidInput], "empty environment passphrase") { try PassphraseSource.environment(PassphraseSource.environmentVariable).read() }
         unsetenv(PassphraseSource.environmentVariable)
-        guard case .prompt = PassphraseSource.resolve(file: nil, prompt: "") else { return XCTFail("no file, no environment: prompt") }
+        XCTAssertNil(PassphraseSource.resolve(file: nil), "no file, no environment: the CLI asks")
     }
 }

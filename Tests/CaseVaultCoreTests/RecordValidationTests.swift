@@ -129,7 +129,7 @@ final class RecordValidationTests: XCTestCase {
         XCTAssertEqual(try parse("notes: [{text: \"Linje 1\\nLinje 2\\tslutt\"}]")["notes[0].text"], .text("Linje 1\nLinje 2\tslutt"))
         rejects("notes: [{text: \"bell \\a here\"}]", mentions: "notes[0].text")
         rejects("notes: [{text: \"nul \\0 here\"}]", mentions: "notes[0].text")
-        rejects("notes: [{text: \"\(String(repeating: "x", count: RecordParser.maxTextLength + 1))\"}]", mentions: "notes[0].text")
+        rejects("notes: [{text: \"\(String(repeating: "x", count: RecordParser.maxTextBytes + 1))\"}]", mentions: "notes[0].text")
         let many = (0...RecordParser.maxListItems).map { "s\($0)" }.joined(separator: ", ")
         rejects("safety: {do_not_admit: [\(many)]}", mentions: "safety.do_not_admit")
         let entries = (0...RecordParser.maxListItems).map { _ in "{text: x}" }.joined(separator: ", ")

@@ -1,8 +1,9 @@
 import SodiumKit
 
 /// A free-text reason ("why I opened this case") never enters the log. It is encrypted in the
-/// vault, sealed to the actor, the leaders and the auditors; the log holds only a salted
-/// commitment, so a guessable reason cannot be confirmed from the log by trying candidates.
+/// vault, sealed to the actor, the leaders and the auditors (a break-glass reason is metadata
+/// the auditor reviews; it is not case content); the log holds only a salted commitment, so a
+/// guessable reason cannot be confirmed from the log by trying candidates.
 enum ReasonSeal {
     static let commitmentDomain = Array("casevault/v1/log-reason\0".utf8)
 
@@ -12,8 +13,11 @@ enum ReasonSeal {
     }
 
     /// Returns the commitment for the log and the sealed blob for `log_reasons`.
+    /// UTF-8 bytes, not Characters: one Character may be megabytes of combining marks.
+    static let maxReasonBytes = 2000
+
     static func seal(_ reason: String, readers: [RosterEntry]) throws(VaultError) -> (commitment: [UInt8], sealed: [UInt8]) {
-        guard !reason.isEmpty, reason.count <= 2000 else { throw .input("a reason must be 1–2000 characters") }
+        guard !reason.isEmpty, reason.utf8.count <= maxReasonBytes else { throw .input("a reason must be 1–\(maxReasonBytes) bytes of UTF-8") }
         do {
             let salt = try SecureBytes.random(count: 32)
             var plain = salt.withUnsafeBytes { Array($0) } + Array(reason.utf8)

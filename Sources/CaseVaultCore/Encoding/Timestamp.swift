@@ -28,6 +28,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     public init?(rfc3339 text: String) {
         let u = Array(text.utf8)
         guard u.count == 20, u[4] == 0x2D, u[7] == 0x2D, u[10] == 0x54, u[13] == 0x3A, u[16] == 0x3A, u[19] == 0x5A,
+              [11, 12, 14, 15, 17, 18].allSatisfy({ (0x30...0x39).contains(u[$0]) }),  // Int() alone would take "+1"
               let date = CalendarDate(String(decoding: u[0..<10], as: UTF8.self)),
               let h = Int(String(decoding: u[11..<13], as: UTF8.self)), let m = Int(String(decoding: u[14..<16], as: UTF8.self)),
               let s = Int(String(decoding: u[17..<19], as: UTF8.self)), (0...23).contains(h), (0...59).contains(m), (0...59).contains(s)

@@ -14,6 +14,17 @@ public enum HandoverBundle {
     package static let approvalDomain = Array("casevault/v1/handover-approval\0".utf8)
     package static let payloadDomain = Array("casevault/v1/handover-payload\0".utf8)
 
+    /// What `open` accepts; `seal` refuses to make anything larger, so every bundle made opens.
+    enum Limits {
+        static let ciphertextBytes = 1 << 28
+        static let manifestBytes = 1 << 20
+        static let payloadBytes = 1 << 27
+        static let payloadFields = 100_000
+        static let certifiedEntryBytes = 8192
+        static let signatureBytes = 64
+        static let policyBytes = 1 << 20
+    }
+
     /// A signer with their certified roster entry.
     public struct Signer: Sendable {
         public let entry: RosterEntry
@@ -73,6 +84,13 @@ public enum HandoverBundle {
         inner.data(senderSignature)
         var innerBytes = inner.bytes
         defer { Memory.zero(&innerBytes) }
+        for (what, size, limit) in [("manifest", manifestBytes.count, Limits.manifestBytes), ("payload", payload.count, Limits.payloadBytes),
+                                    ("field count", fields.count, Limits.payloadFields), ("policy", policy.bytes.count, Limits.policyBytes),
+                                    ("sender entry", sender.entry.certifiedText.utf8.count, Limits.certifiedEntryBytes),
+                                    ("approver entry", approver?.entry.certifiedText.utf8.count ?? 0, Limits.certifiedEntryBytes),
+                                    ("bundle", innerBytes.count + XChaCha20Poly1305.tagByteCount, Limits.ciphertextBytes)] where size > limit {
+            throw .input("the bundle's \(what) would be \(size), over the \(limit) a recipient accepts; include fewer fields")
+        }
         do {
             let key = try SymmetricKey.generate()
             let nonce = XChaCha20Poly1305.randomNonce()
@@ -115,7 +133,7 @@ extension HandoverBundle {
             sealedKey = try r.raw(SymmetricKey.byteCount + SealedBox.overhead)
             nonce = try r.raw(XChaCha20Poly1305.nonceByteCount)
             header = Array(bytes.prefix(r.offset))
-            ciphertext = try r.data(max: 1 << 28)
+            ciphertext = try r.data(max: Limits.ciphertextBytes)
             try r.expectEnd()
         } catch let e as VaultError { throw e } catch { throw .format("handover bundle is truncated or malformed") }
         let mine = identity.publicIdentity
@@ -130,7 +148,7 @@ extension HandoverBundle {
         return try verifyInner(inner, recipient: mine, trustedRoot: trustedRoot, now: now, allowExpired: allowExpired, keyring: keyring)
     }
 
-    private static func verifyInner(_ inner: SecureBytes, recipient: PublicIdentity, trustedRoot: String, now: Timestamp,
+    static func verifyInner(_ inner: SecureBytes, recipient: PublicIdentity, trustedRoot: String, now: Timestamp,
                                     allowExpired: Bool, keyring: String?) throws(VaultError) -> OpenedBundle {
         var bytes = inner.withUnsafeBytes { Array($0) }
         defer { Memory.zero(&bytes) }
@@ -141,14 +159,14 @@ extension HandoverBundle {
         let policyBytes: [UInt8], policySig: [UInt8]
         do {
             guard try r.raw(innerMagic.count) == innerMagic else { throw VaultError.format("handover bundle's inner format is not supported") }
-            manifestText = try r.string(max: 1 << 20)
-            payload = try r.data(max: 1 << 27)
-            senderText = try r.string(max: 8192)
-            approverText = try r.string(max: 8192)
-            approverSig = try r.data(max: 64)
-            policyBytes = try r.data(max: 1 << 20)
-            policySig = try r.data(max: 64)
-            senderSig = try r.data(max: 64)
+            manifestText = try r.string(max: Limits.manifestBytes)
+            payload = try r.data(max: Limits.payloadBytes)
+            senderText = try r.string(max: Limits.certifiedEntryBytes)
+            approverText = try r.string(max: Limits.certifiedEntryBytes)
+            approverSig = try r.data(max: Limits.signatureBytes)
+            policyBytes = try r.data(max: Limits.policyBytes)
+            policySig = try r.data(max: Limits.signatureBytes)
+            senderSig = try r.data(max: Limits.signatureBytes)
             try r.expectEnd()
         } catch let e as VaultError { throw e } catch { throw .format("handover bundle's inner part is malformed") }
         let manifest = try HandoverManifest.parse(manifestText)
@@ -208,13 +226,13 @@ extension HandoverBundle {
     }
 
     /// The payload's fields, and their paths in the order they stand (the manifest lists that order).
-    private static func decodePayload(_ payload: [UInt8]) throws(VaultError) -> ([String: FieldValue], [String], [String]) {
+    static func decodePayload(_ payload: [UInt8]) throws(VaultError) -> ([String: FieldValue], [String], [String]) {
         var r = ByteReader(payload)
         var out: [String: FieldValue] = [:]
         var order: [String] = []
         var patterns: [String] = []
         do {
-            let count = try r.count(max: 100_000)
+            let count = try r.count(max: Limits.payloadFields)
             out.reserveCapacity(count)
             for _ in 0..<count {
                 let path = try r.string(max: 256)

@@ -47,7 +47,7 @@ struct HandoverOperations: SessionBound {
                 throw VaultError.notFound("no registered recipient \(request.recipientID) (see `casevault recipient list`)")
             }
             guard !recipient.isRevoked else { throw VaultError.denied("recipient \(recipient.id) has been removed") }
-            let role = recipient.roles[0]
+            guard let role = recipient.roles.first else { throw VaultError.format("recipient \(recipient.id) has no role on the roster") }
             let opened = try open(request.caseID, state: state, db: db)
             try DisclosureBasis(basis: request.basis, consentReference: request.consentReference, recipientRole: role)
                 .verify(against: opened.fields, today: vault.clock.now().osloDate)
@@ -96,7 +96,7 @@ struct HandoverOperations: SessionBound {
         if let approver { entry["disclosures[0].approved_by"] = .text(approver) }
         var patch = RecordPatch()
         patch.add.append((group: "disclosures", fields: entry))
-        let change = patch.resolve(existingPaths: existing)
+        let change = try patch.resolve(existingPaths: existing)
         let version = try writeVersion(db: db, state: state, opened: opened, written: change.written, removed: [], assignments: opened.latest.assignments).version
         try db.insertDisclosure(bundleID: manifest.bundleID, caseID: opened.caseID, recipient: manifest.recipient,
                                 manifestHash: manifest.hash, created: manifest.created)

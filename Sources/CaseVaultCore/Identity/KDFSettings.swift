@@ -16,4 +16,8 @@ public enum KDFSettings {
 
     static var forNewFiles: PasswordKDF.Limits { testModeEnabled ? .testOnlyMinimum : .moderate }
     static var minimumAccepted: PasswordKDF.Limits { testModeEnabled ? .testOnlyMinimum : .interactive }
+    /// A key file names its own work factor: above this ceiling (four times what CaseVault
+    /// writes) it is refused, so a planted file cannot hang or exhaust the machine.
+    static let maximumAccepted = PasswordKDF.Limits(opsLimit: PasswordKDF.Limits.moderate.opsLimit * 4,
+                                                    memLimit: PasswordKDF.Limits.moderate.memLimit * 4)
 }

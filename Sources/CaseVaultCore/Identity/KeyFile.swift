@@ -54,12 +54,15 @@ public enum KeyFile {
         guard parsed.limits.isAtLeast(KDFSettings.minimumAccepted) else {
             throw .refused("key file uses a password-hashing work factor below the interactive minimum")
         }
+        guard KDFSettings.maximumAccepted.isAtLeast(parsed.limits) else {
+            throw .format("key file asks for a password-hashing work factor above the accepted maximum")
+        }
         let plaintext: SecureBytes
         do {
             let key = try PasswordKDF.deriveKey(passphrase: passphrase, salt: parsed.salt, limits: parsed.limits)
             plaintext = try XChaCha20Poly1305.open(parsed.ciphertext, key: key, nonce: parsed.nonce, associatedData: parsed.header)
         } catch CryptoError.authenticationFailed {
-            throw .auth("wrong passphrase for this key file")
+            throw .auth("wrong passphrase for this key file", cause: WrongPassphrase())
         } catch { throw .io("cannot open the key file: \(error)") }
         let expected = 64 + (parsed.rootKey == nil ? 0 : 32)
         guard plaintext.count == expected else { throw .format("key file is corrupt (payload length)") }
@@ -148,3 +151,7 @@ extension KeyFile {
         try publicIdentity(of: try SecureFile.read(path, what: "key file"))
     }
 }
+
+/// The cause of a key file that did not open with the passphrase given (as opposed to any other
+/// refusal met while opening a session), so a caller can say where the passphrase came from.
+public struct WrongPassphrase: Error {}

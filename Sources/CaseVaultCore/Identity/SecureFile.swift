@@ -101,36 +101,54 @@ public enum SecureFile {
 }
 
 extension SecureFile {
-    /// An output file claimed before any work (O_EXCL, mode 0600, in the destination folder) and
-    /// filled afterwards; removed again if it is released unfilled, so a failed command leaves
-    /// nothing behind and never clobbers an existing file.
+    /// An output file checked and claimed before any work (in the destination folder, mode 0600)
+    /// and named only once filled, so a failed or killed command never leaves an empty file
+    /// behind and never clobbers an existing one.
     public final class Reservation {
         public let path: String
+        private let partial: String
         private let fd: Int32
-        private var committed = false
 
+        /// The bytes go to a sibling `NAME.partial-PID` (O_EXCL, 0600) that is linked to NAME only
+        /// when complete, so NAME never exists empty or half written, even after SIGKILL. A
+        /// sibling left by a killed command is removed when the same output is next claimed.
         public init(_ path: String) throws(VaultError) {
-            // Open before any stored property is set: a failed init then never runs deinit,
-            // which would unlink a file that belongs to someone else.
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            guard fd >= 0 else {
-                if errno == EEXIST { throw .refused("\(path) already exists; refusing to overwrite it") }
-                throw .io("cannot create \(path): \(String(cString: strerror(errno)))")
-            }
+            var st = stat()
+            guard lstat(path, &st) != 0 else { throw .refused("\(path) already exists; refusing to overwrite it") }
+            Self.removeAbandonedPartials(of: path)
+            let partial = path + ".partial-\(getpid())"
+            // Open before any stored property is set: a failed init then never runs deinit.
+            let fd = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw .io("cannot create \(path): \(String(cString: strerror(errno)))") }
             self.path = path
+            self.partial = partial
             self.fd = fd
         }
 
-        /// Writes `bytes` and syncs; from then on the file stays.
+        /// Writes `bytes`, syncs and gives the file its name (link(2) never replaces an existing file).
         public func commit(_ bytes: [UInt8]) throws(VaultError) {
-            try SecureFile.writeAll(fd, bytes, path)
+            try SecureFile.writeAll(fd, bytes, partial)
             guard fsync(fd) == 0 else { throw .io("cannot write \(path)") }
-            committed = true
+            guard link(partial, path) == 0 else {
+                if errno == EEXIST { throw .refused("\(path) already exists; refusing to overwrite it") }
+                throw .io("cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+
+        /// Removes `path.partial-PID` files whose process no longer runs.
+        static func removeAbandonedPartials(of path: String) {
+            let url = URL(fileURLWithPath: path)
+            let folder = url.deletingLastPathComponent().path
+            let prefix = url.lastPathComponent + ".partial-"
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) {
+                guard let pid = Int32(name.dropFirst(prefix.count)), pid > 0, kill(pid, 0) != 0, errno == ESRCH else { continue }
+                unlink(folder + "/" + name)
+            }
         }
 
         deinit {
             close(fd)
-            if !committed { unlink(path) }
+            unlink(partial)
         }
     }
 }

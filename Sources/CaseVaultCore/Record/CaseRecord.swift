@@ -35,7 +35,8 @@ public struct CaseRecord: Equatable, Sendable {
                 switch c {
                 case UInt8(ascii: "["): value = 0
                 case UInt8(ascii: "]"): indices.append(value); value = -1
-                case 0x30...0x39 where value >= 0: value = value * 10 + Int(c - 0x30)
+                // Saturates: valid indices have four digits, and a damaged path must not trap.
+                case 0x30...0x39 where value >= 0: value = min(value, Int.max / 100) * 10 + Int(c - 0x30)
                 default: break
                 }
             }

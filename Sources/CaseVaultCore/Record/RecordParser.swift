@@ -14,8 +14,8 @@ package struct RecordParser {
         self.problems = problems
     }
 
-    static let maxTextLength = 20_000
-    static let maxListItems = 200
+    static let maxTextBytes = RecordLimits.maxTextBytes
+    static let maxListItems = RecordLimits.maxListItems
 
     /// A whole record, as given to `case new`.
     package func parseRecord(_ text: String) throws(VaultError) -> CaseRecord {
@@ -25,6 +25,7 @@ package struct RecordParser {
         var collecting = self
         collecting.problems = ProblemList()
         try collecting.flatten(root, at: "", into: &fields)
+        try RecordLimits.checkFieldCount(fields.count)
         collecting.problems!.items += RecordConsistency(fields: fields, sealed: []).problems()
         try collecting.problems!.throwIfAny()
         return CaseRecord(fields: fields)
@@ -130,7 +131,7 @@ package struct RecordParser {
 
     private func text(_ node: InputNode, _ path: String) throws(VaultError) -> String {
         let s = try scalar(node, path, expected: "a text")
-        guard s.count <= Self.maxTextLength else { throw .input("\(path): text longer than \(Self.maxTextLength) characters") }
+        guard s.utf8.count <= Self.maxTextBytes else { throw .input("\(path): text longer than \(Self.maxTextBytes) bytes") }
         guard !s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) else {
             throw .input("\(path): text contains control characters")
         }

@@ -42,6 +42,7 @@ public struct RecordPatch: Sendable {
                     }
                     let items: [InputNode]
                     if case let .array(list) = value { items = list } else { items = [value] }
+                    guard items.count <= RecordLimits.maxListItems else { throw .input("add \(group): at most \(RecordLimits.maxListItems) entries") }
                     for item in items {
                         guard case .object = item else { throw .input("add \(group): expected an object") }
                         var fields: [String: FieldValue] = [:]
@@ -77,7 +78,7 @@ public struct RecordPatch: Sendable {
 
     /// Applies the patch to the set of existing paths. Returns the paths written and removed;
     /// `add` takes the next free index of its group so existing entries are never overwritten.
-    func resolve(existingPaths: Set<String>) -> (written: [String: FieldValue], removed: Set<String>) {
+    func resolve(existingPaths: Set<String>) throws(VaultError) -> (written: [String: FieldValue], removed: Set<String>) {
         var written: [String: FieldValue] = [:]
         var removed = Set<String>()
         for prefix in remove {
@@ -94,6 +95,10 @@ public struct RecordPatch: Sendable {
             let taken = (existingPaths.union(written.keys)).compactMap { Self.index(of: $0, in: group) }
             let next = max(nextIndex[group] ?? 0, (taken.max() ?? -1) + 1)
             nextIndex[group] = next + 1
+            // Indices have at most four digits (FORMAT.md, "Field paths and plaintext"): a full group is bad input.
+            guard FieldCatalog.pattern(ofPath: "\(group)[\(next)]") != nil else {
+                throw .input("add \(group): the group already has its largest index; remove entries instead")
+            }
             for (path, value) in fields {
                 let suffix = path.dropFirst(group.count + 3)  // drop "group[0]"
                 written["\(group)[\(next)]\(suffix)"] = value

@@ -110,32 +110,35 @@ public struct CaseVersion: Sendable, Equatable {
             let caseID = CaseID(unchecked: try r.raw(10))
             let version = try r.u64()
             let parent = try r.raw(32)
-            let author = try r.string(max: 64)
+            typealias L = VersionDecodeLimits
+            let author = try r.string(max: L.maxMemberBytes)
             let created = Timestamp(seconds: try r.i64())
             let rosterSerial = try r.u64()
             let policySerial = try r.u64()
             var assignments: [Assignment] = []
-            for _ in 0..<(try r.count(max: 1000)) { assignments.append(Assignment(member: try r.string(max: 64), role: try r.string(max: 64))) }
+            for _ in 0..<(try r.count(max: L.maxAssignments)) {
+                assignments.append(Assignment(member: try r.string(max: L.maxMemberBytes), role: try r.string(max: L.maxRoleBytes)))
+            }
             var written: [String] = []
-            for _ in 0..<(try r.count(max: 100_000)) { written.append(try r.string(max: 256)) }
+            for _ in 0..<(try r.count(max: L.maxPaths)) { written.append(try r.string(max: L.maxPathBytes)) }
             var removed: [String] = []
-            for _ in 0..<(try r.count(max: 100_000)) { removed.append(try r.string(max: 256)) }
+            for _ in 0..<(try r.count(max: L.maxPaths)) { removed.append(try r.string(max: L.maxPathBytes)) }
             var classes: [AccessClass] = []
-            for _ in 0..<(try r.count(max: 10000)) {
+            for _ in 0..<(try r.count(max: L.maxClasses)) {
                 let index = try r.u32()
                 let commitment = try r.raw(32)
                 var envelopes: [Envelope] = []
-                for _ in 0..<(try r.count(max: 10000)) {
-                    envelopes.append(Envelope(member: try r.string(max: 64), sealedKey: try r.data(max: 1024)))
+                for _ in 0..<(try r.count(max: L.maxEnvelopes)) {
+                    envelopes.append(Envelope(member: try r.string(max: L.maxMemberBytes), sealedKey: try r.data(max: L.maxSealedKeyBytes)))
                 }
                 classes.append(AccessClass(index: index, commitment: commitment, envelopes: envelopes))
             }
             var fields: [Field] = []
-            for _ in 0..<(try r.count(max: 100_000)) {
+            for _ in 0..<(try r.count(max: L.maxFields)) {
                 fields.append(Field(
-                    path: try r.string(max: 256), origin: try r.u64(),
+                    path: try r.string(max: L.maxPathBytes), origin: try r.u64(),
                     key: KeyRef(generation: try r.u64(), index: try r.u32()),
-                    nonce: try r.raw(24), ciphertext: try r.data()))
+                    nonce: try r.raw(24), ciphertext: try r.data(max: L.maxCiphertextBytes)))
             }
             try r.expectEnd()
             let v = CaseVersion(vaultID: vault, caseID: caseID, version: version, parentHash: parent, author: author, created: created,

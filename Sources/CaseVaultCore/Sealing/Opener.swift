@@ -48,7 +48,7 @@ package struct Opener {
             do { try author.identity.signingKey.verify(row.signature, for: CaseVersion.signatureDomain + row.body) } catch {
                 throw .auth("\(label): signature does not verify")
             }
-            guard let policy = policies[Int(v.policySerial)] else { throw .auth("\(label) names unknown policy \(v.policySerial)") }
+            guard let serial = Int(exactly: v.policySerial), let policy = policies[serial] else { throw .auth("\(label) names unknown policy \(v.policySerial)") }
             let before = out.last?.assignments ?? v.assignments
             let access = CaseAccess(policy: policy, roster: roster, assignments: before)
             var checked = Set<String>()  // rights depend on the pattern only, not the index

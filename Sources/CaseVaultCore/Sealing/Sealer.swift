@@ -30,6 +30,7 @@ package struct Sealer {
     /// `fresh` is encrypted anew; `carried` fields (which the author cannot read) are kept as they are.
     package func seal(fresh: [String: FieldValue], carried: [CaseVersion.Field], written: [String], removed: [String],
               signingKey: any MessageSigner) throws(VaultError) -> SealedVersion {
+        try RecordLimits.checkFieldCount(fresh.count + carried.count)
         let access = CaseAccess(policy: policy, roster: roster, assignments: assignments)
         // Group paths by reader set: public-key work grows with classes × readers, not fields × readers.
         var classOf: [[String]: UInt32] = [:]
@@ -75,6 +76,9 @@ package struct Sealer {
                 let ad = CaseVersion.associatedData(vault: vaultID, caseID: caseID, origin: version, key: ref, path: path)
                 var plain = fresh[path]!.encoded()
                 defer { Memory.zero(&plain) }
+                guard plain.count <= RecordLimits.maxFieldPlaintextBytes else {
+                    throw VaultError.input("\(path) holds \(plain.count) bytes; at most \(RecordLimits.maxFieldPlaintextBytes) are allowed")
+                }
                 let ct = try XChaCha20Poly1305.seal(plain, key: keys[Int(index)], nonce: nonce, associatedData: ad)
                 fields.append(.init(path: path, origin: version, key: ref, nonce: nonce, ciphertext: ct))
             }
@@ -83,9 +87,13 @@ package struct Sealer {
                 vaultID: vaultID, caseID: caseID, version: version, parentHash: parentHash, author: author.id, created: created,
                 rosterSerial: roster.serial, policySerial: UInt64(policy.serial), assignments: assignments.sorted(),
                 written: written.sorted(), removed: removed.sorted(), classes: classes, fields: fields)
+            try v.checkDecodable()
             let body = v.encoded()
+            guard body.count <= RecordLimits.maxVersionBytes else {
+                throw VaultError.input("the case version would be \(body.count) bytes; at most \(RecordLimits.maxVersionBytes) are allowed")
+            }
             return SealedVersion(version: v, body: body, signature: try signingKey.signature(for: CaseVersion.signatureDomain + body))
-        } catch { throw .io("sealing failed: \(error)") }
+        } catch let e as VaultError { throw e } catch { throw .io("sealing failed: \(error)") }
     }
 }
 

@@ -123,6 +123,20 @@ extension StoreTransaction {
         return flat
     }
 
+    /// The stored leaf hashes from entry `start` on, in index order, checked to follow on without a gap.
+    func leafHashList(from start: UInt64) throws -> [[UInt8]] {
+        var expected = try StoredValue.signed(start, "log index")
+        var out: [[UInt8]] = []
+        let rows = try Row.fetchCursor(db, sql: "SELECT idx, leaf_hash FROM log_entries WHERE idx >= ? ORDER BY idx", arguments: [expected])
+        while let row = try rows.next() {
+            let hash = row["leaf_hash"] as Data
+            guard row["idx"] as Int64 == expected, hash.count == 32 else { throw VaultError.format("stored log entry \(expected) is missing or damaged") }
+            out.append([UInt8](hash))
+            expected += 1
+        }
+        return out
+    }
+
     /// Calls `body` with each stored entry (index order) that contains every one of `needles`,
     /// so SQLite skips the rest without a parse.
     func forEachLogEntry(containing needles: [[UInt8]] = [], _ body: (StoredLogEntry) throws -> Void) throws {

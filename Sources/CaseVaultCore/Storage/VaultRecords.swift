@@ -35,6 +35,12 @@ extension StoreTransaction {
         return out
     }
 
+    func metaValue(_ key: String) throws -> String? { try MetaRecord.fetchOne(db, key: key)?.value }
+
+    func setMetaValue(_ key: String, _ value: String) throws {
+        try MetaRecord(key: key, value: value).insert(db, onConflict: .replace)
+    }
+
     func insertMeta(_ pairs: [(String, String)]) throws {
         for (k, v) in pairs { try MetaRecord(key: k, value: v).insert(db) }
     }

@@ -12,17 +12,18 @@ public final class ClientAnchor: @unchecked Sendable {
     private let macKey: SymmetricKey
     private let lock = NSLock()
     private var state: ClientState
-    /// The log as verified when the anchor was opened, extended by what this client appended.
-    private var tree: MerkleTree
+    /// The log's right edge as verified when the anchor was opened, extended by what this
+    /// client appended: enough to check the next extension without rereading the log.
+    private var range: CompactRange
     /// Set while the leader re-anchors: the vault is known to have gone back, on purpose.
     private var suspended: Bool
 
-    private init(keyFile: String, vaultID: VaultID, macKey: SymmetricKey, state: ClientState, tree: MerkleTree, suspended: Bool) {
+    private init(keyFile: String, vaultID: VaultID, macKey: SymmetricKey, state: ClientState, range: CompactRange, suspended: Bool) {
         self.keyFile = keyFile
         self.vaultID = vaultID
         self.macKey = macKey
         self.state = state
-        self.tree = tree
+        self.range = range
         self.suspended = suspended
     }
 
@@ -30,20 +31,14 @@ public final class ClientAnchor: @unchecked Sendable {
     /// `reanchoring` (the leader restoring a backup) skips the freshness checks, never the pin.
     public static func open(keyFile: String, identity: any MemberKeys, vault: Vault, reanchoring: Bool = false) throws(VaultError) -> ClientAnchor {
         try requirePinnedRoot(vault: vault, keyFile: keyFile)
-        let macKey: SymmetricKey
-        do { macKey = try identity.derivedSubkey(domain: ClientState.keyDomain) } catch { throw .io("cannot derive the client state key") }
+        let macKey = try identity.derivedSubkey(domain: ClientState.keyDomain)
         let path = ClientState.path(forKeyFile: keyFile, vault: vault.vaultID)
         var state = ClientState(vaultID: vault.vaultID)
         if FileManager.default.fileExists(atPath: path) {
             let text = String(decoding: try SecureFile.readPrivate(path, what: "client state file"), as: UTF8.self)
             state = try ClientState.parse(text, key: macKey, vault: vault.vaultID, path: path)
         }
-        let (leaves, statementText): ([[UInt8]], String?) = try vault.read { db in
-            let leaves = try Data.fetchAll(db.db, sql: "SELECT leaf_hash FROM log_entries ORDER BY idx").map { [UInt8]($0) }
-            return (leaves, try String.fetchOne(db.db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [ReanchorStatement.metaKey]))
-        }
-        let tree: MerkleTree
-        do { tree = try MerkleTree(leafHashes: leaves) } catch { throw .format("the access log's leaf hashes are malformed") }
+        let statementText = try vault.read { db in try db.metaValue(ReanchorStatement.metaKey) }
         if let statementText {
             let statement = try ReanchorStatement.verify(statementText, vault: vault.vaultID, root: vault.rootKey)
             if statement.serial > state.anchorSerial {
@@ -54,9 +49,8 @@ public final class ClientAnchor: @unchecked Sendable {
         } else if state.anchorSerial > 0 {
             throw .auth("the vault's re-anchor \(state.anchorSerial) is gone (restored from a copy older than the re-anchor)")
         }
-        let anchor = ClientAnchor(keyFile: keyFile, vaultID: vault.vaultID, macKey: macKey, state: state, tree: tree, suspended: reanchoring)
-        if !reanchoring { try anchor.checkLog() }
-        return anchor
+        let range = try verifiedLog(vault: vault, state: state, checking: !reanchoring)
+        return ClientAnchor(keyFile: keyFile, vaultID: vault.vaultID, macKey: macKey, state: state, range: range, suspended: reanchoring)
     }
 
     /// Refuses a vault whose centre root is not the one this key file's owner pinned, or that is
@@ -72,17 +66,32 @@ public final class ClientAnchor: @unchecked Sendable {
         }
     }
 
-    private func checkLog() throws(VaultError) {
-        let seen = state.logSize
-        guard tree.size >= seen else {
-            throw .auth("the access log went back from \(seen) to \(tree.size) entries (cut, or the vault restored from an older copy)")
-        }
-        guard seen > 0 else { return }
-        do {
-            let proof = try tree.consistencyProof(oldSize: seen)
-            try Merkle.verifyConsistency(oldSize: seen, newSize: tree.size, oldRoot: state.logRoot, newRoot: tree.root, proof: proof)
-        } catch {
-            throw .auth("the access log does not extend the \(seen) entries seen before (rewritten, or the vault restored from an older copy)")
+    /// The vault's log, checked to extend what this client saw: the remembered right edge,
+    /// extended by the entries stored after it, must give the vault's own frontier. Only the new
+    /// entries are read; the whole log only when just a root is known (a first use, or a state
+    /// adopted from a re-anchor).
+    private static func verifiedLog(vault: Vault, state: ClientState, checking: Bool) throws(VaultError) -> CompactRange {
+        let seen = checking ? state.logSize : 0
+        return try vault.read { db in
+            let frontier = try db.logFrontier()
+            let stored = UInt64(try db.logEntryCount())
+            guard frontier.size >= seen, stored >= seen else {
+                throw VaultError.auth("the access log went back from \(seen) to \(min(stored, frontier.size)) entries (cut, or the vault restored from an older copy)")
+            }
+            var range = CompactRange()
+            var from: UInt64 = 0
+            if checking, let known = state.logRange {
+                range = known
+                from = known.size
+            }
+            for leaf in try db.leafHashList(from: from) {
+                do { try range.append(leafHash: leaf) } catch { throw VaultError.format("the access log's leaf hashes are malformed", cause: error) }
+                if checking, state.logRange == nil, range.size == seen, range.root != state.logRoot { break }
+            }
+            guard stored == frontier.size, !checking || (range.size == frontier.size && range.root == frontier.root) else {
+                throw VaultError.auth("the access log does not extend the \(seen) entries seen before (rewritten, or the vault restored from an older copy)")
+            }
+            return range
         }
     }
 
@@ -152,16 +161,15 @@ public final class ClientAnchor: @unchecked Sendable {
     /// Remembers the log as it now stands (what was verified, plus entries appended since) and
     /// writes the state file atomically.
     public func save(vault: Vault) throws(VaultError) {
-        let size = try locked { () throws(VaultError) in tree.size }
-        let newer = try vault.read { db in
-            try Data.fetchAll(db.db, sql: "SELECT leaf_hash FROM log_entries WHERE idx >= ? ORDER BY idx", arguments: [Int64(size)]).map { [UInt8]($0) }
-        }
+        let size = try locked { () throws(VaultError) in range.size }
+        let newer = try vault.read { db in try db.leafHashList(from: size) }
         let text: String = try locked { () throws(VaultError) in
-            guard tree.size == size else { throw .io("the client state changed while it was being saved") }
-            do { for leaf in newer { try tree.append(leafHash: leaf) } } catch { throw .format("the access log's leaf hashes are malformed") }
+            guard range.size == size else { throw .io("the client state changed while it was being saved") }
+            do { for leaf in newer { try range.append(leafHash: leaf) } } catch { throw .format("the access log's leaf hashes are malformed", cause: error) }
             if !suspended {
-                state.logSize = tree.size
-                state.logRoot = tree.root
+                state.logSize = range.size
+                state.logRoot = range.root
+                state.logRange = range
             }
             return state.fileText(key: macKey)
         }

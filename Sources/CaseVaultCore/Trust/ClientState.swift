@@ -1,5 +1,6 @@
 import Foundation
 import SodiumKit
+import TransparencyLog
 
 /// What one client has seen of one vault, kept outside the vault so that the vault cannot be
 /// turned back to an older state unnoticed: the newest roster and policy serials, the log
@@ -21,16 +22,20 @@ public struct ClientState: Sendable, Equatable {
     var policySerial: UInt64 = 0
     var logSize: UInt64 = 0
     var logRoot: [UInt8] = []
+    /// The log's right edge at `logSize` (nil when only the root is known, after a re-anchor).
+    var logRange: CompactRange?
     var heads: [CaseID: Head] = [:]
 
     static func path(forKeyFile keyFile: String, vault: VaultID) -> String { keyFile + "." + vault.hex + ".state" }
 
     var body: String {
         var lines = [Self.header, "vault \(vaultID.hex)", "anchor \(anchorSerial)", "roster \(rosterSerial)", "policy \(policySerial)",
-                     "log \(logSize) \(logSize == 0 ? "-" : Hex.encode(logRoot))"]
+                     "log \(logSize) \(logSize == 0 ? "-" : Hex.encode(logRoot)) \(logRange.map(Self.rangeText) ?? "-")"]
         for id in heads.keys.sorted() { lines.append("case \(id.hex) \(heads[id]!.version) \(Hex.encode(heads[id]!.hash))") }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    static func rangeText(_ r: CompactRange) -> String { r.hashes.isEmpty ? "" : r.hashes.map(Hex.encode).joined(separator: ",") }
 
     static func mac(_ body: String, key: SymmetricKey) -> [UInt8] { BLAKE2b.hash(macDomain + Array(body.utf8), key: key) }
 
@@ -60,11 +65,17 @@ public struct ClientState: Sendable, Equatable {
         state.anchorSerial = try number(lines[2], "anchor")
         state.rosterSerial = try number(lines[3], "roster")
         state.policySerial = try number(lines[4], "policy")
-        guard lines[5].count == 3, lines[5][0] == "log", let size = UInt64(lines[5][1]) else { throw fail() }
+        guard lines[5].count == 4, lines[5][0] == "log", let size = UInt64(lines[5][1]) else { throw fail() }
         state.logSize = size
         if size > 0 {
             guard let root = Hex.decode(lines[5][2]), root.count == 32 else { throw fail() }
             state.logRoot = root
+        }
+        if lines[5][3] != "-" {
+            let hashes = lines[5][3].split(separator: ",", omittingEmptySubsequences: false).map { Hex.decode(String($0)) }
+            guard !hashes.contains(where: { $0 == nil }), let range = try? CompactRange(size: size, hashes: hashes.map { $0! }),
+                  size == 0 || range.root == state.logRoot else { throw fail() }
+            state.logRange = range
         }
         lines.removeFirst(6)
         for line in lines {

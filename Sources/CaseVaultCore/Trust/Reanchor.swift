@@ -10,14 +10,13 @@ extension Session {
         let root = try requireRoot(for: "vault reanchor")
         let statement: ReanchorStatement = try vault.write { db in
             let state = try vault.loadState(db)
-            let stored = try String.fetchOne(db.db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [ReanchorStatement.metaKey])
+            let stored = try db.metaValue(ReanchorStatement.metaKey)
             let previous = try stored.map { text throws(VaultError) in try ReanchorStatement.verify(text, vault: vault.vaultID, root: vault.rootKey).serial } ?? 0
             let frontier = try db.logFrontier()
             let statement = ReanchorStatement(
                 vaultID: vault.vaultID, serial: max(previous, anchor?.anchorSerial ?? 0) + 1, rosterSerial: state.roster.serial,
                 policySerial: UInt64(state.policy.serial), logSize: frontier.size, logRoot: frontier.root, time: clock.now())
-            try db.db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                           arguments: [ReanchorStatement.metaKey, statement.signed(by: root)])
+            try db.setMetaValue(ReanchorStatement.metaKey, statement.signed(by: root))
             try vault.appendLog(db, state: state, session: self, action: .vaultReanchor, caseID: nil, fields: [],
                                 detail: ["reanchor-serial": String(statement.serial)], reason: nil)
             return statement

@@ -51,7 +51,7 @@ struct CaseOperations: SessionBound {
         var carried = 0
         return try rewrite(caseID, action: .caseUpdate, reason: reason, carriedCount: &carried) { state, opened in
             let existing = Set(opened.fields.keys).union(opened.sealedFields.map(\.path))
-            let change = patch.resolve(existingPaths: existing)
+            let change = try patch.resolve(existingPaths: existing)
             try patch.refuseProblems(in: opened, change: change, writer: member,
                                      access: CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments))
             return (change.written, change.removed, opened.latest.assignments)

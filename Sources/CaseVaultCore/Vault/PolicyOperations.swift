@@ -39,4 +39,10 @@ extension Vault {
     public static func policySignatureFile(_ signature: [UInt8], vault: VaultID) -> String {
         PolicySigning.signatureFile(signature, vault: vault)
     }
+
+    /// Writes the detached signature beside the policy. Written to a new sibling and renamed
+    /// over `path`, so a symlink planted at `path` is replaced, never followed.
+    public static func writePolicySignatureFile(_ signature: [UInt8], vault: VaultID, to path: String) throws(VaultError) {
+        try SecureFile.replaceAtomically(path, Array(PolicySigning.signatureFile(signature, vault: vault).utf8), mode: 0o644)
+    }
 }

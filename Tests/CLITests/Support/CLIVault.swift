@@ -146,12 +146,15 @@ extension Data {
 }
 
 extension CLI.Result {
-    /// Asserts a failure with `code` and exactly one line on stderr, `casevault: error: …`.
+    /// Asserts a failure with `code` and exactly one error line on stderr, `casevault: error: …`,
+    /// followed only by `casevault: hint: …` lines.
     func assertError(_ code: Int32, _ what: String, mentioning: String? = nil, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(status, code, "\(what): exit \(status), stderr: \(stderr)", file: file, line: line)
         XCTAssertTrue(stderr.hasPrefix("casevault: error: "), "\(what): stderr \(stderr.debugDescription)", file: file, line: line)
         XCTAssertTrue(stderr.hasSuffix("\n"), "\(what): stderr \(stderr.debugDescription)", file: file, line: line)
-        XCTAssertEqual(stderr.unicodeScalars.filter { $0 == "\n" || $0 == "\r" }.count, 1, "\(what): one line only: \(stderr.debugDescription)", file: file, line: line)
+        let lines = stderr.split(separator: "\n").filter { !$0.hasPrefix("casevault: hint: ") }
+        XCTAssertEqual(lines.count, 1, "\(what): one error line (then only hints): \(stderr.debugDescription)", file: file, line: line)
+        XCTAssertFalse(stderr.contains("\r"), "\(what): \(stderr.debugDescription)", file: file, line: line)
         if let mentioning { XCTAssertTrue(stderr.contains(mentioning), "\(what): \(stderr) should mention \(mentioning)", file: file, line: line) }
     }
 

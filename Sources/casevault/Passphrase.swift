@@ -1,0 +1,42 @@
+import CaseVaultCore
+import Foundation
+import SodiumKit
+
+/// A key file's passphrase: its `--…passphrase-file`, else its environment variable (for
+/// scripts), else a no-echo prompt at the terminal. Never an argument.
+enum Passphrase {
+    /// The acting member's key.
+    static let own = PassphraseSource.environmentVariable
+    /// The approving leader's key in `handover create`: a different key, so a different variable.
+    static let approver = "CASEVAULT_APPROVER_PASSPHRASE"
+
+    static func read(file: String?, variable: String = own, prompt: String, confirm: Bool = false) throws -> SecureBytes {
+        if let source = source(file: file, variable: variable) { return try source.read() }
+        let secret = try Terminal.readSecret(prompt: prompt, hint: "give it with \(option(for: variable)) FILE (mode 0600), or \(variable) in scripts")
+        if confirm {
+            let again = try Terminal.readSecret(prompt: "Repeat passphrase: ", hint: "")
+            guard secret.constantTimeEquals(again) else { throw CLIError(.invalidInput, "the passphrases do not match", hints: ["type the same passphrase twice"]) }
+        }
+        guard secret.count > 0 else { throw CLIError(.invalidInput, "the passphrase is empty") }
+        return secret
+    }
+
+    /// Where the passphrase came from and where it is looked for, for the hint after a wrong one.
+    static func explain(file: String?, variable: String, whose: String) -> String {
+        let origin: String
+        if let file { origin = "it was read from the first line of \(file)" } else if source(file: nil, variable: variable) != nil {
+            origin = "it was taken from \(variable)"
+        } else {
+            origin = "it was typed at the prompt"
+        }
+        return "\(origin); \(whose) passphrase comes from \(option(for: variable)) FILE, else \(variable), else a prompt"
+    }
+
+    private static func option(for variable: String) -> String { variable == approver ? "--approver-passphrase-file" : "--passphrase-file" }
+
+    private static func source(file: String?, variable: String) -> PassphraseSource? {
+        if let file { return .file(file) }
+        if let v = ProcessInfo.processInfo.environment[variable], !v.isEmpty || variable == own { return .environment(variable) }
+        return nil
+    }
+}

@@ -1,0 +1,40 @@
+import AccessPolicy
+import CaseVaultCore
+import XCTest
+
+/// Case-id prefixes are resolved among the cases a member reaches, so a prefix never tells a
+/// member that someone else's case exists, and never opens it.
+final class CaseIDLookupTests: XCTestCase {
+    func testPrefixesResolveOnlyAmongReachableCases() throws {
+        let tv = try TestVault()
+        let kari = try tv.session("kari"), karl = try tv.session("karl")
+        let kariCase = try kari.createCase(recordText: "person: {alias: Blåklokke}")
+        // Enough of karl's cases that some share a first digit with kari's.
+        var karlCases: [CaseID] = []
+        for i in 0..<24 { karlCases.append(try karl.createCase(recordText: "person: {alias: Sak\(i)}")) }
+
+        XCTAssertEqual(try kari.reachableCaseIDs(), [kariCase])
+        XCTAssertEqual(try kari.resolveCaseID(String(kariCase.hex.prefix(4))), kariCase)
+        XCTAssertEqual(try kari.resolveCaseID(kariCase.hex.uppercased()), kariCase)
+        for other in karlCases {
+            for length in [4, 8, 19] {
+                let prefix = String(other.hex.prefix(length))
+                if kariCase.hex.hasPrefix(prefix) {
+                    XCTAssertEqual(try kari.resolveCaseID(prefix), kariCase, "a shared prefix means kari's own case")
+                } else {
+                    TestVault.assertFails([.notFound], "karl's case by prefix") { try kari.resolveCaseID(prefix) }
+                }
+            }
+        }
+        // The leader reaches every case: a prefix two cases share is refused, never guessed.
+        let lina = try tv.session("lina")
+        XCTAssertEqual(Set(try lina.reachableCaseIDs()), Set(karlCases + [kariCase]))
+        let all = karlCases + [kariCase]
+        if let shared = all.first(where: { a in all.contains { $0 != a && $0.hex.prefix(4) == a.hex.prefix(4) } }) {
+            TestVault.assertFails([.invalidInput], "ambiguous prefix") { try lina.resolveCaseID(String(shared.hex.prefix(4))) }
+        }
+        for bad in ["abc", "xyz0", "", String(repeating: "a", count: 21)] {
+            TestVault.assertFails([.invalidInput], "bad id \(bad)") { try kari.resolveCaseID(bad) }
+        }
+    }
+}
