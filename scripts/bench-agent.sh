@@ -25,7 +25,9 @@ pub=$(sed -n 's/.*"public_identity" *: *"\([^"]*\)".*/\1/p' kari.json)
 fpr=$(sed -n 's/.*"fingerprint" *: *"\([^"]*\)".*/\1/p' kari.json)
 "$cv" member add --identity lina.key --passphrase-file pass --id kari --name Kari --role contact-person \
   --public-key "$pub" --fingerprint "$fpr" >/dev/null
-sed -n '/"""/,/"""/p' "$root/Sources/CaseVaultCore/Record/SampleCase.swift" | sed '1d;$d' > case.yaml
+root_fpr=$("$cv" vault info | sed -n 's/^Centre root fingerprint: //p')
+"$cv" vault trust --identity kari.key --fingerprint "$root_fpr" >/dev/null
+sed -n '/"""/,/"""/p' "$root/Sources/CaseVaultSamples/SampleCase.swift" | sed '1d;$d' > case.yaml
 
 "$cv" unlock --identity kari.key --passphrase-file pass >/dev/null
 echo "writing $cases cases through the agent…" >&2
