@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "casevault",
             dependencies: [
-                "CaseVaultCore", "CaseVaultAgent", "CaseVaultSamples", "SodiumKit", "AccessPolicy", "TransparencyLog",
+                "CaseVaultCore", "CaseVaultAgent", "CaseVaultSamples", "SodiumKit", "AccessPolicy", "TransparencyLog", "CProcessGuard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Reaches the core's `package` API; nothing it uses is public.
