@@ -13,8 +13,10 @@ binary=$scratch/casevault-fuzz
 export SWIFT_BACKTRACE=enable=no
 
 build() {
-    swift build --scratch-path "$scratch" --target CaseVaultCore -Xswiftc -sanitize=fuzzer >"$scratch/build.log" 2>&1 \
-        || { tail -20 "$scratch/build.log"; echo "fuzz: package build failed" >&2; exit 1; }
+    for target in CaseVaultCore CaseVaultSamples; do
+        swift build --scratch-path "$scratch" --target "$target" -Xswiftc -sanitize=fuzzer >>"$scratch/build.log" 2>&1 \
+            || { tail -20 "$scratch/build.log"; echo "fuzz: package build failed" >&2; exit 1; }
+    done
     local debug="$scratch/debug"
     local objects=() maps=()
     for dir in "$debug"/*.build; do
@@ -47,6 +49,7 @@ run() {  # TARGET SECONDS [options]
 }
 
 mkdir -p "$scratch"
+: >"$scratch/build.log"
 build
 case "${1:-}" in
     --list) targets ;;

@@ -1,5 +1,6 @@
 import AccessPolicy
 @testable import CaseVaultCore
+import CaseVaultSamples
 import Foundation
 import GRDB
 import SodiumKit
