@@ -37,9 +37,16 @@ final class QuickStartTests: XCTestCase {
         // Passphrases for a script: the prompt is for people. Each key gets the same one here.
         cli.environment["CASEVAULT_PASSPHRASE"] = "riktig hest batteri stift"
         cli.environment["CASEVAULT_APPROVER_PASSPHRASE"] = "riktig hest batteri stift"
-        let script = try cli.write("quickstart.sh", Self.runnable(block))
+        // The README's shift example follows on, with the key agent's socket in the throwaway folder.
+        let shift = try Self.shellBlock(after: "A shift works unlocked")
+        let runtime = cli.path("run")
+        try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        cli.environment["XDG_RUNTIME_DIR"] = runtime
+        defer { _ = try? cli.run(["lock"]) }
+        let script = try cli.write("quickstart.sh", Self.runnable(block + shift))
         let r = try cli.run(shell: ["-e", "-o", "pipefail", script])
         XCTAssertEqual(r.status, 0, "the quick start failed:\n\(r.stderr.suffix(3000))")
+        XCTAssertTrue(r.stdout.contains("Unlocked") || r.stdout.contains("unlocked"), "the shift example ran: \(r.stdout.suffix(1000))")
         XCTAssertTrue(r.stdout.contains("Verified."), r.stdout.suffix(2000).description)
         XCTAssertTrue(r.stdout.contains("Utlevering fra Krisesenteret i Nyby"), "the police opened the bundle")
         XCTAssertTrue(FileManager.default.fileExists(atPath: cli.path("nyby-vault/vault.sqlite")), "the vault is in the throwaway HOME")
