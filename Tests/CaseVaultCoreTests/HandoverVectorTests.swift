@@ -9,7 +9,7 @@ import XCTest
 /// FIXED test keys, kept in `Fixtures/handover-vector/` so that anyone can open it with any
 /// libsodium binding (see the README there), and so that a change to the format is noticed.
 ///
-/// `CASEVAULT_REGENERATE_VECTOR=1 swift test --filter HandoverVectorTests` rewrites the vector
+/// `scripts/regenerate-handover-vector.sh` (which sets CASEVAULT_REGENERATE_VECTOR=1) rewrites the vector
 /// files (bundle, keys, expected.json), `Keys/test-vector-keyring.txt` and
 /// `docs/parts/71-handover-example.md`; the payload key and the nonces are random, so the
 /// bundle's bytes differ on each regeneration while everything else stays the same.
@@ -304,7 +304,7 @@ final class HandoverVectorTests: XCTestCase {
                                            manifest: opened.manifest)
         if ProcessInfo.processInfo.environment["CASEVAULT_UPDATE_DOCS"] == "1" { try Data(rendered.utf8).write(to: Vector.exampleDoc) }
         let doc = try String(contentsOf: Vector.exampleDoc, encoding: .utf8)
-        XCTAssertEqual(doc, rendered, "docs/parts/71-handover-example.md is stale: regenerate it (see this test's comment)")
+        XCTAssertEqual(doc, rendered, "docs/parts/71-handover-example.md is stale: regenerate it with scripts/regenerate-handover-vector.sh")
         XCTAssertTrue(doc.hasPrefix("### Worked example (test vector)\n"))
         for line in Self.annotatedHeader(bundle).split(separator: "\n") {
             XCTAssertTrue(doc.contains(line), "the document lacks the header line: \(line)")
