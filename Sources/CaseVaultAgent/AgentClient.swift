@@ -103,6 +103,35 @@ public final class AgentClient: MemberKeys, @unchecked Sendable {
                 throw CryptoError.authenticationFailed
             }
         }
+
+        func openSealedBoxes(_ sealed: [[UInt8]]) throws -> [SecureBytes?] {
+            guard !sealed.isEmpty else { return [] }
+            var out: [SecureBytes?] = []
+            for start in stride(from: 0, to: sealed.count, by: AgentWire.maxBoxesPerRequest) {
+                let chunk = Array(sealed[start..<min(start + AgentWire.maxBoxesPerRequest, sealed.count)])
+                let reply = try client.performSecret(.openSealedBoxes, AgentWire.boxList(chunk))
+                out += try Self.answers(reply, count: chunk.count)
+            }
+            return out
+        }
+
+        /// Splits `u8 status ‖ u32 length ‖ plaintext` answers, copying each into its own secure memory.
+        static func answers(_ reply: SecureBytes, count: Int) throws -> [SecureBytes?] {
+            try reply.withUnsafeBytes { all in
+                var at = 0, out: [SecureBytes?] = []
+                for _ in 0..<count {
+                    guard all.count - at >= 5 else { throw VaultError(.unsupportedFormat, "the key agent sent malformed answers") }
+                    let status = all[at]
+                    let n = (1...4).reduce(0) { $0 << 8 | Int(all[at + $1]) }
+                    at += 5
+                    guard n <= all.count - at, status <= 1 else { throw VaultError(.unsupportedFormat, "the key agent sent malformed answers") }
+                    out.append(status == 0 ? try SecureBytes(copying: UnsafeRawBufferPointer(rebasing: all[at..<at + n])) : nil)
+                    at += n
+                }
+                guard at == all.count else { throw VaultError(.unsupportedFormat, "the key agent sent malformed answers") }
+                return out
+            }
+        }
     }
 }
 

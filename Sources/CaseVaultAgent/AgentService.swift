@@ -71,6 +71,26 @@ public final class AgentService {
             return .ok(keys.signingKey.signature(for: payload))
         case .openSealedBox:
             do { return .secret(try keys.boxKey.openSealedBox(payload)) } catch { return .failed("the sealed box did not open") }
+        case .openSealedBoxes:
+            guard let boxes = AgentWire.parseBoxList(payload) else { return .failed("malformed list of sealed boxes") }
+            // Each answer: u8 (0 opened, 1 did not) ‖ u32 length ‖ plaintext, all in locked memory.
+            let opened = boxes.map { try? keys.boxKey.openSealedBox($0) }
+            let total = opened.reduce(0) { $0 + 5 + ($1?.count ?? 0) }
+            do {
+                return .secret(try SecureBytes(count: total) { out in
+                    var at = 0
+                    for o in opened {
+                        let n = o?.count ?? 0
+                        out[at] = o == nil ? 1 : 0
+                        for (i, b) in AgentWire.u32(n).enumerated() { out[at + 1 + i] = b }
+                        at += 5
+                        o?.withUnsafeBytes { src in
+                            if n > 0 { UnsafeMutableRawBufferPointer(rebasing: out[at..<at + n]).copyMemory(from: src) }
+                        }
+                        at += n
+                    }
+                })
+            } catch { return .failed("out of secure memory") }
         case .deriveSubkey:
             let domain = String(decoding: payload, as: UTF8.self)
             guard AgentWire.derivablePurposes.contains(domain) else { return .refused("the key agent derives no key for that purpose") }

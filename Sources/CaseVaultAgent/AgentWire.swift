@@ -15,6 +15,36 @@ public enum AgentWire {
         case openSealedBox = 3
         case lock = 4
         case deriveSubkey = 5
+        case openSealedBoxes = 6
+    }
+
+    /// At most this many boxes in one `openSealedBoxes` request.
+    static let maxBoxesPerRequest = 4096
+
+    static func u32(_ n: Int) -> [UInt8] { lengthPrefix(n) }
+
+    /// `u32(count) ‖ (u32(len) ‖ box)…`
+    static func boxList(_ boxes: [[UInt8]]) -> [UInt8] {
+        var out = u32(boxes.count)
+        for b in boxes { out += u32(b.count) + b }
+        return out
+    }
+
+    /// The boxes of a `boxList`, or nil when it is malformed (lengths past the end, trailing bytes, too many).
+    static func parseBoxList(_ p: [UInt8]) -> [[UInt8]]? {
+        guard p.count >= 4 else { return nil }
+        let count = length(of: Array(p[0..<4]))
+        guard count <= maxBoxesPerRequest else { return nil }
+        var at = 4, boxes: [[UInt8]] = []
+        for _ in 0..<count {
+            guard p.count - at >= 4 else { return nil }
+            let n = length(of: Array(p[at..<at + 4]))
+            at += 4
+            guard n <= p.count - at else { return nil }
+            boxes.append(Array(p[at..<at + n]))
+            at += n
+        }
+        return at == p.count ? boxes : nil
     }
 
     /// The only purposes the agent derives a subkey for: a key for anything else is refused.

@@ -11,6 +11,17 @@ extension SigningSecretKey: MessageSigner {}
 public protocol SealedBoxOpener: Sendable {
     var publicKey: BoxPublicKey { get }
     func openSealedBox(_ sealed: [UInt8]) throws -> SecureBytes
+    /// Opens several boxes at once (a key agent answers them in one round trip); nil for a box
+    /// that does not open. Any other failure (the agent gone) is thrown.
+    func openSealedBoxes(_ sealed: [[UInt8]]) throws -> [SecureBytes?]
+}
+
+extension SealedBoxOpener {
+    public func openSealedBoxes(_ sealed: [[UInt8]]) throws -> [SecureBytes?] {
+        try sealed.map { box in
+            do { return try openSealedBox(box) } catch CryptoError.authenticationFailed { return nil }
+        }
+    }
 }
 
 extension BoxSecretKey: SealedBoxOpener {

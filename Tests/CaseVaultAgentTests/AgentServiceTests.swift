@@ -52,6 +52,26 @@ final class AgentServiceTests: XCTestCase {
         guard case .failed = s.handle(AgentWire.request(.openSealedBox, tampered)) else { return XCTFail("tampered box opened") }
     }
 
+    func testOpensManyBoxesInOneRequestMarkingThoseThatDoNot() throws {
+        let s = service()
+        let a = try SecureBytes.random(count: 32), b = try SecureBytes.random(count: 17)
+        var tampered = try SealedBox.seal(a, to: leader.boxKey.publicKey)
+        tampered[40] ^= 1
+        let boxes = [try SealedBox.seal(a, to: leader.boxKey.publicKey), tampered, try SealedBox.seal(b, to: leader.boxKey.publicKey)]
+        guard case let .secret(reply) = s.handle(AgentWire.request(.openSealedBoxes, AgentWire.boxList(boxes))) else { return XCTFail("no answers") }
+        let answers = try AgentClient.Opener.answers(reply, count: 3)
+        XCTAssertEqual(answers.count, 3)
+        XCTAssertTrue(try XCTUnwrap(answers[0]).constantTimeEquals(a))
+        XCTAssertNil(answers[1], "the tampered box is reported, not skipped")
+        XCTAssertTrue(try XCTUnwrap(answers[2]).constantTimeEquals(b))
+        // A list whose lengths run past the end, or with bytes after it, is refused.
+        var bad = AgentWire.boxList(boxes)
+        bad.removeLast()
+        guard case .failed = s.handle(AgentWire.request(.openSealedBoxes, bad)) else { return XCTFail("truncated list accepted") }
+        guard case .failed = s.handle(AgentWire.request(.openSealedBoxes, AgentWire.boxList(boxes) + [0])) else { return XCTFail("trailing byte accepted") }
+        XCTAssertThrowsError(try AgentClient.Opener.answers(reply, count: 4), "fewer answers than boxes")
+    }
+
     func testIdleTimeoutLocksAndUseRestartsTheIdleClock() throws {
         let s = service()
         clock.seconds += 14 * 60

@@ -149,17 +149,12 @@ package struct Opener {
     package func open(_ chain: [CaseVersion], caseID: CaseID, reader: RosterEntry, key: any SealedBoxOpener) throws(VaultError) -> OpenedCase {
         let latest = chain.last!
         // A case has a handful of key generations: a short list beats hashing for every field.
-        var classKeys: [(ref: CaseVersion.KeyRef, key: SymmetricKey?)] = []
+        let classKeys = try unsealClassKeys(latest.fields.map(\.key), in: chain, caseID: caseID, reader: reader, key: key)
         var readable: [(field: CaseVersion.Field, key: SymmetricKey)] = []
         readable.reserveCapacity(latest.fields.count)
         var sealed: [CaseVersion.Field] = []
         for f in latest.fields {
-            let k: SymmetricKey?
-            if let known = classKeys.first(where: { $0.ref == f.key }) { k = known.key } else {
-                k = try unsealClassKey(f.key, in: chain, caseID: caseID, reader: reader, key: key)
-                classKeys.append((f.key, k))
-            }
-            if let k { readable.append((f, k)) } else { sealed.append(f) }
+            if let k = classKeys.first(where: { $0.ref == f.key })?.key { readable.append((f, k)) } else { sealed.append(f) }
         }
         // One sodium_malloc for the whole case instead of one per field (each is an mmap with guard pages).
         var spans: [(path: String, start: Int, count: Int)] = []
@@ -188,20 +183,35 @@ package struct Opener {
         return OpenedCase(caseID: caseID, chain: chain, fields: fields, sealedFields: sealed)
     }
 
-    private func unsealClassKey(_ ref: CaseVersion.KeyRef, in chain: [CaseVersion], caseID: CaseID, reader: RosterEntry, key: any SealedBoxOpener) throws(VaultError) -> SymmetricKey? {
-        guard ref.generation >= 1, ref.generation <= UInt64(chain.count),
-              let cls = chain[Int(ref.generation - 1)].classes.first(where: { $0.index == ref.index })
-        else { throw .auth("case \(caseID) names a missing key generation") }
-        guard let envelope = cls.envelopes.first(where: { $0.member == reader.id }) else { return nil }
-        do {
-            let k = try SymmetricKey(secret: try key.openSealedBox(envelope.sealedKey))
-            guard Memory.constantTimeEquals(CaseVersion.commitment(to: k, vault: vaultID, caseID: caseID, ref: ref), cls.commitment) else {
-                throw VaultError.auth("case \(caseID): a sealed key does not match its commitment")
-            }
-            return k
-        } catch let e as VaultError { throw e } catch {
-            throw .auth("case \(caseID): a key sealed to \(reader.id) failed to open (tampered or wrong key)")
+    /// The class keys sealed to `reader` among `refs`, each checked against its commitment; nil
+    /// for a class sealed to others. All boxes are opened in one call (one agent round trip).
+    private func unsealClassKeys(_ refs: [CaseVersion.KeyRef], in chain: [CaseVersion], caseID: CaseID, reader: RosterEntry,
+                                 key: any SealedBoxOpener) throws(VaultError) -> [(ref: CaseVersion.KeyRef, key: SymmetricKey?)] {
+        var distinct: [CaseVersion.KeyRef] = []
+        for ref in refs where !distinct.contains(ref) { distinct.append(ref) }
+        var wanted: [(ref: CaseVersion.KeyRef, commitment: [UInt8], box: [UInt8])] = []
+        for ref in distinct {
+            guard ref.generation >= 1, ref.generation <= UInt64(chain.count),
+                  let cls = chain[Int(ref.generation - 1)].classes.first(where: { $0.index == ref.index })
+            else { throw .auth("case \(caseID) names a missing key generation") }
+            if let envelope = cls.envelopes.first(where: { $0.member == reader.id }) { wanted.append((ref, cls.commitment, envelope.sealedKey)) }
         }
+        let opened: [SecureBytes?]
+        do { opened = try key.openSealedBoxes(wanted.map(\.box)) } catch {
+            throw .auth("case \(caseID): a key sealed to \(reader.id) failed to open (tampered or wrong key)", cause: error)
+        }
+        guard opened.count == wanted.count else { throw .auth("case \(caseID): the key opener answered for the wrong number of keys") }
+        var keys: [(ref: CaseVersion.KeyRef, key: SymmetricKey?)] = distinct.map { ($0, nil) }
+        for (w, secret) in zip(wanted, opened) {
+            guard let secret, let k = try? SymmetricKey(secret: secret) else {
+                throw .auth("case \(caseID): a key sealed to \(reader.id) failed to open (tampered or wrong key)")
+            }
+            guard Memory.constantTimeEquals(CaseVersion.commitment(to: k, vault: vaultID, caseID: caseID, ref: w.ref), w.commitment) else {
+                throw .auth("case \(caseID): a sealed key does not match its commitment")
+            }
+            if let i = keys.firstIndex(where: { $0.ref == w.ref }) { keys[i].key = k }
+        }
+        return keys
     }
 }
 
