@@ -1,3 +1,4 @@
+@testable import CaseVaultAgent
 import CaseVaultCore
 import CaseVaultSamples
 import Foundation
@@ -106,9 +107,17 @@ final class AgentCLITests: XCTestCase {
     }
 
     /// A real second user, when the tests run as root (as in CI): the agent's socket made
-    /// reachable on purpose, and still their client is refused.
+    /// reachable on purpose, and still their client is refused. Without root no second user can
+    /// be made, so the same decision is checked on the running agent's real socket instead.
     func testSecondUserRefused() throws {
-        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/useradd") else { throw XCTSkip("needs root and useradd") }
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/useradd") else {
+            try unlock("kari")
+            let socket = try XCTUnwrap(try UnixSocket.connect(runtime + "/casevault-agent.sock"), "the agent answers")
+            let uid = try XCTUnwrap(socket.peerUID(), "SO_PEERCRED names the agent's user")
+            XCTAssertEqual(uid, getuid())
+            XCTAssertFalse(AgentPeer.admits(peerUID: uid &+ 1, ownUID: uid), "another uid is refused")
+            return
+        }
         let user = "cvagent\(UInt16.random(in: 1000...9999))"
         XCTAssertEqual(try shell("/usr/sbin/useradd", ["--no-create-home", "--shell", "/usr/sbin/nologin", user]), 0)
         defer { _ = try? shell("/usr/sbin/userdel", [user]) }
