@@ -125,7 +125,11 @@ final class AgentCLITests: XCTestCase {
         XCTAssertEqual(chmod(runtime, 0o755), 0)
         XCTAssertEqual(chmod(runtime + "/casevault-agent.sock", 0o666), 0)
         XCTAssertEqual(chmod(v.cli.workdir.path, 0o755), 0)
-        let r = try v.cli.run(["-u", user, "--", "env", "XDG_RUNTIME_DIR=\(runtime!)", CLI.binary.path, "status"], executable: "/usr/sbin/runuser")
+        // The checkout may sit in a folder the other user cannot enter: they run a copy of the binary.
+        let binary = v.cli.path("casevault-copy")
+        try FileManager.default.copyItem(atPath: CLI.binary.path, toPath: binary)
+        XCTAssertEqual(chmod(binary, 0o755), 0)
+        let r = try v.cli.run(["-u", user, "--", "env", "XDG_RUNTIME_DIR=\(runtime!)", binary, "status"], executable: "/usr/sbin/runuser")
         XCTAssertNotEqual(r.status, 0, r.stdout)
         XCTAssertTrue(r.stderr.contains("another user"), r.stderr)
         try run(as: "kari", ["case", "list"]).assertSuccess("the owner still served")
