@@ -1,0 +1,36 @@
+import CaseVaultSamples
+import Foundation
+import XCTest
+
+/// The built binary: a substitute assigned by the leader is shown as pending in `case list`
+/// and reads the full record once the case's contact person has run any command.
+final class GrantCLITests: XCTestCase {
+    func testLeaderAssignedSubstituteIsPendingUntilTheContactPersonRunsACommand() throws {
+        let v = try CLIVault()
+        let id = try v.newCase(SampleCase.yaml)
+        let assign = try v.run(as: "lina", ["case", "assign", id, "--member", "karl", "--as", "contact-person"])
+        assign.assertSuccess("leader assigns karl")
+        XCTAssertTrue(assign.stderr.contains("wait for a grant"), assign.stderr)
+
+        let list = try v.run(as: "lina", ["case", "list", "--json"])
+        list.assertSuccess("case list --json")
+        let row = try XCTUnwrap((list.json as? [[String: Any]])?.first)
+        let pending = try XCTUnwrap(row["pending"] as? [[String: Any]])
+        XCTAssertEqual(pending.map { $0["member"] as? String }, ["karl"])
+        let classes = try XCTUnwrap(pending.first?["classes"] as? Int)
+        XCTAssertGreaterThan(classes, 0)
+        let text = try v.run(as: "lina", ["case", "list"])
+        XCTAssertTrue(text.stdout.contains("pending: karl (\(classes) class"), text.stdout)
+
+        XCTAssertFalse(try XCTUnwrap(v.showJSON(id, as: "karl")["sealed_fields"] as? [String]).isEmpty)
+
+        // Any command of the contact person's client completes the grants: here a listing.
+        try v.run(as: "kari", ["case", "list"]).assertSuccess("kari lists her cases")
+        let karl = try v.showJSON(id, as: "karl")
+        let kari = try v.showJSON(id, as: "kari")
+        XCTAssertEqual(karl["sealed_fields"] as? [String], [])
+        XCTAssertEqual((karl["fields"] as? [String: Any])?.keys.sorted(), (kari["fields"] as? [String: Any])?.keys.sorted())
+        let after = try XCTUnwrap((try v.run(as: "lina", ["case", "list", "--json"]).json as? [[String: Any]])?.first)
+        XCTAssertEqual((after["pending"] as? [Any])?.count, 0)
+    }
+}
