@@ -66,7 +66,7 @@ struct CaseCommand: ParsableCommand {
                 Output.json(cases.map { c in
                     JSONShape.CaseRow(case: c.caseID.hex, version: c.version, updated: c.updated.rfc3339, assigned: JSONShape.Assignment.list(c.assignments),
                                       fields: JSONShape.Value.map(c.glance), problem: c.problem,
-                                      pending: c.pendingGrants.map { JSONShape.PendingGrantRow(member: $0.member, classes: $0.classes) })
+                                      pending: c.pendingGrants.isEmpty ? nil : c.pendingGrants.map { JSONShape.PendingGrantRow(member: $0.member, classes: $0.classes) })
                 })
                 return
             }

@@ -30,8 +30,8 @@ enum JSONShape {
         let `case`: String, version: UInt64, updated: String, assigned: [Assignment], fields: [String: Value]
         /// Only on a case that failed verification.
         let problem: String?
-        /// Assigned members still waiting for keys (empty when none).
-        let pending: [PendingGrantRow]
+        /// Only when assigned members still wait for keys (a pending grant).
+        let pending: [PendingGrantRow]?
     }
 
     struct PendingGrantRow: Encodable { let member: String, classes: Int }

@@ -1,5 +1,6 @@
 import CaseVaultSamples
 import Foundation
+import GRDB
 import XCTest
 
 /// The built binary: a substitute assigned by the leader is shown as pending in `case list`
@@ -31,6 +32,15 @@ final class GrantCLITests: XCTestCase {
         XCTAssertEqual(karl["sealed_fields"] as? [String], [])
         XCTAssertEqual((karl["fields"] as? [String: Any])?.keys.sorted(), (kari["fields"] as? [String: Any])?.keys.sorted())
         let after = try XCTUnwrap((try v.run(as: "lina", ["case", "list", "--json"]).json as? [[String: Any]])?.first)
-        XCTAssertEqual((after["pending"] as? [Any])?.count, 0)
+        XCTAssertNil(after["pending"], "no member waits any more")
+
+        // A grant row changed in the database is ignored and reported in one warning line.
+        let db = try DatabaseQueue(path: v.vault + "/vault.sqlite")
+        try db.write { try $0.execute(sql: "UPDATE case_grants SET basis = 'holder2' WHERE recipient = 'karl'") }
+        let shown = try v.run(as: "karl", ["case", "show", id])
+        shown.assertSuccess("karl reads what is still his")
+        let warnings = shown.stderr.split(separator: "\n").filter { $0.hasPrefix("casevault: warning: ") }
+        XCTAssertEqual(warnings.count, 1, shown.stderr)
+        XCTAssertTrue(warnings.first?.contains("refused as tampered") ?? false, shown.stderr)
     }
 }

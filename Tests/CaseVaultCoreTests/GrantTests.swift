@@ -133,6 +133,8 @@ final class GrantTests: XCTestCase {
         let opened = try t.session("karl").showCase(caseID)
         XCTAssertNil(opened.fields["person.legal_name"])
         XCTAssertTrue(opened.refusedGrants.contains { $0.contains("lina did not hold the key") }, "\(opened.refusedGrants)")
+        let read = try XCTUnwrap(t.session("lina").auditLog(filter: AuditFilter(actor: "karl", action: LogAction.caseRead.rawValue)).last)
+        XCTAssertTrue(read.detail.contains { $0 == ("grants-refused", "1") }, "the refusal is in the log: \(read.detail)")
     }
 
     func testGrantWithAnotherMembersSignatureIsRefused() throws {
@@ -220,6 +222,16 @@ final class GrantTests: XCTestCase {
         // Moved to another recipient: that member's key does not open it, nor does the signature hold.
         try raw.execute("UPDATE case_grants SET recipient = 'cecilie' WHERE recipient = 'karl'")
         XCTAssertLessThan(try fields("karl").count, full.count)
+    }
+
+    /// Pending is read from the head, not the hint: with the hint deleted, the contact person's
+    /// listing still completes the grants.
+    func testListingCompletesPendingGrantsWithoutAHint() throws {
+        _ = try leaderAssignsKarl()
+        try raw.execute("DELETE FROM pending_grants")
+        XCTAssertEqual(try XCTUnwrap(t.session("lina").listCases().first).pendingGrants.map(\.member), ["karl"])
+        XCTAssertEqual(try XCTUnwrap(t.session("kari").listCases().first).pendingGrants, [])
+        XCTAssertEqual(try fields("karl"), try fields("kari"))
     }
 
     /// The hint table is only a hint: a hint for a member who is not assigned grants nothing and is cleared.

@@ -77,6 +77,26 @@ extension SessionBound {
     }
 }
 
+extension SessionBound {
+    /// For a case being listed: grants what this member holds to every member the head shows
+    /// pending (so completion needs no hint), clears hints no longer needed, and returns who
+    /// still waits.
+    func completeGrants(in opened: OpenedCase, state: VaultState, db: StoreTransaction) throws -> [PendingGrant] {
+        guard !opened.pendingGrants.isEmpty else { return [] }
+        var still: [PendingGrant] = []
+        for p in opened.pendingGrants {
+            let r = try grantMissing(to: p.member, caseID: opened.caseID, chain: opened.chain, state: state, db: db)
+            if r.waiting == 0 { try db.removePendingGrantHint(opened.caseID, member: p.member) }
+            if r.granted == 0 { still.append(p) } else if r.waiting > 0 {
+                let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments)
+                let left = try grantLedger(opened.caseID, chain: opened.chain, state: state, db: db)
+                still += left.pending(chain: opened.chain, roster: state.roster, access: access).filter { $0.member == p.member }
+            }
+        }
+        return still
+    }
+}
+
 extension Session {
     /// Run when a command's session opens: completes the pending grants hinted in the vault that
     /// this member can give, and clears a hint once its member waits for nothing. Costs one read

@@ -107,9 +107,11 @@ struct CaseOperations: SessionBound {
             let state = try currentState(db)
             do {
                 let opened = try open(caseID, state: state, db: db)
+                var detail = ["version": String(opened.latest.version)]
+                // Grants refused as tampered were ignored; the log keeps a count for the auditor.
+                if !opened.refusedGrants.isEmpty { detail["grants-refused"] = String(opened.refusedGrants.count) }
                 try vault.appendLog(db, state: state, session: session, action: .caseRead, caseID: caseID,
-                                     fields: CaseRecord.order(Array(opened.fields.keys)),
-                                     detail: ["version": String(opened.latest.version)], reason: reason)
+                                     fields: CaseRecord.order(Array(opened.fields.keys)), detail: detail, reason: reason)
                 return .success(opened)
             } catch let e as VaultError where e.kind != .ioFailure {
                 try vault.appendLog(db, state: state, session: session, action: .caseReadRefused, caseID: caseID, fields: [],
@@ -149,7 +151,8 @@ struct CaseOperations: SessionBound {
                 }
                 let glance = opened.fields.filter { Self.listingFields.contains($0.key) }
                 out.append(CaseSummary(caseID: id, version: opened.latest.version, updated: opened.latest.created,
-                                       assignments: opened.latest.assignments, glance: glance, problem: nil, pendingGrants: opened.pendingGrants))
+                                       assignments: opened.latest.assignments, glance: glance, problem: nil,
+                                       pendingGrants: try completeGrants(in: opened, state: state, db: db)))
                 if !glance.isEmpty {
                     try vault.appendLog(db, state: state, session: session, action: .caseRead, caseID: id,
                                          fields: CaseRecord.order(Array(glance.keys)), detail: ["version": String(opened.latest.version)], reason: nil)
