@@ -184,6 +184,9 @@ enum CaseText {
         if !o.sealedPaths.isEmpty {
             Output.line("\nIkke synlig for deg (forseglet for andre roller): \(o.sealedPaths.count) felt")
         }
+        if o.readerWaitsForGrants > 0 {
+            Output.line("Venter på nøkkel / waiting for a grant: \(o.readerWaitsForGrants) nøkkel(er) kommer når en som kan lese dem, kjører casevault")
+        }
     }
 
     /// `threats[0].perpetrators[1].name` → `trusselbilde 1 › voldsutøver 2`.

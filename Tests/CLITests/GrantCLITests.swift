@@ -24,6 +24,8 @@ final class GrantCLITests: XCTestCase {
         XCTAssertTrue(text.stdout.contains("pending: karl (\(classes) class"), text.stdout)
 
         XCTAssertFalse(try XCTUnwrap(v.showJSON(id, as: "karl")["sealed_fields"] as? [String]).isEmpty)
+        let waiting = try v.run(as: "karl", ["case", "show", id])
+        XCTAssertTrue(waiting.stdout.contains("waiting for a grant: \(classes) "), waiting.stdout)
 
         // Any command of the contact person's client completes the grants: here a listing.
         try v.run(as: "kari", ["case", "list"]).assertSuccess("kari lists her cases")

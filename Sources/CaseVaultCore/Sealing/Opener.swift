@@ -252,6 +252,8 @@ public struct OpenedCase: Sendable {
     public internal(set) var refusedGrants: [String] = []
     /// Assigned members still waiting for keys (Vault/CaseGrants.swift fills it in).
     public internal(set) var pendingGrants: [PendingGrant] = []
+    /// Keys the reader is entitled to but waits for (a pending grant to them), in classes.
+    public internal(set) var readerWaitsForGrants = 0
 
     public var latest: CaseVersion { chain.last! }
     public var record: CaseRecord { CaseRecord(fields: fields) }

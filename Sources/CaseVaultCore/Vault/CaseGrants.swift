@@ -31,6 +31,7 @@ extension SessionBound {
         opener.refusedGrants = ledger.refused
         var opened = try opener.open(chain, caseID: caseID, reader: member, key: identity.boxOpener)
         opened.pendingGrants = ledger.pending(chain: chain, roster: state.roster, access: access)
+        opened.readerWaitsForGrants = opened.pendingGrants.first { $0.member == member.id }?.classes ?? 0
         return opened
     }
 
