@@ -1,5 +1,6 @@
 import AccessPolicy
 @testable import CaseVaultCore
+import CaseVaultSamples
 import Foundation
 import GRDB
 import SodiumKit
@@ -133,6 +134,10 @@ final class GrantTests: XCTestCase {
         let opened = try t.session("karl").showCase(caseID)
         XCTAssertNil(opened.fields["person.legal_name"])
         XCTAssertTrue(opened.refusedGrants.contains { $0.contains("lina did not hold the key") }, "\(opened.refusedGrants)")
+        // Every reader sees the forgery, and it costs the others nothing.
+        let kari = try t.session("kari").showCase(caseID)
+        XCTAssertEqual(kari.fields, try TestVault.sampleFields().merging(kari.fields.filter { $0.key == "case.status" }) { $1 })
+        XCTAssertEqual(kari.refusedGrants, opened.refusedGrants)
         let read = try XCTUnwrap(t.session("lina").auditLog(filter: AuditFilter(actor: "karl", action: LogAction.caseRead.rawValue)).last)
         XCTAssertTrue(read.detail.contains { $0 == ("grants-refused", "1") }, "the refusal is in the log: \(read.detail)")
     }
@@ -200,12 +205,15 @@ final class GrantTests: XCTestCase {
         _ = try leaderAssignsKarl()
         _ = try t.session("kari").completePendingGrants()
         let full = try fields("karl")
-        let original = try raw.queue.read { db in try GRDB.Row.fetchAll(db, sql: "SELECT rowid, sealed, recipient, basis, generation FROM case_grants WHERE recipient = 'karl'") }
+        let original = try raw.queue.read { db in
+            try GRDB.Row.fetchAll(db, sql: "SELECT rowid, sealed, recipient, basis, generation, format FROM case_grants WHERE recipient = 'karl'")
+        }
         XCTAssertFalse(original.isEmpty)
         let changes: [(String, String, (GRDB.Row) -> DatabaseValueConvertible)] = [
             ("sealed key", "sealed", { var b = [UInt8]($0["sealed"] as Data); b[b.count / 2] ^= 1; return Data(b) }),
             ("basis", "basis", { _ in "holder " }),
             ("generation", "generation", { ($0["generation"] as Int64) + 100 }),
+            ("format", "format", { _ in 2 }),
         ]
         for (what, column, change) in changes {
             for row in original {
@@ -232,6 +240,22 @@ final class GrantTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(t.session("lina").listCases().first).pendingGrants.map(\.member), ["karl"])
         XCTAssertEqual(try XCTUnwrap(t.session("kari").listCases().first).pendingGrants, [])
         XCTAssertEqual(try fields("karl"), try fields("kari"))
+    }
+
+    /// A key that also covers paths the new role may not read cannot be granted: the child
+    /// contact assigned by the leader waits for the contact person's next write for those.
+    func testAKeyAlsoCoveringPathsTheRoleMayNotReadWaitsForAWriter() throws {
+        let kari = try t.session("kari")
+        let id = try kari.createCase(recordText: SampleCase.yaml)
+        try t.session("lina").assign(id, memberID: "cecilie", role: .childContact)
+        _ = try kari.completePendingGrants()
+        let before = try t.session("cecilie").showCase(id)
+        XCTAssertNotNil(before.fields["person.alias"], "a key the leader or kari could grant whole")
+        XCTAssertNil(before.fields["children[0].school"], "sealed with the legal name under one key at version 1")
+        try kari.updateCase(id, patchText: "set:\n  case.phase: 3\n")
+        let after = try t.session("cecilie").showCase(id)
+        XCTAssertNotNil(after.fields["children[0].school"])
+        XCTAssertNil(after.fields["person.legal_name"])
     }
 
     /// The hint table is only a hint: a hint for a member who is not assigned grants nothing and is cleared.
