@@ -83,18 +83,15 @@ extension SessionBound {
     /// pending (so completion needs no hint), clears hints no longer needed, and returns who
     /// still waits.
     func completeGrants(in opened: OpenedCase, state: VaultState, db: StoreTransaction) throws -> [PendingGrant] {
-        guard !opened.pendingGrants.isEmpty else { return [] }
-        var still: [PendingGrant] = []
+        var grantedAny = false
         for p in opened.pendingGrants {
             let r = try grantMissing(to: p.member, caseID: opened.caseID, chain: opened.chain, state: state, db: db)
             if r.waiting == 0 { try db.removePendingGrantHint(opened.caseID, member: p.member) }
-            if r.granted == 0 { still.append(p) } else if r.waiting > 0 {
-                let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments)
-                let left = try grantLedger(opened.caseID, chain: opened.chain, state: state, db: db)
-                still += left.pending(chain: opened.chain, roster: state.roster, access: access).filter { $0.member == p.member }
-            }
+            grantedAny = grantedAny || r.granted > 0
         }
-        return still
+        guard grantedAny else { return opened.pendingGrants }
+        let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments)
+        return try grantLedger(opened.caseID, chain: opened.chain, state: state, db: db).pending(chain: opened.chain, roster: state.roster, access: access)
     }
 }
 
@@ -107,15 +104,14 @@ extension Session {
     @discardableResult
     package func completePendingGrants() -> Int {
         guard let hints = try? vault.read({ try $0.pendingGrantHints() }), !hints.isEmpty else { return 0 }
-        let ops = CaseOperations(session: self)
         return (try? vault.write { db in
-            let state = try ops.currentState(db)
+            let state = try currentState(db)
             var granted = 0
             for (caseID, memberID) in hints {
                 do {
-                    guard try ops.reaches(caseID, state: state, db: db) else { continue }
-                    let chain = try ops.verifiedChain(caseID, state: state, db: db)
-                    let r = try ops.grantMissing(to: memberID, caseID: caseID, chain: chain, state: state, db: db)
+                    guard try reaches(caseID, state: state, db: db) else { continue }
+                    let chain = try verifiedChain(caseID, state: state, db: db)
+                    let r = try grantMissing(to: memberID, caseID: caseID, chain: chain, state: state, db: db)
                     granted += r.granted
                     if r.waiting == 0 { try db.removePendingGrantHint(caseID, member: memberID) }
                 } catch let e as VaultError where e.kind != .ioFailure { continue }
