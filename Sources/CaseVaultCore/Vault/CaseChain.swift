@@ -57,7 +57,7 @@ extension SessionBound {
         guard let latest = chain.last else { throw VaultError.notFound("case \(caseID) not found") }
         try requireReach(latest, state: state)
         return try Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies)
-            .open(chain, caseID: caseID, reader: member, key: identity.boxOpener)
+            .open(chain, caseID: caseID, reader: member, key: identity.boxOpener, released: try recoveryReleases(caseID, db: db, state: state))
     }
 
     func verifiedChain(_ caseID: CaseID, state: VaultState, db: StoreTransaction) throws -> [CaseVersion] {
@@ -89,8 +89,10 @@ extension SessionBound {
 
     func sealer(caseID: CaseID, version: UInt64, parent: [UInt8], state: VaultState, assignments: [CaseVersion.Assignment],
                         created: Timestamp? = nil) -> Sealer {
-        Sealer(vaultID: vault.vaultID, caseID: caseID, version: version, parentHash: parent, author: member, created: created ?? clock.now(),
-               roster: state.roster, policy: state.policy, assignments: assignments)
+        var sealer = Sealer(vaultID: vault.vaultID, caseID: caseID, version: version, parentHash: parent, author: member, created: created ?? clock.now(),
+                            roster: state.roster, policy: state.policy, assignments: assignments)
+        sealer.escrow = state.escrow
+        return sealer
     }
 
     func insert(_ v: SealedVersion, caseID: CaseID, db: StoreTransaction) throws {
