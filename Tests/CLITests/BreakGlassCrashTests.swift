@@ -50,6 +50,14 @@ final class BreakGlassCrashTests: XCTestCase {
         print("BreakGlassCrashTests: \(killed) of \(rounds) runs killed, \(shown) showed the field")
         XCTAssertGreaterThan(killed, 0)
         XCTAssertGreaterThan(shown, 0)
+
+        // Not one of them is reviewed: `audit verify` says so.
+        let dir = v.cli.path("export")
+        try v.cli.run(["audit", "export", dir] + v.as("anne")).assertSuccess("export")
+        let verified = try v.cli.run(["audit", "verify", dir, "--root-fingerprint", v.rootFingerprint])
+        verified.assertSuccess("verify")
+        XCTAssertTrue(verified.stdout.contains("NOT REVIEWED"), verified.stdout)
+        XCTAssertFalse(verified.stdout.contains(Self.canary))
     }
 
     /// The `case.read` entries made under break-glass, each after the `breakglass.open` of its request.
