@@ -12,13 +12,14 @@ struct BreakGlassCommand: ParsableCommand {
     struct Setup: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create (or rotate) the break-glass key, sealed to each leader behind the root key.",
-            discussion: Examples.text("casevault breakglass setup --identity ~/lina.cvkey"))
+            discussion: Examples.text("casevault breakglass setup --identity ~/lina.cvkey --root-key /media/usb/root.cvkey"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
+        @OptionGroup var root: RootKeyOptions
 
         func run() throws {
             let v = try vault.open()
-            let r = try identity.withSession(in: v, command: "breakglass.setup") { try $0.setUpBreakGlass() }
+            let r = try identity.withRootSession(in: v, command: "breakglass.setup", root: root) { try $0.setUpBreakGlass() }
             print("Break-glass key epoch \(r.epoch), for \(r.breakers.joined(separator: ", "))")
         }
     }
@@ -37,9 +38,10 @@ struct BreakGlassCommand: ParsableCommand {
     struct Open: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Break glass alone: needs the centre root key and a written reason; shows the fields at once.",
-            discussion: Examples.text("casevault breakglass open 3f9a --fields person.alias,safety.do_not_admit --minutes 60 --reason-code life-danger --reason-file grunn.txt"))
+            discussion: Examples.text("casevault breakglass open 3f9a --root-key /media/usb/root.cvkey --fields person.legal_name,safety.do_not_admit --minutes 60 --reason-code life-danger --reason-file grunn.txt"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
+        @OptionGroup var root: RootKeyOptions
         @OptionGroup var request: RequestOptions
         @OptionGroup var output: JSONFlag
 
@@ -48,10 +50,11 @@ struct BreakGlassCommand: ParsableCommand {
                 throw CLIError(.invalidInput, "breaking glass alone needs a written reason", hints: ["give it with --reason-file FILE"])
             }
             let v = try vault.open()
-            let view = try identity.withCase(request.id, in: v, command: "breakglass.open") { s, c in
+            let view = try identity.withRootSession(in: v, command: "breakglass.open", root: root) { s in
+                let c = try s.resolveCaseID(request.id)
                 let id = try s.requestBreakGlass(c, fields: request.paths, minutes: request.minutes, reasonCode: request.reasonCode, reason: why, mode: .alone)
                 return try s.showBreakGlass(id)
-            }.result
+            }
             BreakGlassText.print(view, json: output.json)
         }
     }

@@ -12,16 +12,17 @@ struct RecoveryCommand: ParsableCommand {
     struct Setup: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create (or rotate) the recovery key, signed by the centre root key.",
-            discussion: Examples.text("casevault recovery setup --identity ~/lina.cvkey --trustees lina,styre1,styre2 --threshold 2"))
+            discussion: Examples.text("casevault recovery setup --identity ~/lina.cvkey --root-key /media/usb/root.cvkey --trustees lina,styre1,styre2 --threshold 2"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
+        @OptionGroup var root: RootKeyOptions
         @Option(help: "Trustee member ids, comma-separated (2 to 9).") var trustees: String
         @Option(help: "How many trustees together recover a case (at least 2).") var threshold: Int
 
         func run() throws {
             let v = try vault.open()
             let ids = trustees.split(separator: ",").map(String.init)
-            let r = try identity.withSession(in: v, command: "recovery.setup") { try $0.setUpRecovery(trustees: ids, threshold: threshold) }
+            let r = try identity.withRootSession(in: v, command: "recovery.setup", root: root) { try $0.setUpRecovery(trustees: ids, threshold: threshold) }
             print("Recovery key epoch \(r.epoch): \(threshold) of \(ids.count) trustees (\(ids.joined(separator: ", "))); \(r.wraps) nested wraps")
             Output.note("versions written before this are recoverable only once written again")
         }
@@ -49,14 +50,23 @@ struct RecoveryCommand: ParsableCommand {
     struct Approve: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Approve a recovery request as a trustee and peel your layer.",
-            discussion: Examples.text("casevault recovery approve 5c1e0a7b9d2f4e6a8b0c1d2e3f405162 --identity ~/styre1.cvkey"))
+            discussion: """
+                The last trustee who also gives --root-key rotates the recovery key at once; otherwise the root holder runs `recovery setup` again afterwards.
+
+                \(Examples.text("casevault recovery approve 5c1e0a7b9d2f4e6a8b0c1d2e3f405162 --identity ~/styre1.cvkey"))
+                """)
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
+        @OptionGroup var root: RootKeyOptions
         @Argument(help: "The request id `recovery request` printed.") var request: String
 
         func run() throws {
             let v = try vault.open()
-            switch try identity.withSession(in: v, command: "recovery.approve", { try $0.approveRecovery(request) }) {
+            // The root key is used only when given here explicitly, never from the environment.
+            let approve: (Session) throws -> RecoveryProgress = { try $0.approveRecovery(request) }
+            let progress = try root.rootKey == nil ? identity.withSession(in: v, command: "recovery.approve", approve)
+                : identity.withRootSession(in: v, command: "recovery.approve", root: root, approve)
+            switch progress {
             case let .handedOn(next):
                 print("Approved and peeled your layer of recovery \(request); next: \(next)")
             case let .recovered(released, stillSealed, rotated):

@@ -60,6 +60,23 @@ final class BreakGlassCrashTests: XCTestCase {
         XCTAssertFalse(verified.stdout.contains(Self.canary))
     }
 
+    func testAloneWithoutTheRootKeyFileIsRefusedAndReleasesNothing() throws {
+        let v = try CLIVault()
+        try v.run(as: "lina", ["breakglass", "setup"]).assertSuccess("breakglass setup")
+        let caseID = try v.newCase(SampleCase.yaml.replacingOccurrences(of: "Anna Fiktiv Testesen", with: Self.canary))
+        let reason = try v.cli.write("reason", "Politiet melder akutt fare\n")
+        let r = try v.withoutRootKey {
+            try v.run(as: "lina", ["breakglass", "open", caseID, "--fields", "person.legal_name", "--minutes", "60", "--reason-code", "life-danger",
+                                   "--reason-file", reason])
+        }
+        r.assertFailure(77, "alone without the root key file")
+        XCTAssertFalse(r.stdout.contains(Self.canary))
+        try v.run(as: "lina", ["breakglass", "open", caseID, "--fields", "person.legal_name", "--minutes", "60", "--reason-code", "life-danger"])
+            .assertFailure(65, "alone without a reason")
+        XCTAssertEqual(try v.count("escrow_requests"), 0)
+        XCTAssertEqual(try v.count("released_keys"), 0)
+    }
+
     /// The `case.read` entries made under break-glass, each after the `breakglass.open` of its request.
     private func breakGlassReads(_ v: CLIVault) throws -> [String] {
         let entries = try logEntries(v)
