@@ -117,6 +117,8 @@ final class BreakGlassTests: XCTestCase {
         let access = try f.t.session("lina").accessReport(caseID: id)
         XCTAssertTrue(access.events.contains { $0.action == "breakglass.open" })
         XCTAssertTrue(access.text.contains("nødtilgang åpnet"))
+        XCTAssertTrue(access.text.contains("grunnkode / break-glass, reason code: life-danger"), access.text)
+        XCTAssertTrue(access.text.contains("vurdering / review: begrunnet / justified"), access.text)
         XCTAssertFalse(access.text.contains("Kanari-7731"), "the free-text reason is not in the report")
     }
 
