@@ -130,6 +130,7 @@ final class RecoveryTests: XCTestCase {
         XCTAssertFalse(try RawDatabase(t).latest(id).classes.isEmpty)
         XCTAssertFalse(try RawDatabase(t).decoded(id).flatMap(\.classes).contains { $0.envelopes.contains { $0.member.hasPrefix("recovery#") } })
         _ = try t.session("lina").setUpRecovery(trustees: ["anne", "nils"], threshold: 2)
+        TestVault.assertFails([.refused], "recovery of a case written before setup") { try t.session("lina").requestRecovery(id, for: "kari") }
         try t.session("kari").updateCase(id, patchText: "set: {case.status: closed}\n")
         let head = try RawDatabase(t).latest(id)
         XCTAssertTrue(head.classes.allSatisfy { $0.envelopes.contains { $0.member == "recovery#1" } })

@@ -117,8 +117,15 @@ struct BreakGlassOperations: SessionBound {
             guard r.mode == .approved else { throw VaultError.refused("break-glass \(id) was opened alone; it needs no approval") }
             guard r.breaker != member.id else { throw VaultError.denied("the breaker may not approve their own break-glass") }
             guard r.opening == nil else { throw VaultError.refused("break-glass \(id) is already approved") }
-            let opened = try open(r.caseID, state: state, db: db)
-            for f in r.fields where opened.fields[f] == nil { throw VaultError.denied("\(member.id) does not read \(f), so cannot release it") }
+            // Checked on the envelopes, without decrypting anything: the approver's client shows no value.
+            guard try reaches(r.caseID, state: state, db: db) else { throw VaultError.notFound("case \(r.caseID) not found") }
+            let chain = try verifiedChain(r.caseID, state: state, db: db)
+            for f in r.fields {
+                guard let field = chain.last!.fields.first(where: { $0.path == f }),
+                      chain[Int(field.key.generation - 1)].classes.first(where: { $0.index == field.key.index })?.envelopes
+                          .contains(where: { $0.member == member.id }) == true
+                else { throw VaultError.denied("\(member.id) does not read \(f), so cannot release it") }
+            }
             let approval = try EscrowStatement.sign(header: BreakGlassRequest.approvalHeader, fields: [
                 ("vault", vault.vaultID.hex), ("request", id), ("request-hash", Hex.encode(r.hash)), ("approver", member.id),
                 ("decided", clock.now().rfc3339),

@@ -79,7 +79,9 @@ struct RecoveryOperations: SessionBound {
             guard !access.effectiveRoles(of: reader).isEmpty else {
                 throw VaultError.refused("\(newReader) does not reach case \(caseID); assign them first (`casevault case assign`)")
             }
-            let epoch = try Self.recoveryEpoch(head: head, chain: chain) ?? record.epoch
+            guard let epoch = try Self.recoveryEpoch(head: head, chain: chain), epoch <= record.epoch else {
+                throw VaultError.refused("case \(caseID) was last written before `recovery setup`: it has no recovery envelope to recover")
+            }
             let epochRecord = try vault.escrowKeyRecords(db, kind: .recovery)[Int(epoch - 1)]
             let subset = given ?? Array(epochRecord.holders.prefix(epochRecord.threshold))
             guard subset.count == epochRecord.threshold, Set(subset).isSubset(of: epochRecord.holders), Set(subset).count == subset.count else {
