@@ -28,6 +28,18 @@ public enum LogAction: String, CaseIterable, Sendable {
     case auditProve = "audit.prove"
     /// A resident's access report was produced (`audit for-case`).
     case auditReport = "audit.for-case"
+    /// Recovery by k of n trustees and break-glass (docs/FORMAT.md, "Recovery and break-glass").
+    case recoverySetup = "recovery.setup"
+    case recoveryRequest = "recovery.request"
+    case recoveryApprove = "recovery.approve"
+    case recoveryPeel = "recovery.peel"
+    case recoveryComplete = "recovery.complete"
+    case breakglassSetup = "breakglass.setup"
+    case breakglassRequest = "breakglass.request"
+    case breakglassApprove = "breakglass.approve"
+    case breakglassOpen = "breakglass.open"
+    case breakglassRelease = "breakglass.release"
+    case breakglassReview = "breakglass.review"
     /// A refused attempt: denied by policy, not on the roster, revoked, or a bad signature.
     case accessDenied = "access.denied"
 

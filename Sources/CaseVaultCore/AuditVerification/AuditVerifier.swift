@@ -52,8 +52,10 @@ public struct AuditVerifier: Sendable {
 
         // 3. Every entry: the per-entry work on all cores, then the in-order checks.
         let mapped = try MappedFile(path: dir.file(AuditExportFormat.entriesFile), name: AuditExportFormat.entriesFile)
+        var ranges: [Range<Int>] = []
         let batch = try mapped.withBytes { file throws(AuditFailure) in
-            EntryBatch.check(file: file, ranges: try EntryFraming.split(file), vaultID: manifest.vaultID)
+            ranges = try EntryFraming.split(file)
+            return EntryBatch.check(file: file, ranges: ranges, vaultID: manifest.vaultID)
         }
         let count = batch.facts.count
         let outcome = timeline.check(batch.facts, limit: batch.failure?.index.map(Int.init) ?? count)
@@ -92,6 +94,7 @@ public struct AuditVerifier: Sendable {
             since = try context.checkConsistency(earlier: earlier, latest: latest.checkpoint)
         }
 
+        let breakGlass = try mapped.withBytes { file in BreakGlassAudit.scan(file: file, ranges: ranges, facts: batch.facts) }
         return AuditReport(
             vaultID: manifest.vaultID, origin: manifest.origin, rootFingerprint: fingerprint, rootPinned: options.rootFingerprint != nil,
             rosterCount: timeline.rosters.count, entryCount: UInt64(count),
@@ -99,7 +102,7 @@ public struct AuditVerifier: Sendable {
             checkpointSize: size, checkpointRoot: latest.checkpoint.rootHash, checkpointSigners: latest.signers,
             cosignatures: cosignatures.sorted { ($0.size, $0.witness) > ($1.size, $1.witness) },
             unauthenticatedAttempts: outcome.unauthenticated, tail: size..<UInt64(count), consistentSince: since,
-            contentReads: outcome.contentReads)
+            contentReads: outcome.contentReads, breakGlass: breakGlass)
     }
 
     private func loadRosters(_ dir: AuditFolder, _ manifest: AuditManifest) throws(AuditFailure) -> [Roster] {

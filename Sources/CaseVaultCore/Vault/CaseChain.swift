@@ -93,8 +93,10 @@ extension SessionBound {
 
     func sealer(caseID: CaseID, version: UInt64, parent: [UInt8], state: VaultState, assignments: [CaseVersion.Assignment],
                         created: Timestamp? = nil) -> Sealer {
-        Sealer(vaultID: vault.vaultID, caseID: caseID, version: version, parentHash: parent, author: member, created: created ?? clock.now(),
-               roster: state.roster, policy: state.policy, assignments: assignments)
+        var sealer = Sealer(vaultID: vault.vaultID, caseID: caseID, version: version, parentHash: parent, author: member, created: created ?? clock.now(),
+                            roster: state.roster, policy: state.policy, assignments: assignments)
+        sealer.escrow = state.escrow
+        return sealer
     }
 
     func insert(_ v: SealedVersion, caseID: CaseID, db: StoreTransaction) throws {
