@@ -67,7 +67,9 @@ struct HandoverOperations: SessionBound {
             if needsApproval {
                 guard let approver else { throw VaultError.denied("a handover to \(role.rawValue) needs a leader's approval: pass --approver-identity") }
                 guard let entry = state.roster.entry(for: approver.publicIdentity), entry.kind == .member, !entry.isRevoked,
-                      entry.roles.contains(.leader) else { throw VaultError.denied("the approver is not an active leader on the roster") }
+                      entry.roles.contains(.leader), entry.id != member.id else {
+                    throw VaultError.denied("the approver must be an active leader on the roster other than the sender")
+                }
                 approverSigner = .init(entry: entry, key: approver.signingKey)
             }
             // The bundle's `created` is its log entry's time, and its manifest names the entry's index.
