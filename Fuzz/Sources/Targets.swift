@@ -59,7 +59,7 @@ enum FuzzTargets {
             var bytes = [UInt8](d)
             guard let inner = try? SecureBytes(consuming: &bytes) else { return }
             _ = try? HandoverBundle.verifyInner(inner, recipient: Fixed.recipient.publicIdentity, trustedRoot: Fixed.vectorTrustedRoot,
-                                                now: Fixed.vectorOpenAt, allowExpired: true, keyring: nil)
+                                                now: Fixed.vectorOpenAt, allowExpired: true, keyring: nil, memory: { _ in nil })
         },
         "bundle-payload": { d in
             guard let (fields, order, _) = try? HandoverBundle.decodePayload([UInt8](d)) else { return }

@@ -67,7 +67,7 @@ public final class Vault: Sendable {
         } catch { throw .io("cannot create \(directory)", cause: error) }
         let id = VaultID.random()
         let now = (clock ?? TestClockOverride.clock(forTestVault: testVault) ?? SystemClock()).now()
-        let roster = Roster(vaultID: id, serial: 1, rootKey: root.publicKey, issued: now, entries: [
+        let roster = Roster(vaultID: id, centre: centreName, serial: 1, rootKey: root.publicKey, issued: now, entries: [
             RosterEntry(kind: .member, id: leaderID, name: leaderName, roles: [.leader], identity: leader.publicIdentity, added: now),
         ])
         let signedRoster = try SignedRoster(roster: roster, signedBy: root)
