@@ -35,7 +35,8 @@ extension Vault {
         let lastTime = try db.logLastTime()
         let time = max(clock.now(), lastTime ?? Timestamp(seconds: 0))  // time never runs backwards within a log
         let entry = try LogEntry.sign(vaultID: vaultID, index: index, time: time, actor: actor, key: key, action: action,
-                                      caseID: caseID, fields: fields, detail: detail, reasonCommitment: commitment)
+                                      caseID: caseID, fields: fields, detail: try namingDetail(action, db: db, caseID: caseID, detail: detail),
+                                      reasonCommitment: commitment)
         let bytes = Array(entry.text.utf8)
         let leaf = Merkle.leafHash(bytes)
         try db.insertLogEntry(index: index, bytes: bytes, leafHash: leaf)

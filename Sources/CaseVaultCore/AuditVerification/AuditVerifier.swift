@@ -52,8 +52,11 @@ public struct AuditVerifier: Sendable {
 
         // 3. Every entry: the per-entry work on all cores, then the in-order checks.
         let mapped = try MappedFile(path: dir.file(AuditExportFormat.entriesFile), name: AuditExportFormat.entriesFile)
-        let batch = try mapped.withBytes { file throws(AuditFailure) in
-            EntryBatch.check(file: file, ranges: try EntryFraming.split(file), vaultID: manifest.vaultID)
+        let (batch, disagreements) = try mapped.withBytes { file throws(AuditFailure) in
+            let ranges = try EntryFraming.split(file)
+            let batch = EntryBatch.check(file: file, ranges: ranges, vaultID: manifest.vaultID)
+            guard batch.failure == nil else { return (batch, [String]()) }
+            return (batch, try VersionCrossCheck.problems(dir, manifest: manifest, rosterCount: timeline.rosters.count, file: file, ranges: ranges))
         }
         let count = batch.facts.count
         let outcome = timeline.check(batch.facts, limit: batch.failure?.index.map(Int.init) ?? count)
@@ -90,6 +93,13 @@ public struct AuditVerifier: Sendable {
         var since: UInt64?
         if let earlier = options.since {
             since = try context.checkConsistency(earlier: earlier, latest: latest.checkpoint)
+        }
+
+        // 7. The stored versions, rosters and policies against what the log names: every case that disagrees.
+        if !disagreements.isEmpty {
+            throw AuditFailure(.failed, AuditExportFormat.versionsFile,
+                               "\(disagreements.count) disagreement\(disagreements.count == 1 ? "" : "s") between the stored state and the log (listed above)",
+                               lines: disagreements)
         }
 
         return AuditReport(

@@ -37,6 +37,7 @@ extension SessionBound {
         for (p, v) in written { fresh[p] = v }
         let next = opened.latest.version + 1
         let parent = try chainHash(caseID: caseID, version: opened.latest.version, db: db)
+        try requireUnnamedVersion(caseID, next, db: db)
         // Time never runs backwards along a case, so a version cannot be dated before its parent;
         // nor is it carried far ahead of this member's own clock by a parent from a wrong clock.
         let now = clock.now()
@@ -52,6 +53,7 @@ extension SessionBound {
     }
 
     func open(_ caseID: CaseID, state: VaultState, db: StoreTransaction) throws -> OpenedCase {
+        if let anchor, anchor.logNames(caseID), try db.caseVersions(caseID).isEmpty { try anchor.checkHead(caseID, stored: [], chain: []) }
         guard try reaches(caseID, state: state, db: db) else { throw VaultError.notFound("case \(caseID) not found") }
         let chain = try verifiedChain(caseID, state: state, db: db)
         guard let latest = chain.last else { throw VaultError.notFound("case \(caseID) not found") }
@@ -65,7 +67,7 @@ extension SessionBound {
         guard !stored.isEmpty else { throw VaultError.notFound("case \(caseID) not found") }
         let chain = try Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies,
                                rosters: state.rosters.map(\.roster), now: clock.now()).verifyChain(stored, caseID: caseID)
-        try anchor?.checkHead(caseID, stored: stored)
+        try anchor?.checkHead(caseID, stored: stored, chain: chain)
         return chain
     }
 
