@@ -36,8 +36,8 @@ extension Vault {
     public func openSession(keyFile path: String, keys: any MemberKeys, command: String, reanchoring: Bool = false) throws(VaultError) -> Session {
         _ = try Session(vault: self, identity: keys, command: command)  // a key not on the roster is refused (and logged) first
         if format == Self.migratableFormat {
-            // Only `vault migrate` opens a format-1 vault with keys: pinned, and verified whole by the migration itself.
-            try ClientAnchor.requirePinnedRoot(vault: self, keyFile: path)
+            // Only `vault migrate` opens a format-1 vault with keys: it needs the centre root secret
+            // matching the vault's root (which is a stronger pin than a fingerprint), and verifies the whole vault.
             return try Session(vault: self, identity: keys, command: command)
         }
         let anchor = try ClientAnchor.open(keyFile: path, identity: keys, vault: self, reanchoring: reanchoring)
