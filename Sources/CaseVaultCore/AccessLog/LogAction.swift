@@ -38,7 +38,7 @@ public enum LogAction: String, CaseIterable, Sendable {
     /// (docs/FORMAT.md, "What a log entry names"). A new version-writing action opts in here.
     public var writesVersion: Bool {
         switch self {
-        case .caseCreate, .caseUpdate, .caseAssign, .caseUnassign: true
+        case .caseCreate, .caseUpdate, .caseAssign, .caseUnassign, .handoverCreate, .handoverConfirm: true
         default: false
         }
     }

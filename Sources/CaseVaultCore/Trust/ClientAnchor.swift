@@ -104,10 +104,19 @@ public final class ClientAnchor: @unchecked Sendable {
     }
 
     /// `logged` extended over the entries stored after those it followed.
+    /// The rosters are loaded and verified only when a new entry names something: most commands
+    /// append only reads, which name nothing.
     private static func followed(_ logged: LoggedState, vault: Vault, db: StoreTransaction) throws -> LoggedState {
+        var entries: [[UInt8]] = []
+        try db.forEachLogEntry(from: logged.followed) { entries.append($0) }
+        guard entries.contains(where: { LogFollower.action(in: $0).map(LogFollower.namingActions.contains) == true }) else {
+            var unchanged = logged
+            unchanged.followed += UInt64(entries.count)
+            return unchanged
+        }
         let (rosters, migration) = try LogFollower.sources(vault: vault, db: db)
         var follower = LogFollower(vaultID: vault.vaultID, logged: logged, rosters: rosters, migration: migration)
-        try db.forEachLogEntry(from: logged.followed) { bytes in try follower.follow(bytes) }
+        for bytes in entries { try follower.follow(bytes) }
         return follower.logged
     }
 

@@ -159,11 +159,16 @@ struct LogFollower {
 extension LogFollower {
     /// The stored rosters and the migration statement, from one read of the vault.
     static func sources(vault: Vault, db: StoreTransaction) throws(VaultError) -> (rosters: [UInt64: RosterRef], migration: (statement: MigrationStatement, hash: [UInt8])?) {
-        let state = try vault.loadState(db)
         var rosters: [UInt64: RosterRef] = [:]
-        for signed in state.rosters { rosters[signed.roster.serial] = RosterRef(roster: signed.roster, hash: StateHashes.roster(signed.fileText)) }
         let text: String?
-        do { text = try db.metaValue(MigrationStatement.metaKey) } catch { throw .io("cannot read the migration statement", cause: error) }
+        do {
+            for row in try db.rosters() {
+                let signed = try SignedRoster(fileText: row.text, trustedRoot: vault.rootKey)
+                guard signed.roster.serial == row.serial, signed.roster.vaultID == vault.vaultID else { throw VaultError.auth("roster \(row.serial) is out of place") }
+                rosters[row.serial] = RosterRef(roster: signed.roster, hash: StateHashes.roster(row.text))
+            }
+            text = try db.metaValue(MigrationStatement.metaKey)
+        } catch let e as VaultError { throw e } catch { throw .io("cannot read the rosters and the migration statement", cause: error) }
         let migration = try text.map { t throws(VaultError) in
             (try MigrationStatement.verify(t, vault: vault.vaultID, root: vault.rootKey), StateHashes.migration(t))
         }
