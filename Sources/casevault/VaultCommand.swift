@@ -58,15 +58,16 @@ struct VaultCommand: ParsableCommand {
             discussion: """
                 Needs the centre root key. Logged as vault.reanchor. Members' clients then forget case versions newer than the backup.
 
-                \(Examples.text("casevault vault reanchor --identity ~/lina.cvkey"))
+                \(Examples.text("casevault vault reanchor --identity ~/lina.cvkey --root-key /media/usb/nyby-root.cvkey"))
                 """)
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
+        @OptionGroup var root: RootKeyOptions
 
         func run() throws {
             let v = try vault.open()
             let session = try identity.session(in: v, command: "vault.reanchor", reanchoring: true)
-            let r = try session.reanchor()
+            let r = try session.holdingCentreRoot(try root.load(for: "vault reanchor")).reanchor()
             try session.anchor?.save(vault: v)
             print("Re-anchored vault \(v.vaultID.hex) at log size \(r.logSize) (re-anchor serial \(r.serial))")
         }
@@ -78,15 +79,16 @@ struct VaultCommand: ParsableCommand {
             discussion: """
                 Verifies every roster, policy, log entry and case chain; then signs with the centre root key a migration statement naming the log and every case head, logs it as vault.migrate and sets format 2, all in one transaction. A vault that fails verification is refused and left unchanged.
 
-                \(Examples.text("casevault vault migrate --vault ~/nyby-vault --identity ~/lina.cvkey"))
+                \(Examples.text("casevault vault migrate --vault ~/nyby-vault --identity ~/lina.cvkey --root-key /media/usb/nyby-root.cvkey"))
                 """)
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
+        @OptionGroup var root: RootKeyOptions
 
         func run() throws {
             let v = try vault.openAnyFormat()
             let session = try identity.session(in: v, command: "vault.migrate")
-            let r = try session.migrateVault()
+            let r = try session.holdingCentreRoot(try root.load(for: "vault migrate")).migrateVault()
             print("Migrated vault \(v.vaultID.hex) from format \(r.fromFormat) to \(r.toFormat): \(r.cases) case\(r.cases == 1 ? "" : "s"), log size \(r.logSize) signed by the centre root")
         }
     }

@@ -50,7 +50,11 @@ final class LogCrossCheckCLITests: XCTestCase {
         XCTAssertTrue(info.stdout.contains("Format version: 1"), info.stdout)
         // Only the centre root's holder migrates (holding the root secret is the pin); then staff pin as usual.
         try cli.run(["vault", "migrate"] + as_("kari")).assertError(77, "migrate without the root", mentioning: "centre root key")
-        let m = try cli.run(["vault", "migrate"] + as_("lina"))
+        // The format-1 leader's key file still holds the root: split it off first, as the lead's change requires.
+        let rootPass = try cli.write("rootpass", "riktig hest batteri stift\n")
+        try cli.run(["identity", "split-root", "--identity", dir + "/lina.key", "--passphrase-file", dir + "/passphrase",
+                     "--root-key-out", dir + "/root.key", "--root-passphrase-file", rootPass]).assertSuccess("split-root")
+        let m = try cli.run(["vault", "migrate"] + as_("lina") + ["--root-key", dir + "/root.key", "--root-passphrase-file", rootPass])
         m.assertSuccess("migrate")
         XCTAssertTrue(m.stdout.contains("from format 1 to 2"), m.stdout)
         for id in ["lina", "kari"] {

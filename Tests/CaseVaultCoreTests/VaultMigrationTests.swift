@@ -16,14 +16,20 @@ final class VaultMigrationTests: XCTestCase {
         var vault: String { dir + "/vault" }
         func key(_ id: String) -> String { dir + "/\(id).key" }
 
-        func identity(_ id: String) throws -> SecretIdentity {
+        /// A format-1 key file: the leader's still holds the centre root beside her own keys.
+        func keys(_ id: String) throws -> (member: SecretIdentity, root: SigningSecretKey?) {
             let text = try String(contentsOfFile: dir + "/passphrase", encoding: .utf8).trimmingCharacters(in: .newlines)
             let pass = try Array(text.utf8).withUnsafeBytes { try SecureBytes(copying: $0) }
-            return try KeyFile.load(from: key(id), passphrase: pass)
+            return try KeyFile.decodeCombined(try SecureFile.readPrivate(key(id), what: "key file"), passphrase: pass)
         }
 
+        func identity(_ id: String) throws -> SecretIdentity { try keys(id).member }
+
+        /// A session holding the centre root when the key file carries it.
         func session(_ id: String, _ v: Vault) throws -> Session {
-            try v.openSession(keyFile: key(id), keys: try identity(id), command: "test")
+            let (member, root) = try keys(id)
+            let session = try v.openSession(keyFile: key(id), keys: member, command: "test")
+            return try root.map { r throws(VaultError) in try session.holdingCentreRoot(r) } ?? session
         }
     }
 

@@ -41,7 +41,10 @@ extension Vault {
             return try Session(vault: self, identity: keys, command: command)
         }
         let anchor = try ClientAnchor.open(keyFile: path, identity: keys, vault: self, reanchoring: reanchoring)
-        return try Session(vault: self, identity: keys, command: command, anchor: anchor)
+        let session = try Session(vault: self, identity: keys, command: command, anchor: anchor)
+        // Every command's session first completes the grants this member can give (Vault/CaseGrants.swift).
+        if !reanchoring { session.completePendingGrants() }
+        return session
     }
 }
 
