@@ -195,6 +195,18 @@ final class LogCrossCheckTests: XCTestCase {
         XCTAssertNoThrow(try XCTUnwrapAudit(t))
     }
 
+    /// Another member writes while this client's command runs: the entries appended since the
+    /// anchor opened are followed inside the command's transaction, not taken for unlogged versions.
+    func testAVersionWrittenByAnotherClientDuringACommandIsFollowed() throws {
+        let t = try TestVault()
+        let id = try t.sampleCase()
+        let opened = try fresh(t, "cecilie").run { s -> OpenedCase in
+            try t.session("kari").updateCase(id, patchText: "set:\n  case.phase: 2\n")
+            return try s.showCase(id)
+        }
+        XCTAssertEqual(opened.latest.version, 4)
+    }
+
     private func XCTUnwrapAudit(_ t: TestVault) throws {
         let dir = NSTemporaryDirectory() + "casevault-xcheck-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }

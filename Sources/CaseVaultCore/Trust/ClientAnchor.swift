@@ -134,6 +134,12 @@ public final class ClientAnchor: @unchecked Sendable {
         return try body()
     }
 
+    private func locked<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
+    }
+
     /// Roster and policy serials only grow.
     func checkForward(roster: UInt64, policy: UInt64) throws(VaultError) {
         try locked { () throws(VaultError) in
@@ -157,6 +163,20 @@ public final class ClientAnchor: @unchecked Sendable {
             guard !suspended else { return }
             let names = zip(stored, chain).map { LoggedState.StoredName(version: $0.version, hash: CaseVersion.chainHash(body: $0.body, signature: $0.signature), author: $1.author) }
             if let problem = state.logged.disagreement(case: caseID, stored: names) { throw .auth(problem) }
+        }
+    }
+
+    /// Follows entries another client appended since this anchor was opened, inside the
+    /// caller's transaction: their versions are then logged, not mistaken for unlogged ones.
+    func catchUp(vault: Vault, db: StoreTransaction) throws(VaultError) {
+        let logged = locked { suspended ? nil : state.logged }
+        guard let logged else { return }
+        let newer: LoggedState
+        do { newer = try Self.followed(logged, vault: vault, db: db) } catch let e as VaultError { throw e } catch {
+            throw .io("cannot read the access log", cause: error)
+        }
+        locked {
+            if state.logged == logged { state.logged = newer }
         }
     }
 
