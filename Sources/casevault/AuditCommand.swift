@@ -68,6 +68,7 @@ struct AuditCommand: ParsableCommand {
             }
             let report: AuditReport
             do { report = try AuditVerifier(folder: dir, options: options).verify() } catch {
+                for line in error.lines { Output.note("error: " + line) }  // every disagreeing case, one line each
                 let e = error.vaultError
                 throw CLIError(e.kind, e.message, cause: error)
             }

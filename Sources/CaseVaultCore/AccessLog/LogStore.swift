@@ -40,7 +40,8 @@ extension Vault {
         let time = fixedTime ?? max(clock.now(), lastTime ?? Timestamp(seconds: 0))  // time never runs backwards within a log
         if let lastTime, time < lastTime { throw VaultError.format("a log entry's time may not lie before the previous entry's") }
         let entry = try LogEntry.sign(vaultID: vaultID, index: index, time: time, actor: actor, key: key, action: action,
-                                      caseID: caseID, fields: fields, detail: detail, reasonCommitment: commitment)
+                                      caseID: caseID, fields: fields, detail: try namingDetail(action, db: db, caseID: caseID, detail: detail),
+                                      reasonCommitment: commitment)
         let bytes = Array(entry.text.utf8)
         let leaf = Merkle.leafHash(bytes)
         try db.insertLogEntry(index: index, bytes: bytes, leafHash: leaf)

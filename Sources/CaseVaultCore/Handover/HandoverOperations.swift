@@ -160,11 +160,11 @@ struct ReceiptOperations: SessionBound {
             guard let index = opened.fields.first(where: { $0.key.hasPrefix("disclosures[") && $0.key.hasSuffix("].bundle") && $0.value == .text(receipt.bundleID) })?.key.dropLast(".bundle".count) else {
                 throw VaultError.denied("only a member who can read and write the case's disclosures (its contact person) may confirm this receipt")
             }
-            _ = try writeVersion(db: db, state: state, opened: opened, written: ["\(index).receipt": .text(receipt.received.date)],
-                                 removed: [], assignments: opened.latest.assignments)
+            let version = try writeVersion(db: db, state: state, opened: opened, written: ["\(index).receipt": .text(receipt.received.date)],
+                                           removed: [], assignments: opened.latest.assignments).version
             try db.insertReceipt(bundleID: receipt.bundleID, text: receipt.text, confirmed: vault.clock.now())
             try vault.appendLog(db, state: state, session: session, action: .handoverConfirm, caseID: caseID, fields: [],
-                                detail: ["bundle": receipt.bundleID, "recipient": receipt.recipient], reason: nil)
+                                detail: ["bundle": receipt.bundleID, "recipient": receipt.recipient, "version": String(version)], reason: nil)
         }
         return receipt
     }
