@@ -31,7 +31,10 @@ struct HandoverLogCheck {
         guard entry.time == manifest.created else {
             throw .auth("the bundle's created time \(manifest.created.rfc3339) is not its log entry's time \(entry.time.rfc3339)")
         }
-        let expected = Self.detail(manifest: manifest, roster: roster, approver: approver)
+        var expected = Self.detail(manifest: manifest, roster: roster, approver: approver)
+        // The log also names the disclosure's case version by its hash; the recipient holds no
+        // version to recompute it from, so that one key is taken as written.
+        if let hash = entry.detailValue(LogDetail.hash) { expected[LogDetail.hash] = hash }
         guard entry.detail.count == expected.count, entry.detail.allSatisfy({ expected[$0.key] == $0.value }), entry.fields == manifest.fields else {
             throw .auth("the bundle's log entry does not name this bundle, its manifest and the roster it carries")
         }
