@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// Rows of the recovery and break-glass tables (`v4-escrow`). Texts are the signed records as
+/// Rows of the recovery and break-glass tables (`v5-escrow`). Texts are the signed records as
 /// written; whoever reads them verifies them (`EscrowStatement`, `EscrowKeyRecord`).
 struct StoredEscrowRequest { let request: String; let kind: String; let caseID: CaseID; let text: String; let logIndex: UInt64 }
 struct StoredEscrowStatement { let kind: String; let author: String; let text: String; let logIndex: UInt64 }

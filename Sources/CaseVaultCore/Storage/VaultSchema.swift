@@ -52,7 +52,7 @@ enum VaultSchema {
                     case_id BLOB NOT NULL, member TEXT NOT NULL, PRIMARY KEY (case_id, member)) STRICT;
                 """)
         }
-        m.registerMigration("v4-escrow") { db in
+        m.registerMigration("v5-escrow") { db in
             // Recovery (k of n trustees) and break-glass: root-signed key records, nested wraps of
             // their seeds, signed requests and statements, peel blobs and released class keys.
             // Every secret here is a sealed box; EscrowRecords.swift reads and writes these tables.

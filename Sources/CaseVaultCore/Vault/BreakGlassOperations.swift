@@ -199,8 +199,9 @@ struct BreakGlassOperations: SessionBound {
             // Only the requested fields are handed to the opener: nothing else is even decrypted.
             var chain = try verifiedChain(r.caseID, state: state, db: db)
             chain[chain.count - 1].fields.removeAll { !r.fields.contains($0.path) }
-            let opened = try Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies)
-                .open(chain, caseID: r.caseID, reader: member, key: identity.boxOpener, released: released)
+            var opener = Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies)
+            opener.grantedBoxes = released
+            let opened = try opener.open(chain, caseID: r.caseID, reader: member, key: identity.boxOpener)
             try vault.appendLog(db, state: state, session: session, action: .caseRead, caseID: r.caseID,
                                 fields: CaseRecord.order(Array(opened.fields.keys)),
                                 detail: ["version": String(opened.latest.version), "breakglass": id], reason: reason)

@@ -28,9 +28,10 @@ extension SessionBound {
         let ledger = try grantLedger(caseID, chain: chain, state: state, db: db)
         var opener = Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies)
         opener.grantedBoxes = ledger.usableBoxes(for: member, head: head, access: access)
+        // Keys a completed recovery released to this member (Vault/RecoveryReleases.swift).
+        opener.grantedBoxes.merge(try recoveryReleases(caseID, db: db, state: state)) { grant, _ in grant }
         opener.refusedGrants = ledger.refused
-        var opened = try opener.open(chain, caseID: caseID, reader: member, key: identity.boxOpener,
-                                     released: try recoveryReleases(caseID, db: db, state: state))
+        var opened = try opener.open(chain, caseID: caseID, reader: member, key: identity.boxOpener)
         opened.pendingGrants = ledger.pending(chain: chain, roster: state.roster, access: access)
         opened.readerWaitsForGrants = opened.pendingGrants.first { $0.member == member.id }?.classes ?? 0
         return opened
