@@ -11,6 +11,8 @@ public enum LogAction: String, CaseIterable, Sendable {
     case caseList = "case.list"
     case caseAssign = "case.assign"
     case caseUnassign = "case.unassign"
+    /// A new version re-encrypting what the actor can read for the current recipients, values unchanged.
+    case caseReseal = "case.reseal"
     case memberAdd = "member.add"
     case memberRevoke = "member.revoke"
     case recipientAdd = "recipient.add"

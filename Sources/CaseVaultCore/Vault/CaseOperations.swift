@@ -90,7 +90,7 @@ struct CaseOperations: SessionBound {
         let result: Result<OpenedCase, VaultError> = try vault.write { db in
             let state = try currentState(db)
             do {
-                let opened = try open(caseID, state: state, db: db)
+                let opened = try openRepairingStaleness(caseID, state: state, db: db)
                 try vault.appendLog(db, state: state, session: session, action: .caseRead, caseID: caseID,
                                      fields: CaseRecord.order(Array(opened.fields.keys)),
                                      detail: ["version": String(opened.latest.version)], reason: reason)
@@ -127,7 +127,7 @@ struct CaseOperations: SessionBound {
             var out: [CaseSummary] = []
             for id in ids where try reaches(id, state: state, db: db) {
                 let opened: OpenedCase
-                do { opened = try open(id, state: state, db: db) } catch let e as VaultError {
+                do { opened = try openRepairingStaleness(id, state: state, db: db) } catch let e as VaultError {
                     out.append(CaseSummary(caseID: id, version: 0, updated: Timestamp(seconds: 0), assignments: [], glance: [:], problem: e.message))
                     continue
                 }
