@@ -13,6 +13,8 @@ public enum LogAction: String, CaseIterable, Sendable {
     case caseUnassign = "case.unassign"
     /// A new version re-encrypting what the actor can read for the current recipients, values unchanged.
     case caseReseal = "case.reseal"
+    /// A class key of a case was sealed to a newly assigned member by someone who held it.
+    case caseGrant = "case.grant"
     case memberAdd = "member.add"
     case memberRevoke = "member.revoke"
     case recipientAdd = "recipient.add"

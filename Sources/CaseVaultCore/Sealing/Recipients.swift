@@ -11,7 +11,9 @@ enum Recipients {
     /// The classes referenced by `head`'s fields that hold an envelope for a label that is no
     /// longer a recipient of one of their paths (revoked, unassigned, role dropped, policy
     /// narrowed). A recipient missing from a class is not staleness: grants add readers.
-    static func staleClasses(of head: CaseVersion, in chain: [CaseVersion], access: CaseAccess) -> Set<CaseVersion.KeyRef> {
+    /// `granted` adds the holders of authentic grants: a key granted to someone since removed is stale too.
+    static func staleClasses(of head: CaseVersion, in chain: [CaseVersion], access: CaseAccess,
+                             granted: [CaseVersion.KeyRef: Set<String>] = [:]) -> Set<CaseVersion.KeyRef> {
         var current: [String: Set<String>] = [:]
         var pathsOf: [CaseVersion.KeyRef: [String]] = [:]
         for f in head.fields { pathsOf[f.key, default: []].append(f.path) }
@@ -19,7 +21,7 @@ enum Recipients {
         for (ref, paths) in pathsOf {
             guard ref.generation >= 1, ref.generation <= UInt64(chain.count),
                   let cls = chain[Int(ref.generation - 1)].classes.first(where: { $0.index == ref.index }) else { continue }
-            let held = Set(cls.envelopes.map(\.member))
+            let held = Set(cls.envelopes.map(\.member)).union(granted[ref] ?? [])
             for path in paths {
                 let pattern = FieldCatalog.pattern(ofPath: path) ?? path
                 let now = current[pattern] ?? Set(labels(forPattern: pattern, in: access))

@@ -11,8 +11,10 @@ extension SessionBound {
     /// current recipients, so a removed reader's old keys open nothing in the new head; a
     /// format-1 field has no commitment, so only an author who may write it re-encrypts it;
     /// everything else is carried forward byte for byte.
+    /// `reseal` false (an assignment): every field is carried byte for byte, and grants give the
+    /// new reader the keys (Vault/CaseGrants.swift).
     func writeVersion(db: StoreTransaction, state: VaultState, opened: OpenedCase, written: [String: FieldValue], removed: Set<String>,
-                      assignments: [CaseVersion.Assignment]) throws -> (version: UInt64, carried: Int) {
+                      assignments: [CaseVersion.Assignment], reseal: Bool = true) throws -> (version: UInt64, carried: Int) {
         let caseID = opened.caseID
         let before = CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments)
         let sealedFromAuthor = Set(opened.sealedFields.map(\.path))
@@ -33,12 +35,12 @@ extension SessionBound {
         for (path, value) in opened.fields where !removed.contains(path) && written[path] == nil {
             let pattern = FieldCatalog.pattern(ofPath: path) ?? path
             if opened.sigmaAt[path] != nil {
-                if before.canRead(member, path: pattern) { resealing.append(path) } else if let field = stored[path] { carried.append(field) }
+                if reseal && before.canRead(member, path: pattern) { resealing.append(path) } else if let field = stored[path] { carried.append(field) }
                 continue
             }
             let allowed = mayWrite[pattern] ?? before.writeDecision(member, path: pattern).isAllowed
             mayWrite[pattern] = allowed
-            if allowed { fresh[path] = value } else if let field = stored[path] { carried.append(field) }
+            if allowed && reseal { fresh[path] = value } else if let field = stored[path] { carried.append(field) }
         }
         for (p, v) in written { fresh[p] = v }
         let next = opened.latest.version + 1
@@ -63,15 +65,17 @@ extension SessionBound {
         let chain = try verifiedChain(caseID, state: state, db: db)
         guard let latest = chain.last else { throw VaultError.notFound("case \(caseID) not found") }
         try requireReach(latest, state: state)
-        return try Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies)
-            .open(chain, caseID: caseID, reader: member, key: identity.boxOpener)
+        // The grants of the case stand beside the envelopes (Vault/CaseGrants.swift).
+        return try openWithGrants(chain, caseID: caseID, state: state, db: db)
     }
 
     func verifiedChain(_ caseID: CaseID, state: VaultState, db: StoreTransaction) throws -> [CaseVersion] {
         let stored = try db.caseVersions(caseID)
         guard !stored.isEmpty else { throw VaultError.notFound("case \(caseID) not found") }
-        let chain = try Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies,
-                               rosters: state.rosters.map(\.roster), now: clock.now()).verifyChain(stored, caseID: caseID)
+        var opener = Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies,
+                            rosters: state.rosters.map(\.roster), now: clock.now())
+        opener.grantHolders = try grantHolders(caseID, stored: stored, state: state, db: db)
+        let chain = try opener.verifyChain(stored, caseID: caseID)
         try anchor?.checkHead(caseID, stored: stored)
         return chain
     }

@@ -7,9 +7,10 @@ import AccessPolicy
 extension SessionBound {
     /// Whether the head of `opened` is stale in a way this member can repair: some class that
     /// still holds an envelope for a removed recipient has a field this member can re-seal.
-    func canRepairStaleness(_ opened: OpenedCase, state: VaultState) -> Bool {
+    func canRepairStaleness(_ opened: OpenedCase, state: VaultState, db: StoreTransaction) throws -> Bool {
         let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments)
-        let stale = Recipients.staleClasses(of: opened.latest, in: opened.chain, access: access)
+        let granted = try grantLedger(opened.caseID, chain: opened.chain, state: state, db: db).holders
+        let stale = Recipients.staleClasses(of: opened.latest, in: opened.chain, access: access, granted: granted)
         guard !stale.isEmpty else { return false }
         let resealable = Set(resealablePaths(opened, access: access))
         return opened.latest.fields.contains { stale.contains($0.key) && resealable.contains($0.path) }
@@ -36,7 +37,7 @@ extension SessionBound {
     /// it first in the same transaction (lazy re-sealing by the next reader's client).
     func openRepairingStaleness(_ caseID: CaseID, state: VaultState, db: StoreTransaction) throws -> OpenedCase {
         let opened = try open(caseID, state: state, db: db)
-        guard canRepairStaleness(opened, state: state) else { return opened }
+        guard try canRepairStaleness(opened, state: state, db: db) else { return opened }
         _ = try writeReseal(db: db, state: state, opened: opened)
         return try open(caseID, state: state, db: db)
     }
@@ -53,7 +54,7 @@ extension SessionBound {
                 let state = try currentState(db)
                 guard try reaches(id, state: state, db: db) else { return false }
                 let opened = try open(id, state: state, db: db)
-                guard canRepairStaleness(opened, state: state) else { return false }
+                guard try canRepairStaleness(opened, state: state, db: db) else { return false }
                 _ = try writeReseal(db: db, state: state, opened: opened)
                 return true
             }
