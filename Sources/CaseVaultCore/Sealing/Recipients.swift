@@ -8,6 +8,8 @@ enum Recipients {
         access.readers(of: pattern)
     }
 
+    static func isMemberLabel(_ label: String) -> Bool { !label.contains(":") && !label.contains("#") }
+
     /// The classes referenced by `head`'s fields that hold an envelope for a label that is no
     /// longer a recipient of one of their paths (revoked, unassigned, role dropped, policy
     /// narrowed). A recipient missing from a class is not staleness: grants add readers.
@@ -21,7 +23,9 @@ enum Recipients {
         for (ref, paths) in pathsOf {
             guard ref.generation >= 1, ref.generation <= UInt64(chain.count),
                   let cls = chain[Int(ref.generation - 1)].classes.first(where: { $0.index == ref.index }) else { continue }
-            let held = Set(cls.envelopes.map(\.member)).union(granted[ref] ?? [])
+            // Only member labels: role, recovery and break-glass labels (which hold ':' or '#',
+            // never in a member id) are renewed by their own epochs, not by re-sealing a case.
+            let held = Set(cls.envelopes.map(\.member).filter(Recipients.isMemberLabel)).union(granted[ref] ?? [])
             for path in paths {
                 let pattern = FieldCatalog.pattern(ofPath: path) ?? path
                 let now = current[pattern] ?? Set(labels(forPattern: pattern, in: access))
