@@ -17,6 +17,9 @@ struct BenchmarkCommand: ParsableCommand {
     @Flag(help: "Only measure what the client's freshness checks cost on case list and case show.")
     var trustOnly = false
 
+    @Flag(help: "Only measure sealing and opening cases (field padding, keys and commitments beside the libsodium floor).")
+    var casesOnly = false
+
     func validate() throws {
         guard cases > 0 else { throw ValidationError("--cases must be positive") }
         guard logEntries > 0 else { throw ValidationError("--log-entries must be positive") }
@@ -26,6 +29,10 @@ struct BenchmarkCommand: ParsableCommand {
         #if DEBUG
         print("warning: debug build; run `swift run -c release casevault-bench` for real figures")
         #endif
+        if casesOnly {
+            for line in try CaseBenchmark.run(cases: cases) { print(line) }
+            return
+        }
         for line in try TrustBenchmark.run(cases: trustOnly ? cases : 2_000) { print(line) }
         if trustOnly { return }
         for line in try CaseBenchmark.run(cases: cases) { print(line) }

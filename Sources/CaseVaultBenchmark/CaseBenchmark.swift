@@ -60,16 +60,22 @@ enum CaseBenchmark {
             classKeys.append(k)
         }
         for f in v.version.fields {
+            // Per field: pad, commit (keyed BLAKE2b under σ), derive the field key and encrypt.
+            let plain = [UInt8](repeating: 1, count: f.ciphertext.count - 16)
+            _ = try Padding.pad([UInt8](plain.prefix(8)), blockSize: plain.count - 32)
+            _ = plain.withUnsafeBytes { p in BLAKE2b.hash(parts: [UnsafeRawBufferPointer(rebasing: p[32...])], keyBytes: UnsafeRawBufferPointer(rebasing: p[..<32])) }
             let nonce = XChaCha20Poly1305.randomNonce()
-            _ = try XChaCha20Poly1305.seal([UInt8](repeating: 1, count: f.ciphertext.count - 16), key: classKeys[Int(f.key.index)], nonce: nonce,
-                                           associatedData: [UInt8](repeating: 2, count: 64 + f.path.utf8.count))
+            _ = try plain.withUnsafeBytes { p in
+                try XChaCha20Poly1305.seal(bytes: p, key: classKeys[Int(f.key.index)], subkeyContext: fieldKeyContext(f.path), nonce: nonce,
+                                           associatedData: [UInt8](repeating: 2, count: 96 + f.path.utf8.count))
+            }
         }
-        _ = key.signature(for: CaseVersion.signatureDomain + v.body)
+        _ = key.signature(for: CaseVersion.signedMessage(v.body))
     }
 
     /// The same libsodium calls as opening `v` for `reader`.
     static func floorOpen(_ v: SealedVersion, reader: String, identity: SecretIdentity, author: SigningPublicKey) throws {
-        try author.verify(v.signature, for: CaseVersion.signatureDomain + v.body)
+        try author.verify(v.signature, for: CaseVersion.signedMessage(v.body))
         _ = CaseVersion.chainHash(body: v.body, signature: v.signature)
         var keys: [UInt32: SymmetricKey] = [:]
         for c in v.version.classes {
@@ -82,12 +88,24 @@ enum CaseBenchmark {
         _ = try SecureBytes(count: readable.reduce(0) { $0 + $1.ciphertext.count - 16 }) { (buffer) throws(CryptoError) in
             var offset = 0
             for f in readable {
-                offset += try XChaCha20Poly1305.open(
-                    f.ciphertext, key: keys[f.key.index]!, nonce: f.nonce,
-                    associatedData: CaseVersion.associatedData(vault: v.version.vaultID, caseID: v.version.caseID, origin: f.origin, key: f.key, path: f.path),
+                let n = try XChaCha20Poly1305.open(
+                    f.ciphertext, key: keys[f.key.index]!, subkeyContext: fieldKeyContext(f.path), nonce: f.nonce,
+                    associatedData: CaseVersion.associatedData(vault: v.version.vaultID, caseID: v.version.caseID, origin: f.origin, key: f.key,
+                                                               path: f.path, format: 2, vc: f.vc),
                     into: UnsafeMutableRawBufferPointer(rebasing: buffer[offset...]))
+                let padded = UnsafeRawBufferPointer(rebasing: buffer[offset + 32..<offset + n])
+                let m = try Padding.unpaddedLength(padded, blockSize: padded.count)
+                _ = BLAKE2b.hash(parts: [UnsafeRawBufferPointer(rebasing: padded[..<(padded.startIndex + m)])],
+                                 keyBytes: UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + 32]))
+                offset += n
             }
         }
+    }
+
+    /// "casevault/v2/field-key\0" ‖ string(path), as FORMAT.md gives it.
+    static func fieldKeyContext(_ path: String) -> [UInt8] {
+        let p = Array(path.utf8), n = UInt32(p.count)
+        return Array("casevault/v2/field-key\0".utf8) + [UInt8(n >> 24), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)] + p
     }
 
     static func run(cases: Int) throws -> [String] {

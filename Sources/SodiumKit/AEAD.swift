@@ -17,14 +17,18 @@ enum AEADConstruction {
     }
 
     func seal(_ plaintext: UnsafeRawBufferPointer, key: SymmetricKey, nonce: [UInt8], associatedData: [UInt8]) throws(CryptoError) -> [UInt8] {
+        try key.withUnsafeBytes { k throws(CryptoError) in try seal(plaintext, keyBytes: k, nonce: nonce, associatedData: associatedData) }
+    }
+
+    func seal(_ plaintext: UnsafeRawBufferPointer, keyBytes: UnsafeRawBufferPointer, nonce: [UInt8], associatedData: [UInt8]) throws(CryptoError) -> [UInt8] {
         try Sodium.ready()
+        try requireLength("key", keyBytes, SymmetricKey.byteCount)
         try requireLength("nonce", nonce, nonceByteCount)
         var out = [UInt8](repeating: 0, count: plaintext.count + Self.tagByteCount)
         var outLen: UInt64 = 0
         let m = plaintext.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        let rc = key.withUnsafeBytes { k in
-            let k = k.bindMemory(to: UInt8.self).baseAddress!
-            return switch self {
+        let rc = { (k: UnsafePointer<UInt8>) in
+            switch self {
             case .xchacha20Poly1305:
                 crypto_aead_xchacha20poly1305_ietf_encrypt(
                     &out, &outLen, m, UInt64(plaintext.count), associatedData, UInt64(associatedData.count), nil, nonce, k)
@@ -32,7 +36,7 @@ enum AEADConstruction {
                 crypto_aead_chacha20poly1305_ietf_encrypt(
                     &out, &outLen, m, UInt64(plaintext.count), associatedData, UInt64(associatedData.count), nil, nonce, k)
             }
-        }
+        }(keyBytes.bindMemory(to: UInt8.self).baseAddress!)
         guard rc == 0, outLen == UInt64(out.count) else { throw .encryptionFailed }
         return out
     }
@@ -41,7 +45,13 @@ enum AEADConstruction {
     /// buffer is zeroed.
     func open(_ ciphertext: [UInt8], key: SymmetricKey, nonce: [UInt8], associatedData: [UInt8],
               into buffer: UnsafeMutableRawBufferPointer) throws(CryptoError) -> Int {
+        try key.withUnsafeBytes { k throws(CryptoError) in try open(ciphertext, keyBytes: k, nonce: nonce, associatedData: associatedData, into: buffer) }
+    }
+
+    func open(_ ciphertext: [UInt8], keyBytes: UnsafeRawBufferPointer, nonce: [UInt8], associatedData: [UInt8],
+              into buffer: UnsafeMutableRawBufferPointer) throws(CryptoError) -> Int {
         try Sodium.ready()
+        try requireLength("key", keyBytes, SymmetricKey.byteCount)
         try requireLength("nonce", nonce, nonceByteCount)
         guard ciphertext.count >= Self.tagByteCount else { throw .authenticationFailed }
         let plainCount = ciphertext.count - Self.tagByteCount
@@ -50,9 +60,8 @@ enum AEADConstruction {
         }
         let m = base.assumingMemoryBound(to: UInt8.self)
         var outLen: UInt64 = 0
-        let rc = key.withUnsafeBytes { k in
-            let k = k.bindMemory(to: UInt8.self).baseAddress!
-            return switch self {
+        let rc = { (k: UnsafePointer<UInt8>) in
+            switch self {
             case .xchacha20Poly1305:
                 crypto_aead_xchacha20poly1305_ietf_decrypt(
                     m, &outLen, nil, ciphertext, UInt64(ciphertext.count), associatedData, UInt64(associatedData.count), nonce, k)
@@ -60,7 +69,7 @@ enum AEADConstruction {
                 crypto_aead_chacha20poly1305_ietf_decrypt(
                     m, &outLen, nil, ciphertext, UInt64(ciphertext.count), associatedData, UInt64(associatedData.count), nonce, k)
             }
-        }
+        }(keyBytes.bindMemory(to: UInt8.self).baseAddress!)
         guard rc == 0 else {
             sodium_memzero(base, plainCount)
             throw .authenticationFailed

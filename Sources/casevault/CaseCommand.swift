@@ -6,7 +6,7 @@ import Foundation
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case", abstract: "Create, read and update case records.",
-        subcommands: [New.self, Show.self, List.self, Update.self, History.self, Assign.self, Template.self])
+        subcommands: [New.self, Show.self, List.self, Update.self, History.self, Assign.self, Reseal.self, Template.self])
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -155,6 +155,24 @@ struct CaseCommand: ParsableCommand {
                     ? "\(r.stillSealed) field(s) you cannot read stay sealed to their previous readers until someone who can read them updates the case"
                     : "\(r.stillSealed) field(s) you cannot read wait for a grant: the next command run by a current reader of them gives \(member) the keys")
             }
+        }
+    }
+}
+
+extension CaseCommand {
+    struct Reseal: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-encrypt what you can read of a case for its current readers, values unchanged.",
+            discussion: Examples.text("casevault case reseal 3f9a0c1d2e4b5a697887     # after someone was unassigned or revoked"))
+        @OptionGroup var vault: VaultOptions
+        @OptionGroup var identity: IdentityOptions
+        @Argument(help: CaseRef.help, completion: CaseRef.completion) var id: String
+        @OptionGroup var output: JSONFlag
+
+        func run() throws {
+            let v = try vault.open()
+            let (caseID, version) = try identity.withCase(id, in: v, command: "case.reseal") { s, c in try s.reseal(c) }
+            if output.json { Output.json(JSONShape.CaseVersionRef(case: caseID.hex, version: version)) } else { print("Re-sealed case \(caseID.hex) as version \(version)") }
         }
     }
 }

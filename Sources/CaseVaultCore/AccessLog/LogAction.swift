@@ -13,6 +13,8 @@ public enum LogAction: String, CaseIterable, Sendable {
     case caseList = "case.list"
     case caseAssign = "case.assign"
     case caseUnassign = "case.unassign"
+    /// A new version re-encrypting what the actor can read for the current recipients, values unchanged.
+    case caseReseal = "case.reseal"
     /// A class key of a case was sealed to a newly assigned member by someone who held it.
     case caseGrant = "case.grant"
     case memberAdd = "member.add"
@@ -52,7 +54,7 @@ public enum LogAction: String, CaseIterable, Sendable {
     /// (docs/FORMAT.md, "What a log entry names"). A new version-writing action opts in here.
     public var writesVersion: Bool {
         switch self {
-        case .caseCreate, .caseUpdate, .caseAssign, .caseUnassign, .handoverCreate, .handoverConfirm: true
+        case .caseCreate, .caseUpdate, .caseAssign, .caseUnassign, .caseReseal, .handoverCreate, .handoverConfirm: true
         default: false
         }
     }

@@ -46,6 +46,7 @@ extension AccessReport {
         case .caseHistory: "så versjonshistorikken / viewed the version history"
         case .caseAssign: "tildelte saken / assigned the case"
         case .caseUnassign: "fjernet en tildeling / removed an assignment"
+        case .caseReseal: "låste saken på nytt for dagens lesere / re-sealed the case for its current readers"
         case .caseGrant: "ga nøkler til en ny tildelt / gave keys to a newly assigned member"
         case .handoverCreate: "utleverte opplysninger / disclosed information"
         case .handoverConfirm: "registrerte mottak / recorded a receipt"

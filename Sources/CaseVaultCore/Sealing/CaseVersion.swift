@@ -1,10 +1,14 @@
 import SodiumKit
 
 /// One signed version of a case (docs/FORMAT.md, "Case version"). Everything here is public
-/// metadata or ciphertext; the author's Ed25519 signature covers all of it.
+/// metadata or ciphertext; the author's Ed25519 signature covers all of it. Format 2 (written
+/// from now on) adds a value commitment to every field and pads every field plaintext; format 1
+/// versions stay readable, and a chain may hold both (never a 1 after a 2).
 public struct CaseVersion: Sendable, Equatable {
-    static let magic = Array("CVV\u{1}".utf8)
-    package static let signatureDomain = Array("casevault/v1/case-version\0".utf8)
+    static let magicPrefix = Array("CVV".utf8)
+    static let currentFormat: UInt8 = 2
+    /// A legacy (format 1) field's commitment: it has none.
+    package static let noCommitment = [UInt8](repeating: 0, count: 32)
 
     /// A member assigned to the case in a case-scoped role (contact person, child contact, resident).
     public struct Assignment: Hashable, Sendable, Comparable {
@@ -41,11 +45,16 @@ public struct CaseVersion: Sendable, Equatable {
     public struct Field: Sendable, Equatable {
         public var path: String
         public var origin: UInt64
+        /// Value commitment (format 2): keyed with the field's secret σ, signed with the version,
+        /// so a re-sealer cannot change the value. All zeros for a format-1 field.
+        public var vc: [UInt8] = CaseVersion.noCommitment
         public var key: KeyRef
         public var nonce: [UInt8]
         public var ciphertext: [UInt8]
     }
 
+    /// 1 or 2: the body's magic `CVV` ‖ format, which also picks the domain strings.
+    public var format: UInt8 = CaseVersion.currentFormat
     public var vaultID: VaultID
     public var caseID: CaseID
     public var version: UInt64
@@ -64,7 +73,7 @@ public struct CaseVersion: Sendable, Equatable {
 
     func encoded() -> [UInt8] {
         var w = ByteWriter(reservingCapacity: 256 + fields.reduce(0) { $0 + $1.ciphertext.count + 64 } + classes.count * 200)
-        w.raw(Self.magic)
+        w.raw(Self.magicPrefix + [format])
         w.raw(vaultID.bytes)
         w.raw(caseID.bytes)
         w.u64(version)
@@ -90,6 +99,7 @@ public struct CaseVersion: Sendable, Equatable {
         for f in fields {
             w.string(f.path)
             w.u64(f.origin)
+            if format >= 2 { w.raw(f.vc) }
             w.u64(f.key.generation)
             w.u32(f.key.index)
             w.raw(f.nonce)
@@ -102,10 +112,9 @@ public struct CaseVersion: Sendable, Equatable {
         var r = ByteReader(bytes)
         do {
             let magic = try r.raw(4)
-            guard magic == Self.magic else {
-                if magic.prefix(3) == Self.magic.prefix(3) { throw VaultError.format("case version format \(magic[3]) is not supported") }
-                throw VaultError.format("not a CaseVault case version")
-            }
+            guard Array(magic.prefix(3)) == Self.magicPrefix else { throw VaultError.format("not a CaseVault case version") }
+            let format = magic[3]
+            guard format == 1 || format == 2 else { throw VaultError.format("case version format \(format) is not supported") }
             let vault = VaultID(unchecked: try r.raw(16))
             let caseID = CaseID(unchecked: try r.raw(10))
             let version = try r.u64()
@@ -136,12 +145,12 @@ public struct CaseVersion: Sendable, Equatable {
             var fields: [Field] = []
             for _ in 0..<(try r.count(max: L.maxFields)) {
                 fields.append(Field(
-                    path: try r.string(max: L.maxPathBytes), origin: try r.u64(),
+                    path: try r.string(max: L.maxPathBytes), origin: try r.u64(), vc: format >= 2 ? try r.raw(32) : noCommitment,
                     key: KeyRef(generation: try r.u64(), index: try r.u32()),
                     nonce: try r.raw(24), ciphertext: try r.data(max: L.maxCiphertextBytes)))
             }
             try r.expectEnd()
-            let v = CaseVersion(vaultID: vault, caseID: caseID, version: version, parentHash: parent, author: author, created: created,
+            let v = CaseVersion(format: format, vaultID: vault, caseID: caseID, version: version, parentHash: parent, author: author, created: created,
                                 rosterSerial: rosterSerial, policySerial: policySerial, assignments: assignments,
                                 written: written, removed: removed, classes: classes, fields: fields)
             // Every element is fixed-width or length-prefixed and the reader consumed every byte,
@@ -150,18 +159,29 @@ public struct CaseVersion: Sendable, Equatable {
         } catch let e as VaultError { throw e } catch { throw .format("case version is malformed") }
     }
 
-    /// Hash that the next version names as its parent: BLAKE2b-256 over domain ‖ body ‖ signature.
-    package static func chainHash(body: [UInt8], signature: [UInt8]) -> [UInt8] {
-        BLAKE2b.hash(Array("casevault/v1/version-chain\0".utf8) + body + signature)
+    /// The format a stored body declares (its fourth byte); 1 for anything too short to say.
+    static func format(ofBody body: [UInt8]) -> UInt8 { body.count >= 4 && Array(body.prefix(3)) == magicPrefix ? body[3] : 1 }
+
+    /// What the author signs: the format's domain string ‖ body.
+    package static func signedMessage(_ body: [UInt8]) -> [UInt8] {
+        Array((format(ofBody: body) >= 2 ? "casevault/v2/case-version\0" : "casevault/v1/case-version\0").utf8) + body
     }
 
-    /// Associated data binding a field ciphertext to vault, case, writing version, key generation and path.
-    package static func associatedData(vault: VaultID, caseID: CaseID, origin: UInt64, key: KeyRef, path: String) -> [UInt8] {
-        var w = ByteWriter(reservingCapacity: 96 + path.utf8.count)
-        w.raw("casevault/v1/field\0")
+    /// Hash that the next version names as its parent: BLAKE2b-256 over domain ‖ body ‖ signature.
+    package static func chainHash(body: [UInt8], signature: [UInt8]) -> [UInt8] {
+        BLAKE2b.hash(Array((format(ofBody: body) >= 2 ? "casevault/v2/version-chain\0" : "casevault/v1/version-chain\0").utf8) + body + signature)
+    }
+
+    /// Associated data binding a field ciphertext to vault, case, writing version, key generation
+    /// and path; in format 2 also to the value commitment.
+    package static func associatedData(vault: VaultID, caseID: CaseID, origin: UInt64, key: KeyRef, path: String,
+                                       format: UInt8 = 1, vc: [UInt8] = noCommitment) -> [UInt8] {
+        var w = ByteWriter(reservingCapacity: 128 + path.utf8.count)
+        w.raw(format >= 2 ? "casevault/v2/field\0" : "casevault/v1/field\0")
         w.raw(vault.bytes)
         w.raw(caseID.bytes)
         w.u64(origin)
+        if format >= 2 { w.raw(vc) }
         w.u64(key.generation)
         w.u32(key.index)
         w.string(path)
@@ -169,9 +189,9 @@ public struct CaseVersion: Sendable, Equatable {
     }
 
     /// Commitment to an access-class key: keyed BLAKE2b-256 (key = the class key) over its context.
-    static func commitment(to key: SymmetricKey, vault: VaultID, caseID: CaseID, ref: KeyRef) -> [UInt8] {
+    static func commitment(to key: SymmetricKey, vault: VaultID, caseID: CaseID, ref: KeyRef, format: UInt8 = CaseVersion.currentFormat) -> [UInt8] {
         var w = ByteWriter()
-        w.raw("casevault/v1/class-key-commitment\0")
+        w.raw(format >= 2 ? "casevault/v2/class-key\0" : "casevault/v1/class-key-commitment\0")
         w.raw(vault.bytes)
         w.raw(caseID.bytes)
         w.u64(ref.generation)

@@ -50,7 +50,7 @@ package struct Opener {
             if ClockBound.isAhead(v.created, of: now), out.last.map({ ClockBound.isAhead(v.created, of: $0.created) }) ?? true {
                 throw .auth("\(label) is dated \(v.created), more than \(ClockBound.seconds / 60) minutes ahead of this computer's clock (\(now)): \(v.author)'s clock is wrong")
             }
-            do { try author.identity.signingKey.verify(row.signature, for: CaseVersion.signatureDomain + row.body) } catch {
+            do { try author.identity.signingKey.verify(row.signature, for: CaseVersion.signedMessage(row.body)) } catch {
                 throw .auth("\(label): signature does not verify")
             }
             guard let serial = Int(exactly: v.policySerial), let policy = policies[serial] else { throw .auth("\(label) names unknown policy \(v.policySerial)") }
@@ -71,6 +71,9 @@ package struct Opener {
             // (a downgrade to a laxer policy), nor a roster the vault no longer has (a rolled-back roster).
             if let prior = out.last, v.created < prior.created {
                 throw .auth("\(label) is dated before the version it follows (backdated)")
+            }
+            if let prior = out.last, v.format < prior.format {
+                throw .auth("\(label) is in case version format \(v.format), older than the version before it")
             }
             if let prior = out.last, v.policySerial < prior.policySerial || v.rosterSerial < prior.rosterSerial {
                 throw .auth("\(label) names an older policy or roster than the version before it")
@@ -101,6 +104,7 @@ package struct Opener {
                 guard f.origin == 1, f.key.generation == 1, v.classes.contains(where: { $0.index == f.key.index }) else {
                     throw .auth("\(label): field \(f.path) names a key this version does not define")
                 }
+                try Self.checkCommitmentPresence(f, format: v.format, label: label)
             }
             guard v.written.count == v.fields.count, v.removed.isEmpty else { throw .auth("\(label): written list does not match its fields") }
             return
@@ -112,6 +116,8 @@ package struct Opener {
             // Strictly increasing paths: sorted, and no path twice.
             if let last, !(last < f.path) { throw .auth("\(label) lists its fields out of order or twice (\(f.path))") }
             last = f.path
+            let keyFormat = f.key.generation == v.version ? v.format : Self.format(ofGeneration: f.key.generation, in: previous)
+            try Self.checkCommitmentPresence(f, format: keyFormat, label: label)
             if f.origin == v.version {
                 guard f.key.generation == v.version, v.classes.contains(where: { $0.index == f.key.index }) else {
                     throw .auth("\(label): field \(f.path) names a key this version does not define")
@@ -128,8 +134,10 @@ package struct Opener {
                 } else if let old = prior[f.path], !held(old.key, by: author.id, in: previous) {
                     throw .auth("\(label): \(author.id) overwrote \(f.path) without being able to read it")
                 }
+            } else if let old = prior[f.path], old == f {
+                continue  // carried forward byte for byte
             } else {
-                guard let old = prior[f.path], old == f else { throw .auth("\(label): field \(f.path) claims an earlier version but differs from it") }
+                try checkResealed(f, v, author: author, access: access, previous: previous, label: label)
             }
         }
         let removed = Set(v.removed)
@@ -142,6 +150,43 @@ package struct Opener {
         for path in prior.keys where !present.contains(path) && !removed.contains(path) {
             throw .auth("\(label): field \(path) disappeared without being listed as removed")
         }
+    }
+
+    /// A field re-sealed in `v`: same origin and value commitment as the entry its origin
+    /// version wrote, now under one of `v`'s keys. Anyone who held the old key and may read the
+    /// path now may do this (a reader re-seals when a removal left the head stale): the signed
+    /// commitment, checked against the plaintext by every reader who decrypts it, keeps them from
+    /// changing the value.
+    private func checkResealed(_ f: CaseVersion.Field, _ v: CaseVersion, author: RosterEntry, access: CaseAccess,
+                               previous: [CaseVersion], label: String) throws(VaultError) {
+        guard let old = previous.last?.fields.first(where: { $0.path == f.path }), old.origin == f.origin,
+              f.origin >= 1, f.origin <= UInt64(previous.count)
+        else { throw .auth("\(label): field \(f.path) claims an earlier version but differs from it") }
+        let origin = previous[Int(f.origin - 1)]
+        guard origin.format >= 2, let written = origin.fields.first(where: { $0.path == f.path }), written.origin == f.origin,
+              written.vc == f.vc, old.vc == f.vc
+        else { throw .auth("\(label): re-sealed field \(f.path) does not keep the value commitment of version \(f.origin)") }
+        guard f.key.generation == v.version, v.classes.contains(where: { $0.index == f.key.index }) else {
+            throw .auth("\(label): field \(f.path) names a key this version does not define")
+        }
+        guard held(old.key, by: author.id, in: previous) else {
+            throw .auth("\(label): \(author.id) re-sealed \(f.path) without holding its key")
+        }
+        guard access.canRead(author, path: FieldCatalog.pattern(ofPath: f.path) ?? f.path) else {
+            throw .auth("\(label): \(author.id) re-sealed \(f.path), which they may no longer read")
+        }
+    }
+
+    /// A format-2 field carries a value commitment; a field under a format-1 key has none.
+    private static func checkCommitmentPresence(_ f: CaseVersion.Field, format: UInt8, label: String) throws(VaultError) {
+        guard (format >= 2) != (f.vc == CaseVersion.noCommitment) else {
+            throw .auth("\(label): field \(f.path) has a value commitment that does not fit its key's format")
+        }
+    }
+
+    /// The format of the version that defined key generation `g` (checked to exist later).
+    static func format(ofGeneration g: UInt64, in chain: [CaseVersion]) -> UInt8 {
+        g >= 1 && g <= UInt64(chain.count) ? chain[Int(g - 1)].format : 1
     }
 
     /// Whether `member` had an envelope or an authentic grant for the class key `ref` (so could read its fields).
@@ -166,28 +211,48 @@ package struct Opener {
         // One sodium_malloc for the whole case instead of one per field (each is an mmap with guard pages).
         var spans: [(path: String, start: Int, count: Int)] = []
         spans.reserveCapacity(readable.count)
+        var sigmaAt: [String: Int] = [:]
         var failed: String?
+        var problem = FieldCrypto.Problem.decrypt
         let arena: SecureBytes
         do {
             arena = try SecureBytes(count: readable.reduce(0) { $0 + max(0, $1.field.ciphertext.count - XChaCha20Poly1305.tagByteCount) }) { (buffer) throws(CryptoError) in
                 var offset = 0
                 for (f, k) in readable {
                     failed = f.path
+                    let into = UnsafeMutableRawBufferPointer(rebasing: buffer[offset...])
+                    if Self.format(ofGeneration: f.key.generation, in: chain) >= 2 {
+                        let span: (start: Int, count: Int)
+                        do throws(FieldCrypto.Problem) { span = try FieldCrypto.open(f, key: k, vault: vaultID, caseID: caseID, into: into) } catch {
+                            problem = error
+                            throw CryptoError.authenticationFailed
+                        }
+                        sigmaAt[f.path] = offset
+                        spans.append((f.path, offset + span.start, span.count))
+                        offset += f.ciphertext.count - XChaCha20Poly1305.tagByteCount
+                        continue
+                    }
                     let ad = CaseVersion.associatedData(vault: vaultID, caseID: caseID, origin: f.origin, key: f.key, path: f.path)
-                    let n = try XChaCha20Poly1305.open(f.ciphertext, key: k, nonce: f.nonce, associatedData: ad,
-                                                       into: UnsafeMutableRawBufferPointer(rebasing: buffer[offset...]))
+                    let n = try XChaCha20Poly1305.open(f.ciphertext, key: k, nonce: f.nonce, associatedData: ad, into: into)
                     spans.append((f.path, offset, n))
                     offset += n
                 }
                 failed = nil
             }
-        } catch { throw .auth("field \(failed ?? "?") of case \(caseID) failed to decrypt (tampered)") }
+        } catch {
+            let what = switch problem {
+            case .decrypt: "failed to decrypt (tampered)"
+            case .padding: "has malformed padding (tampered)"
+            case .commitment: "does not match its value commitment (altered)"
+            }
+            throw .auth("field \(failed ?? "?") of case \(caseID) \(what)")
+        }
         var fields: [String: FieldValue] = [:]
         fields.reserveCapacity(spans.count)
         try arena.withUnsafeBytes { all throws(VaultError) in
             for s in spans { fields[s.path] = try FieldValue.decode(UnsafeRawBufferPointer(rebasing: all[s.start..<s.start + s.count])) }
         }
-        return OpenedCase(caseID: caseID, chain: chain, fields: fields, sealedFields: sealed, refusedGrants: refused)
+        return OpenedCase(caseID: caseID, chain: chain, fields: fields, sealedFields: sealed, secrets: arena, sigmaAt: sigmaAt, refusedGrants: refused)
     }
 
     /// The class keys sealed to `reader` among `refs`, each checked against its commitment; nil
@@ -217,7 +282,8 @@ package struct Opener {
                 if w.granted { refusedGrants.append("grant of key \(w.ref.generation)/\(w.ref.index) to \(reader.id) does not open"); continue }
                 throw .auth("case \(caseID): a key sealed to \(reader.id) failed to open (tampered or wrong key)")
             }
-            guard Memory.constantTimeEquals(CaseVersion.commitment(to: k, vault: vaultID, caseID: caseID, ref: w.ref), w.commitment) else {
+            let format = Self.format(ofGeneration: w.ref.generation, in: chain)
+            guard Memory.constantTimeEquals(CaseVersion.commitment(to: k, vault: vaultID, caseID: caseID, ref: w.ref, format: format), w.commitment) else {
                 if w.granted { refusedGrants.append("grant of key \(w.ref.generation)/\(w.ref.index) to \(reader.id): key does not match its commitment"); continue }
                 throw .auth("case \(caseID): a sealed key does not match its commitment")
             }
@@ -248,6 +314,17 @@ public struct OpenedCase: Sendable {
     public let fields: [String: FieldValue]
     /// Fields sealed to other readers: their paths are known, their values are not.
     let sealedFields: [CaseVersion.Field]
+    /// The decrypted arena: holds each format-2 field's σ (at `sigmaAt[path]`), which a re-seal reuses.
+    let secrets: SecureBytes?
+    let sigmaAt: [String: Int]
+
+    /// Runs `body` with `path`'s σ; nil when the field has none (format 1) or was not opened.
+    func withSigma<R>(_ path: String, _ body: (UnsafeRawBufferPointer) throws(VaultError) -> R) throws(VaultError) -> R? {
+        guard let at = sigmaAt[path], let secrets else { return nil }
+        return try secrets.withUnsafeBytes { all throws(VaultError) in
+            try body(UnsafeRawBufferPointer(rebasing: all[at..<at + FieldCrypto.sigmaBytes]))
+        }
+    }
     /// Grants of this case refused as forged or tampered (one line each): ignored for decryption.
     public internal(set) var refusedGrants: [String] = []
     /// Assigned members still waiting for keys (Vault/CaseGrants.swift fills it in).

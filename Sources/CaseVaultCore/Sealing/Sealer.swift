@@ -29,21 +29,24 @@ package struct Sealer {
         self.assignments = assignments
     }
 
-    /// `fresh` is encrypted anew; `carried` fields (which the author cannot read) are kept as they are.
+    /// `fresh` is encrypted anew (written in this version); `resealing` paths keep their value,
+    /// σ, origin and commitment from `opened` but move to this version's keys (for the current
+    /// recipients); `carried` fields (which the author cannot read) are kept as they are.
     package func seal(fresh: [String: FieldValue], carried: [CaseVersion.Field], written: [String], removed: [String],
-              signingKey: any MessageSigner) throws(VaultError) -> SealedVersion {
-        try RecordLimits.checkFieldCount(fresh.count + carried.count)
+                      resealing: [String] = [], from opened: OpenedCase? = nil,
+                      signingKey: any MessageSigner) throws(VaultError) -> SealedVersion {
+        try RecordLimits.checkFieldCount(fresh.count + carried.count + resealing.count)
         let access = CaseAccess(policy: policy, roster: roster, assignments: assignments)
         // Group paths by reader set: public-key work grows with classes × readers, not fields × readers.
         var classOf: [[String]: UInt32] = [:]
         var classReaders: [[String]] = []
         var pathClass: [(String, UInt32)] = []
         var readersByPattern: [String: [String]] = [:]  // reader sets depend on the pattern only, not the index
-        for path in fresh.keys.sorted() {
+        for path in (Array(fresh.keys) + resealing).sorted() {
             let pattern = FieldCatalog.pattern(ofPath: path) ?? path
             let readers: [String]
             if let known = readersByPattern[pattern] { readers = known } else {
-                readers = access.readers(of: pattern)
+                readers = Recipients.labels(forPattern: pattern, in: access)
                 readersByPattern[pattern] = readers
             }
             guard !readers.isEmpty else {
@@ -57,6 +60,7 @@ package struct Sealer {
             }
             pathClass.append((path, index))
         }
+        let format = CaseVersion.currentFormat
         var classes: [CaseVersion.AccessClass] = []
         var keys: [SymmetricKey] = []
         do {
@@ -69,25 +73,38 @@ package struct Sealer {
                     envelopes.append(.init(member: id, sealedKey: try SealedBox.seal(key, to: member.identity.boxKey)))
                 }
                 for e in escrow { envelopes.append(.init(member: e.label, sealedKey: try SealedBox.seal(key, to: e.key))) }
-                classes.append(.init(index: UInt32(i), commitment: CaseVersion.commitment(to: key, vault: vaultID, caseID: caseID, ref: ref), envelopes: envelopes))
+                classes.append(.init(index: UInt32(i), commitment: CaseVersion.commitment(to: key, vault: vaultID, caseID: caseID, ref: ref, format: format),
+                                     envelopes: envelopes))
                 keys.append(key)
             }
+            let previous = Dictionary(uniqueKeysWithValues: (opened?.latest.fields ?? []).map { ($0.path, $0) })
             var fields = carried
             for (path, index) in pathClass {
                 let ref = CaseVersion.KeyRef(generation: version, index: index)
-                let nonce = XChaCha20Poly1305.randomNonce()
-                let ad = CaseVersion.associatedData(vault: vaultID, caseID: caseID, origin: version, key: ref, path: path)
-                var plain = fresh[path]!.encoded()
+                let value = fresh[path] ?? opened?.fields[path]
+                guard let value else { throw VaultError.input("\(path) cannot be re-sealed: its value is not open") }
+                var plain = value.encoded()
                 defer { Memory.zero(&plain) }
                 guard plain.count <= RecordLimits.maxFieldPlaintextBytes else {
                     throw VaultError.input("\(path) holds \(plain.count) bytes; at most \(RecordLimits.maxFieldPlaintextBytes) are allowed")
                 }
-                let ct = try XChaCha20Poly1305.seal(plain, key: keys[Int(index)], nonce: nonce, associatedData: ad)
-                fields.append(.init(path: path, origin: version, key: ref, nonce: nonce, ciphertext: ct))
+                if fresh[path] != nil {
+                    fields.append(try FieldCrypto.seal(value: plain, path: path, origin: version, ref: ref, key: keys[Int(index)], vault: vaultID, caseID: caseID))
+                    continue
+                }
+                // Re-seal: same σ, so the same commitment the original writer signed.
+                guard let old = previous[path], let opened else { throw VaultError.input("\(path) cannot be re-sealed: it is not in the case") }
+                let field = try opened.withSigma(path) { sigma throws(VaultError) in
+                    try FieldCrypto.seal(value: plain, path: path, origin: old.origin, ref: ref, key: keys[Int(index)], vault: vaultID, caseID: caseID, sigma: sigma)
+                }
+                guard let field, Memory.constantTimeEquals(field.vc, old.vc) else {
+                    throw VaultError.input("\(path) cannot be re-sealed: it has no value commitment (a format-1 field)")
+                }
+                fields.append(field)
             }
             fields.sort { $0.path < $1.path }
             let v = CaseVersion(
-                vaultID: vaultID, caseID: caseID, version: version, parentHash: parentHash, author: author.id, created: created,
+                format: format, vaultID: vaultID, caseID: caseID, version: version, parentHash: parentHash, author: author.id, created: created,
                 rosterSerial: roster.serial, policySerial: UInt64(policy.serial), assignments: assignments.sorted(),
                 written: written.sorted(), removed: removed.sorted(), classes: classes, fields: fields)
             try v.checkDecodable()
@@ -95,7 +112,7 @@ package struct Sealer {
             guard body.count <= RecordLimits.maxVersionBytes else {
                 throw VaultError.input("the case version would be \(body.count) bytes; at most \(RecordLimits.maxVersionBytes) are allowed")
             }
-            return SealedVersion(version: v, body: body, signature: try signingKey.signature(for: CaseVersion.signatureDomain + body))
+            return SealedVersion(version: v, body: body, signature: try signingKey.signature(for: CaseVersion.signedMessage(body)))
         } catch let e as VaultError { throw e } catch { throw .io("sealing failed: \(error)") }
     }
 }

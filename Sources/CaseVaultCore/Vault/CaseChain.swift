@@ -6,10 +6,11 @@ import SodiumKit
 extension SessionBound {
     /// Seals and stores the next version of an opened case, inside the caller's transaction.
     /// The author may write every path they change, and may overwrite or remove only what they
-    /// can read (`add` creates new paths, so it needs no read access). Fields the author may both
-    /// read and write are re-encrypted under fresh keys for the current reader set; everything
-    /// else is carried forward byte for byte, so nobody re-seals (and so could alter) a field
-    /// they may not write.
+    /// can read (`add` creates new paths, so it needs no read access). Every format-2 field the
+    /// author can read is re-sealed (same value, σ and commitment) under fresh keys for the
+    /// current recipients, so a removed reader's old keys open nothing in the new head; a
+    /// format-1 field has no commitment, so only an author who may write it re-encrypts it;
+    /// everything else is carried forward byte for byte.
     /// `reseal` false (an assignment): every field is carried byte for byte, and grants give the
     /// new reader the keys (Vault/CaseGrants.swift).
     func writeVersion(db: StoreTransaction, state: VaultState, opened: OpenedCase, written: [String: FieldValue], removed: Set<String>,
@@ -29,9 +30,14 @@ extension SessionBound {
         let stored = Dictionary(uniqueKeysWithValues: opened.latest.fields.map { ($0.path, $0) })
         var mayWrite: [String: Bool] = [:]
         var fresh: [String: FieldValue] = [:]
+        var resealing: [String] = []
         var carried = opened.sealedFields.filter { !removed.contains($0.path) && written[$0.path] == nil }
         for (path, value) in opened.fields where !removed.contains(path) && written[path] == nil {
             let pattern = FieldCatalog.pattern(ofPath: path) ?? path
+            if opened.sigmaAt[path] != nil {
+                if reseal && before.canRead(member, path: pattern) { resealing.append(path) } else if let field = stored[path] { carried.append(field) }
+                continue
+            }
             let allowed = mayWrite[pattern] ?? before.writeDecision(member, path: pattern).isAllowed
             mayWrite[pattern] = allowed
             if allowed && reseal { fresh[path] = value } else if let field = stored[path] { carried.append(field) }
@@ -48,7 +54,8 @@ extension SessionBound {
             throw VaultError.refused("case \(caseID) version \(next) would be dated \(created), ahead of this computer's clock (\(now))")
         }
         let sealed = try sealer(caseID: caseID, version: next, parent: parent, state: state, assignments: assignments, created: created)
-            .seal(fresh: fresh, carried: carried, written: Array(written.keys), removed: Array(removed), signingKey: identity.signer)
+            .seal(fresh: fresh, carried: carried, written: Array(written.keys), removed: Array(removed), resealing: resealing, from: opened,
+                  signingKey: identity.signer)
         try insert(sealed, caseID: caseID, db: db)
         anchor?.noteWritten(sealed, caseID: caseID)
         return (next, carried.count)

@@ -63,7 +63,8 @@ extension SessionBound {
             for (h, secret) in zip(held, secrets) {
                 // A key that does not match its commitment is not passed on: the grant would be refused anyway.
                 guard let secret, let key = try? SymmetricKey(secret: secret),
-                      Memory.constantTimeEquals(CaseVersion.commitment(to: key, vault: vault.vaultID, caseID: caseID, ref: h.ref), h.commitment)
+                      Memory.constantTimeEquals(CaseVersion.commitment(to: key, vault: vault.vaultID, caseID: caseID, ref: h.ref,
+                                                                         format: Opener.format(ofGeneration: h.ref.generation, in: chain)), h.commitment)
                 else { continue }
                 try db.saveCaseGrant(try CaseGrant.make(vaultID: vault.vaultID, caseID: caseID, key: h.ref, commitment: h.commitment, classKey: key,
                                                         recipient: recipient, granter: member.id, basis: .holder, created: clock.now(),

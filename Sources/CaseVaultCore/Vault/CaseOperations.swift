@@ -106,7 +106,7 @@ struct CaseOperations: SessionBound {
         let result: Result<OpenedCase, VaultError> = try vault.write { db in
             let state = try currentState(db)
             do {
-                let opened = try open(caseID, state: state, db: db)
+                let opened = try openRepairingStaleness(caseID, state: state, db: db)
                 var detail = ["version": String(opened.latest.version)]
                 // Grants refused as tampered were ignored; the log keeps a count for the auditor.
                 if !opened.refusedGrants.isEmpty { detail["grants-refused"] = String(opened.refusedGrants.count) }
@@ -146,7 +146,7 @@ struct CaseOperations: SessionBound {
             for id in ids where try reaches(id, state: state, db: db) {
                 reached.insert(id)
                 let opened: OpenedCase
-                do { opened = try open(id, state: state, db: db) } catch let e as VaultError {
+                do { opened = try openRepairingStaleness(id, state: state, db: db) } catch let e as VaultError {
                     out.append(CaseSummary(caseID: id, version: 0, updated: Timestamp(seconds: 0), assignments: [], glance: [:], problem: e.message))
                     continue
                 }

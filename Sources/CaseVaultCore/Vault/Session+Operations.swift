@@ -63,14 +63,18 @@ extension Session {
 
     /// Marks a member or recipient revoked. Needs the centre root key.
     public func revoke(id: String, kind: RosterEntry.Kind) throws(VaultError) -> Roster {
-        try loggingRefusal(kind == .member ? "member.revoke" : "recipient.remove") { () throws(VaultError) in
+        let roster = try loggingRefusal(kind == .member ? "member.revoke" : "recipient.remove") { () throws(VaultError) in
             try RosterOperations(session: self).revoke(id: id, kind: kind)
         }
+        if kind == .member { resealStaleCases() }  // eager: what this client can read; the rest lazily
+        return roster
     }
 
     /// Signs a policy file with the centre root key and installs it as the policy in force.
     public func installPolicy(bytes: [UInt8]) throws(VaultError) -> (policy: Policy, signature: [UInt8]) {
-        try loggingRefusal("policy.sign") { () throws(VaultError) in try PolicyOperations(session: self).installPolicy(bytes: bytes) }
+        let installed = try loggingRefusal("policy.sign") { () throws(VaultError) in try PolicyOperations(session: self).installPolicy(bytes: bytes) }
+        resealStaleCases()  // eager: what this client can read; the rest lazily
+        return installed
     }
 
     // MARK: Handovers

@@ -114,7 +114,7 @@ final class RawDatabase {
 enum Forge {
     static func sign(_ v: CaseVersion, with identity: SecretIdentity) -> (body: [UInt8], signature: [UInt8]) {
         let body = v.encoded()
-        return (body, identity.signingKey.signature(for: CaseVersion.signatureDomain + body))
+        return (body, identity.signingKey.signature(for: CaseVersion.signedMessage(body)))
     }
 
     /// Replaces the latest stored version of `caseID` with `v`, signed by `author`.

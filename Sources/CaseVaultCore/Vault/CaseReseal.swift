@@ -1,0 +1,89 @@
+import AccessPolicy
+
+/// Re-sealing: a new version that re-encrypts, under fresh class keys for the current
+/// recipients, every field the actor can read, values unchanged (same origin, σ and value
+/// commitment). After a removal (unassigned, revoked, role or policy narrowed) this is what
+/// leaves the removed member's old keys opening nothing in the head.
+extension SessionBound {
+    /// Whether the head of `opened` is stale in a way this member can repair: some class that
+    /// still holds an envelope for a removed recipient has a field this member can re-seal.
+    func canRepairStaleness(_ opened: OpenedCase, state: VaultState, db: StoreTransaction) throws -> Bool {
+        let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments)
+        let granted = try grantLedger(opened.caseID, chain: opened.chain, state: state, db: db).holders
+        let stale = Recipients.staleClasses(of: opened.latest, in: opened.chain, access: access, granted: granted)
+        guard !stale.isEmpty else { return false }
+        let resealable = Set(resealablePaths(opened, access: access))
+        return opened.latest.fields.contains { stale.contains($0.key) && resealable.contains($0.path) }
+    }
+
+    /// The paths this member can move to fresh keys without changing them: format-2 fields they
+    /// read and may still read, and format-1 fields they read and may write (rewritten anew).
+    func resealablePaths(_ opened: OpenedCase, access: CaseAccess) -> [String] {
+        opened.fields.keys.filter { path in
+            let pattern = FieldCatalog.pattern(ofPath: path) ?? path
+            return opened.sigmaAt[path] != nil ? access.canRead(member, path: pattern) : access.writeDecision(member, path: pattern).isAllowed
+        }
+    }
+
+    /// Writes the re-seal version of `opened` and its `case.reseal` entry, inside the caller's transaction.
+    func writeReseal(db: StoreTransaction, state: VaultState, opened: OpenedCase, reason: String? = nil) throws -> UInt64 {
+        let (next, _) = try writeVersion(db: db, state: state, opened: opened, written: [:], removed: [], assignments: opened.latest.assignments)
+        try vault.appendLog(db, state: state, session: session, action: .caseReseal, caseID: opened.caseID, fields: [],
+                            detail: ["version": String(next)], reason: reason)
+        return next
+    }
+
+    /// Opens a case for reading; when its head is stale and this member can repair it, re-seals
+    /// it first in the same transaction (lazy re-sealing by the next reader's client).
+    func openRepairingStaleness(_ caseID: CaseID, state: VaultState, db: StoreTransaction) throws -> OpenedCase {
+        let opened = try open(caseID, state: state, db: db)
+        guard try canRepairStaleness(opened, state: state, db: db) else { return opened }
+        _ = try writeReseal(db: db, state: state, opened: opened)
+        return try open(caseID, state: state, db: db)
+    }
+
+    /// Eager re-sealing after a removal (revocation, policy change): every case this member can
+    /// repair, each in its own transaction, so one damaged case does not stop the others; a
+    /// case left stale is re-sealed lazily by its next reader. Returns how many were re-sealed.
+    @discardableResult
+    func resealStaleCases() -> Int {
+        guard let ids = try? vault.write({ db in try db.caseIDs() }) else { return 0 }
+        var count = 0
+        for id in ids {
+            let done = try? vault.write { db -> Bool in
+                let state = try currentState(db)
+                guard try reaches(id, state: state, db: db) else { return false }
+                let opened = try open(id, state: state, db: db)
+                guard try canRepairStaleness(opened, state: state, db: db) else { return false }
+                _ = try writeReseal(db: db, state: state, opened: opened)
+                return true
+            }
+            if done == true { count += 1 }
+        }
+        return count
+    }
+}
+
+extension CaseOperations {
+    /// `case reseal`: a new version re-encrypting every field this member can read for the
+    /// current recipients, values unchanged. Refused when there is nothing they could re-seal.
+    func reseal(_ caseID: CaseID, reason: String? = nil) throws(VaultError) -> UInt64 {
+        try vault.write { db in
+            let state = try currentState(db)
+            let opened = try open(caseID, state: state, db: db)
+            let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments)
+            guard !resealablePaths(opened, access: access).isEmpty else {
+                throw VaultError.denied("\(member.id) can re-seal no field of case \(caseID): they read none that they may still read")
+            }
+            return try writeReseal(db: db, state: state, opened: opened, reason: reason)
+        }
+    }
+}
+
+extension Session {
+    /// Re-seals what this member can read of a case for its current recipients (see `CaseOperations.reseal`).
+    @discardableResult
+    public func reseal(_ caseID: CaseID, reason: String? = nil) throws(VaultError) -> UInt64 {
+        try loggingRefusal("case.reseal", caseID: caseID) { () throws(VaultError) in try CaseOperations(session: self).reseal(caseID, reason: reason) }
+    }
+}
