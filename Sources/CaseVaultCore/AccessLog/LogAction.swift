@@ -11,6 +11,11 @@ public enum LogAction: String, CaseIterable, Sendable {
     case caseList = "case.list"
     case caseAssign = "case.assign"
     case caseUnassign = "case.unassign"
+    /// A resident's key bound to the case under a pseudonym (detail `holder`, `key`); and removed again.
+    case caseBindKey = "case.bind-key"
+    case caseUnbindKey = "case.unbind-key"
+    /// The roster was listed (`member list`): who looked at who works here is itself logged.
+    case memberList = "member.list"
     case memberAdd = "member.add"
     case memberRevoke = "member.revoke"
     case recipientAdd = "recipient.add"

@@ -97,7 +97,7 @@ public final class Vault: Sendable {
     }
 
     func exportKeyring(_ roster: SignedRoster) throws(VaultError) {
-        try SecureFile.replaceAtomically(keyringPath, Array(roster.fileText.utf8), mode: 0o644)
+        try SecureFile.replaceAtomically(keyringPath, Array(roster.fileText.utf8), mode: 0o600)
     }
 }
 
