@@ -25,7 +25,7 @@ extension CaseCommand {
             let pub = try PublicIdentity(text: try KeyInput.read(publicKey))
             try KeyInput.confirm(fingerprint, matches: pub)
             let why = try reason.read()
-            let (caseID, r) = try identity.withCase(id, in: v, command: "case.add-resident") { s, c in try s.addResident(c, identity: pub, reason: why) }
+            let (caseID, r) = try identity.withCase(id, in: v, command: "case.bind-key") { s, c in try s.addResident(c, identity: pub, reason: why) }
             print("Bound the resident's key to case \(caseID.hex) as \(r.pseudonym); the case is now version \(r.version)")
         }
     }
@@ -44,7 +44,7 @@ extension CaseCommand {
         func run() throws {
             let v = try vault.open()
             let why = try reason.read()
-            let (caseID, version) = try identity.withCase(id, in: v, command: "case.remove-resident") { s, c in
+            let (caseID, version) = try identity.withCase(id, in: v, command: "case.unbind-key") { s, c in
                 try s.removeResident(c, pseudonym: pseudonym, reason: why)
             }
             print("Removed \(pseudonym) from case \(caseID.hex); the case is now version \(version)")

@@ -31,7 +31,9 @@ struct ResidentSigners {
         guard let b = bound[f.actor] else { return "actor \(f.actor) is not a key bound to a case by an earlier entry" }
         guard b.key == f.signer else { return "is signed with a key that is not the one bound to \(f.actor)" }
         guard Self.actions.contains(f.action) else { return "\(f.actor) may only read its own case, not \(f.action)" }
-        if let c = f.caseID, c != b.caseID { return "\(f.actor) acts on a case other than the one its key is bound to" }
+        // A refused attempt on another case is logged as such; anything that succeeded is about its own case.
+        let refusal = f.action == LogAction.caseReadRefused.rawValue || f.action == LogAction.accessDenied.rawValue
+        if let c = f.caseID, c != b.caseID, !refusal { return "\(f.actor) acts on a case other than the one its key is bound to" }
         return nil
     }
 }

@@ -64,7 +64,7 @@ struct ResidentOperations: SessionBound {
 extension Session {
     /// Binds a resident's public identity to a case under a fresh pseudonym (contact person of the case).
     public func addResident(_ caseID: CaseID, identity: PublicIdentity, reason: String? = nil) throws(VaultError) -> (pseudonym: String, version: UInt64) {
-        try loggingRefusal("case.add-resident", caseID: caseID) { () throws(VaultError) in
+        try loggingRefusal("case.bind-key", caseID: caseID) { () throws(VaultError) in
             try ResidentOperations(session: self).addResident(caseID, identity: identity, reason: reason)
         }
     }
@@ -72,7 +72,7 @@ extension Session {
     /// Unbinds a resident's pseudonym from a case (contact person of the case, or the leader).
     @discardableResult
     public func removeResident(_ caseID: CaseID, pseudonym: String, reason: String? = nil) throws(VaultError) -> UInt64 {
-        try loggingRefusal("case.remove-resident", caseID: caseID) { () throws(VaultError) in
+        try loggingRefusal("case.unbind-key", caseID: caseID) { () throws(VaultError) in
             try ResidentOperations(session: self).removeResident(caseID, pseudonym: pseudonym, reason: reason)
         }
     }
