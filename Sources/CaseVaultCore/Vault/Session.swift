@@ -50,6 +50,7 @@ public struct Session: Sendable {
         self.identity = identity
         self.clock = clock
         self.anchor = anchor
+        self.residentCase = nil  // only staff hold the root
     }
 }
 
