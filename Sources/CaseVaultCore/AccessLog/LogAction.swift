@@ -16,6 +16,8 @@ public enum LogAction: String, CaseIterable, Sendable {
     case caseUnbindKey = "case.unbind-key"
     /// The roster was listed (`member list`): who looked at who works here is itself logged.
     case memberList = "member.list"
+    /// A format-1 vault's residents moved off the roster to case bindings (detail `roster-serial`, `count`).
+    case residentsMoved = "roster.residents-moved"
     case memberAdd = "member.add"
     case memberRevoke = "member.revoke"
     case recipientAdd = "recipient.add"

@@ -54,15 +54,18 @@ package struct ResidentBinding: Sendable, Equatable {
     }
 
     /// Full check against the case's verified chain: signed by the author of version `boundAt`,
-    /// who was then an assigned contact person and who added exactly this pseudonym as resident.
+    /// who was then an assigned contact person (or a leader: the migration of a format-1 vault's
+    /// residents) and who added exactly this pseudonym as resident.
     func verify(vault: VaultID, roster: Roster, chain: [CaseVersion]) throws(VaultError) {
         try verifySignature(vault: vault, roster: roster)
         let label = "the resident key binding \(pseudonym) of case \(caseID)"
         guard boundAt >= 2, boundAt <= UInt64(chain.count) else { throw .auth("\(label) names a version the case does not have (forged)") }
         let version = chain[Int(boundAt - 1)], before = chain[Int(boundAt - 2)]
         let assignment = CaseVersion.Assignment(member: pseudonym, role: Role.resident.rawValue)
+        let contactPerson = before.assignments.contains(CaseVersion.Assignment(member: binder, role: Role.contactPerson.rawValue))
+        let leader = roster.entry(binder)?.roles.contains(.leader) == true
         guard version.caseID == caseID, version.author == binder, version.assignments.contains(assignment), !before.assignments.contains(assignment),
-              before.assignments.contains(CaseVersion.Assignment(member: binder, role: Role.contactPerson.rawValue))
+              contactPerson || leader
         else { throw .auth("\(label) is not backed by a version in which a contact person of the case assigned it (forged)") }
     }
 
