@@ -112,6 +112,11 @@ final class ResidentTests: XCTestCase {
             let mode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
             XCTAssertEqual(mode & 0o077, 0, "\(name) is mode \(String(mode, radix: 8))")
         }
+        // A keyring left world-readable by an older CaseVault is made private when the vault is opened.
+        let keyring = t.directory + "/Keys/keyring.txt"
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keyring)
+        _ = try Vault.open(at: t.directory)
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: keyring)[.posixPermissions] as? Int, 0o600)
     }
 
     /// A canary name set on a resident reaches her own case's readers only: not the keyring, the

@@ -1,5 +1,8 @@
 import AccessPolicy
 import SodiumKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How a resident's key, bound to one case and on no roster, takes part in a session.
 extension Vault {
@@ -58,5 +61,14 @@ extension SessionBound {
     /// Residents read their own case; they write nothing.
     func requireStaff(_ what: String) throws(VaultError) {
         guard !isResident else { throw .denied("a resident's key reads its own case only; it cannot \(what)") }
+    }
+}
+
+extension Vault {
+    /// Keyrings written before residents left the roster were mode 0644: make them private on open.
+    func tightenKeyringMode() {
+        var st = stat()
+        guard stat(keyringPath, &st) == 0, st.st_mode & 0o077 != 0, st.st_uid == getuid() else { return }
+        _ = chmod(keyringPath, 0o600)
     }
 }

@@ -44,6 +44,7 @@ public final class Vault: Sendable {
         let path = directory + "/" + VaultStore.fileName
         guard FileManager.default.fileExists(atPath: path) else { throw .notFound("no vault at \(directory) (run `casevault init` first)") }
         let vault = try Vault(directory: directory, store: try VaultStore.open(path: path, create: false), clock: clock)
+        vault.tightenKeyringMode()
         if let pinned = TrustPin.rootFingerprint, !Fingerprint.matches(pinned, Fingerprint.root(vault.rootKey)) {
             throw .auth("the vault's centre root key does not match the pinned fingerprint")
         }
