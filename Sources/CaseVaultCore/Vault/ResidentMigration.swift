@@ -62,6 +62,9 @@ package enum ResidentMigration {
                         try vault.appendLog(db, state: state, session: session, action: .caseBindKey, caseID: caseID, fields: [],
                                             detail: ["version": String(next), "holder": binding.pseudonym,
                                                      "key": Hex.encode(binding.identity.signingKey.bytes)], reason: nil)
+                    } else {
+                        try vault.appendLog(db, state: state, session: session, action: .caseUnassign, caseID: caseID, fields: [],
+                                            detail: ["version": String(next), "role": Role.resident.rawValue], reason: nil)
                     }
                     summary.unassigned += moving.count - (binding == nil ? 0 : 1)
                 }
