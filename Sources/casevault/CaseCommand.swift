@@ -6,7 +6,7 @@ import Foundation
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case", abstract: "Create, read and update case records.",
-        subcommands: [New.self, Show.self, List.self, Update.self, History.self, Assign.self, Reseal.self, Template.self])
+        subcommands: [New.self, Show.self, List.self, Update.self, History.self, Assign.self, AddResident.self, RemoveResident.self, Reseal.self, Template.self])
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -43,7 +43,7 @@ private final class DemoWorld {
         let lina = try session("lina")
         let staff: [(String, String, [Role])] = [
             ("kari", "Kari (kontaktperson)", [.contactPerson]), ("cecilie", "Cecilie (barnekontakt)", [.childContact]),
-            ("nils", "Nils (vakt)", [.nightShift]), ("anne", "Anne (personvernombud)", [.auditor]), ("rita", "Blåklokke (beboer)", [.resident]),
+            ("nils", "Nils (vakt)", [.nightShift]), ("anne", "Anne (personvernombud)", [.auditor]),
         ]
         for (id, name, roles) in staff {
             let identity = try SecretIdentity.generate()
@@ -62,7 +62,10 @@ private final class DemoWorld {
         let kari = try session("kari")
         let caseID = try kari.createCase(recordText: SampleCase.yaml, reason: "Innkomst")
         try kari.assign(caseID, memberID: "cecilie", role: .childContact)
-        try kari.assign(caseID, memberID: "rita", role: .resident)
+        // The resident is on no roster: her own key is bound to her case under a pseudonym.
+        ids["rita"] = try SecretIdentity.generate()
+        let pseudonym = try kari.addResident(caseID, identity: ids["rita"]!.publicIdentity).pseudonym
+        print("The resident's key is bound to the case as \(pseudonym); the roster does not name her.")
         print("Case \(caseID.hex): every field encrypted on its own; keys sealed only to readers the policy allows.")
 
         step("3. Mapping what a safe home is, together with the resident (phase 2, step 1)")

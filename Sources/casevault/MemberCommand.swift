@@ -38,12 +38,15 @@ struct MemberCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the roster (verified against the centre root key).", discussion: Examples.text("casevault member list", "casevault member list --json"))
+            abstract: "List the roster's staff (verified against the centre root key); needs your key and is logged.",
+            discussion: Examples.text("casevault member list --identity ~/kari.cvkey", "casevault member list --json"))
         @OptionGroup var vault: VaultOptions
+        @OptionGroup var identity: IdentityOptions
         @OptionGroup var output: JSONFlag
 
         func run() throws {
-            let roster = try vault.open().roster()
+            let v = try vault.open()
+            let roster = try identity.withSession(in: v, command: "member.list") { try $0.listMembers() }
             RosterPrinter.print(roster.entries.filter { $0.kind == .member }, serial: roster.serial, json: output.json)
         }
     }

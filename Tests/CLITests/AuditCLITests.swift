@@ -12,9 +12,9 @@ final class AuditCLITests: XCTestCase {
     var caseID: String!
 
     override func setUpWithError() throws {
-        v = try CLIVault(members: CLIVault.members + [("rita", "resident")])
+        v = try CLIVault()
         caseID = try v.newCase(SampleCase.yaml)
-        XCTAssertEqual(try v.run(as: "kari", ["case", "assign", caseID, "--member", "rita", "--as", "resident"]).status, 0)
+        try v.addResident("rita", to: caseID)
         _ = try v.showJSON(caseID, as: "kari")
     }
 

@@ -95,7 +95,7 @@ final class CLIHardeningTests: XCTestCase {
     /// Absent values are `null`, never missing keys: the documented shape holds.
     func testJSONShapesKeepEveryKey() throws {
         let v = try CLIVault(members: [("kari", "contact-person")])
-        let r = try v.cli.run(["member", "list", "--vault", v.vault, "--json"])
+        let r = try v.run(as: "kari", ["member", "list", "--json"])
         let entries = try XCTUnwrap((r.json as? [String: Any])?["entries"] as? [[String: Any]])
         XCTAssertEqual(Set(entries[0].keys), ["id", "kind", "name", "roles", "fingerprint", "added", "revoked"])
         XCTAssertTrue(entries[0]["revoked"] is NSNull)

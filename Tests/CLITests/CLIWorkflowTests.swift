@@ -68,7 +68,7 @@ final class CLIWorkflowTests: XCTestCase {
                                "--fingerprint", v.fingerprints["anne"]!] + v.as("lina"))
         r.assertSuccess("public key from @FILE")
 
-        let list = try v.cli.run(["member", "list", "--vault", v.vault, "--json"])
+        let list = try v.run(as: "kari", ["member", "list", "--json"])
         list.assertSuccess("member list")
         let json = try XCTUnwrap(list.json as? [String: Any])
         XCTAssertEqual(json["roster_serial"] as? Int, 4)
@@ -207,7 +207,7 @@ final class CLIWorkflowTests: XCTestCase {
         revoke.assertSuccess("member revoke")
         try v.run(as: "karl", ["case", "list"]).assertError(77, "revoked member")
         try v.cli.run(["member", "revoke", "lina"] + v.as("lina")).assertError(73, "last leader")
-        let list = try XCTUnwrap(try v.cli.run(["member", "list", "--vault", v.vault, "--json"]).json as? [String: Any])
+        let list = try XCTUnwrap(try v.run(as: "kari", ["member", "list", "--json"]).json as? [String: Any])
         let karl = try XCTUnwrap((list["entries"] as? [[String: Any]])?.first { $0["id"] as? String == "karl" })
         XCTAssertTrue(karl["revoked"] is String)
         try v.run(as: "kari", ["case", "show", id]).assertSuccess("others unaffected")

@@ -19,10 +19,12 @@ final class AuditCanaryTests: XCTestCase {
             .replacingOccurrences(of: "Lindeveien 14 B", with: "\(canary)veien 14 B")
             .replacingOccurrences(of: "Ola Fiktiv Voldsen", with: "Ola \(canary)")
         let id = try kari.createCase(recordText: record, reason: "Innkomst \(canary)")
-        try kari.assign(id, memberID: "rita", role: .resident, reason: "beboer \(canary)")
+        // A resident's key is bound to one case only: this case's resident has a key of her own.
+        let resident = try SecretIdentity.generate()
+        _ = try kari.addResident(id, identity: resident.publicIdentity, reason: "beboer \(canary)")
         try kari.updateCase(id, patchText: "add:\n  notes: {date: 2026-11-24, text: \"Notat \(canary)\"}\n", reason: "oppdatert \(canary)")
         _ = try kari.showCase(id, reason: "lest \(canary)")
-        _ = try f.t.session("rita").showCase(id)
+        _ = try Session(vault: f.vault, identity: resident).showCase(id)
         XCTAssertThrowsError(try f.t.session("karl").showCase(id, reason: "nekt \(canary)"))
         let witnessState = f.newFolder() + ".state"
         defer { try? FileManager.default.removeItem(atPath: witnessState) }
@@ -36,7 +38,7 @@ final class AuditCanaryTests: XCTestCase {
         let report = try anne.accessReport(caseID: id)
         seen.append(report.text)
         seen.append(String(describing: report))
-        seen.append(try f.t.session("rita").accessReport(caseID: id).text)
+        seen.append(try Session(vault: f.vault, identity: resident).accessReport(caseID: id).text)
         let proof = try anne.prove(index: UInt64(try f.vault.logEntryCount() - 1))
         seen.append(String(decoding: proof, as: UTF8.self))
         let dir = try f.export()

@@ -73,8 +73,11 @@ final class TamperTests: XCTestCase {
         try assertReadsWork("after restoring (\(what))", file: file, line: line)
     }
 
-    private func boxKeys() -> [String: BoxPublicKey] {
-        Dictionary(uniqueKeysWithValues: TestVault.allMemberIDs.map { ($0, t.identity($0).boxKey.publicKey) })
+    private func boxKeys() throws -> [String: BoxPublicKey] {
+        var keys = Dictionary(uniqueKeysWithValues: TestVault.allMemberIDs.map { (t.storedID($0), t.identity($0).boxKey.publicKey) })
+        // Each case's resident is addressed by pseudonym, at the box key its binding names.
+        for (pseudonym, key) in try raw.residentBoxKeys() { keys[pseudonym] = key }
+        return keys
     }
 
     /// Replaces class `index` of `target` by one holding `key` (sealed to the same members, with
@@ -84,7 +87,7 @@ final class TamperTests: XCTestCase {
         let ref = CaseVersion.KeyRef(generation: target.version, index: index)
         let i = try XCTUnwrap(target.classes.firstIndex { $0.index == index })
         let secret = try key.withUnsafeBytes { try SecureBytes(copying: $0) }
-        let keys = boxKeys()
+        let keys = try boxKeys()
         target.classes[i].commitment = CaseVersion.commitment(to: key, vault: target.vaultID, caseID: target.caseID, ref: ref)
         target.classes[i].envelopes = try target.classes[i].envelopes.map {
             CaseVersion.Envelope(member: $0.member, sealedKey: try SealedBox.seal(secret, to: try XCTUnwrap(keys[$0.member])))
@@ -249,9 +252,9 @@ final class TamperTests: XCTestCase {
 
     func testSwappedEnvelopesFail() throws {
         try forgeLatest("kari's and rita's sealed keys swapped", failingFor: ["kari", "rita"]) { v in
-            let c = try XCTUnwrap(v.classes.firstIndex { cls in cls.envelopes.contains { $0.member == "kari" } && cls.envelopes.contains { $0.member == "rita" } })
+            let c = try XCTUnwrap(v.classes.firstIndex { cls in cls.envelopes.contains { $0.member == "kari" } && cls.envelopes.contains { $0.member == t.storedID("rita") } })
             let i = try XCTUnwrap(v.classes[c].envelopes.firstIndex { $0.member == "kari" })
-            let j = try XCTUnwrap(v.classes[c].envelopes.firstIndex { $0.member == "rita" })
+            let j = try XCTUnwrap(v.classes[c].envelopes.firstIndex { $0.member == t.storedID("rita") })
             (v.classes[c].envelopes[i].sealedKey, v.classes[c].envelopes[j].sealedKey) = (v.classes[c].envelopes[j].sealedKey, v.classes[c].envelopes[i].sealedKey)
         }
     }
@@ -270,7 +273,7 @@ final class TamperTests: XCTestCase {
         try forgeLatest("rita gets another key", failingFor: ["rita"]) { v in
             let c = try self.classIndex(of: "person.legal_name", in: v)
             let i = try XCTUnwrap(v.classes.firstIndex { $0.index == c })
-            let j = try XCTUnwrap(v.classes[i].envelopes.firstIndex { $0.member == "rita" })
+            let j = try XCTUnwrap(v.classes[i].envelopes.firstIndex { $0.member == t.storedID("rita") })
             v.classes[i].envelopes[j].sealedKey = try SealedBox.seal(try SecureBytes.random(count: 32), to: t.identity("rita").boxKey.publicKey)
         }
     }

@@ -87,7 +87,7 @@ final class TrustTimeTests: XCTestCase {
         v.removed = []
         v.classes = []
         try Forge.append(raw, id, v, signedBy: t.identity("kari"))
-        assertRefused([.authenticationFailed], "written after revocation", mentioning: ["author kari was not an active member of roster 8"]) {
+        assertRefused([.authenticationFailed], "written after revocation", mentioning: ["author kari was not an active member of roster 7"]) {
             try TrustClient(t, "cecilie").run { try $0.showCase(id) }
         }
     }

@@ -17,6 +17,13 @@ public enum LogAction: String, CaseIterable, Sendable {
     case caseReseal = "case.reseal"
     /// A class key of a case was sealed to a newly assigned member by someone who held it.
     case caseGrant = "case.grant"
+    /// A resident's key bound to the case under a pseudonym (detail `holder`, `key`); and removed again.
+    case caseBindKey = "case.bind-key"
+    case caseUnbindKey = "case.unbind-key"
+    /// The roster was listed (`member list`): who looked at who works here is itself logged.
+    case memberList = "member.list"
+    /// A format-1 vault's residents moved off the roster to case bindings (detail `roster-serial`, `count`).
+    case residentsMoved = "roster.residents-moved"
     case memberAdd = "member.add"
     case memberRevoke = "member.revoke"
     case recipientAdd = "recipient.add"
@@ -54,7 +61,7 @@ public enum LogAction: String, CaseIterable, Sendable {
     /// (docs/FORMAT.md, "What a log entry names"). A new version-writing action opts in here.
     public var writesVersion: Bool {
         switch self {
-        case .caseCreate, .caseUpdate, .caseAssign, .caseUnassign, .caseReseal, .handoverCreate, .handoverConfirm: true
+        case .caseCreate, .caseUpdate, .caseAssign, .caseUnassign, .caseReseal, .handoverCreate, .handoverConfirm, .caseBindKey, .caseUnbindKey: true
         default: false
         }
     }
@@ -62,7 +69,7 @@ public enum LogAction: String, CaseIterable, Sendable {
     /// Entries of these actions install a signed roster, named by `roster-serial` and `roster-hash`.
     public var installsRoster: Bool {
         switch self {
-        case .vaultInit, .memberAdd, .memberRevoke, .recipientAdd, .recipientRemove: true
+        case .vaultInit, .memberAdd, .memberRevoke, .recipientAdd, .recipientRemove, .residentsMoved: true
         default: false
         }
     }

@@ -76,9 +76,15 @@ extension Vault {
             guard entry.index == idx else { throw VaultError.auth("stored log entry \(idx) carries index \(entry.index)") }
             guard filter.matches(entry) else { return }
             try entry.verifySignature()
-            if entry.actor != LogEntry.unknownActor {
-                // Ids are never reused and keys never change, so the latest roster names every actor's key.
-                guard state.roster.entry(entry.actor)?.identity.signingKey == entry.signer else {
+            if ResidentBinding.isPseudonym(entry.actor) {
+                guard try residentSigningKey(entry.actor, db: db, roster: state.roster) == entry.signer else {
+                    throw VaultError.auth("log entry \(idx): not signed with the key bound to \(entry.actor)")
+                }
+            } else if entry.actor != LogEntry.unknownActor {
+                // Ids are never reused and keys never change, so the newest roster naming an actor has
+                // their key (residents moved off the roster are named only by earlier ones).
+                let named = state.roster.entry(entry.actor) ?? state.rosters.reversed().lazy.compactMap { $0.roster.entry(entry.actor) }.first
+                guard named?.identity.signingKey == entry.signer else {
                     throw VaultError.auth("log entry \(idx): not signed with \(entry.actor)'s roster key")
                 }
             }

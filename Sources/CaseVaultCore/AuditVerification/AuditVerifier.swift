@@ -69,8 +69,9 @@ public struct AuditVerifier: Sendable {
         let context = CheckpointContext(origin: manifest.origin, members: members, facts: batch.facts, timeline: timeline, tree: tree)
         let latest = try context.open(try dir.read(AuditExportFormat.checkpointFile), subject: "checkpoint", requireActiveSigner: true)
         let size = latest.checkpoint.size
-        // Every member append stores a checkpoint in its own transaction, so only refused attempts may trail the latest one.
-        for i in Int(size)..<count where batch.facts[i].actor != LogEntry.unknownActor {
+        // Every member append stores a checkpoint in its own transaction, so only refused attempts
+        // and residents' reads (checkpointed by the next member) may trail the latest one.
+        for i in Int(size)..<count where batch.facts[i].actor != LogEntry.unknownActor && !ResidentBinding.isPseudonym(batch.facts[i].actor) {
             throw .entry(UInt64(i), "is signed by member \(batch.facts[i].actor) but not covered by the checkpoint (size \(size)): the checkpoint is older than the log (rolled back?)")
         }
         if timeline.lastSerial < UInt64(timeline.rosters.count) {

@@ -13,6 +13,10 @@ struct EntryFacts: Sendable {
     var rosterSerial: UInt64?
     /// For a refused attempt by a key not on the roster: the member whose key file was presented.
     var claimed: String?
+    var caseID: CaseID?
+    /// For `case.bind-key` / `case.unbind-key`: the pseudonym, and the Ed25519 key bound to it.
+    var boundHolder: String?
+    var boundKey: SigningPublicKey?
 }
 
 /// The per-entry work of a verification, independent from entry to entry and so spread over
@@ -92,6 +96,21 @@ enum EntryBatch {
                 fact.rosterSerial = s
             }
             if entry.actor == LogEntry.unknownActor { fact.claimed = entry.detailValue("claimed") }
+            // The case only where a resident's key is involved: most entries keep no array alive.
+            if ResidentBinding.isPseudonym(entry.actor) { fact.caseID = entry.caseID }
+            if entry.action == LogAction.caseBindKey.rawValue || entry.action == LogAction.caseUnbindKey.rawValue {
+                guard let holder = entry.detailValue("holder"), ResidentBinding.isPseudonym(holder) else {
+                    return .entry(position, "names no pseudonym as holder", malformed: true)
+                }
+                fact.boundHolder = holder
+                fact.caseID = entry.caseID
+                if entry.action == LogAction.caseBindKey.rawValue {
+                    guard let hex = entry.detailValue("key"), let bytes = Hex.decode(hex), let key = try? SigningPublicKey(bytes: bytes) else {
+                        return .entry(position, "names no bound key", malformed: true)
+                    }
+                    fact.boundKey = key
+                }
+            }
             facts[i] = fact
         }
         return nil

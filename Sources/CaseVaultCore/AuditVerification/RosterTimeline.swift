@@ -31,6 +31,7 @@ package struct RosterTimeline {
     mutating func check(_ facts: [EntryFacts], limit: Int) -> Outcome {
         var out = Outcome()
         var serial: UInt64 = 1
+        var residents = ResidentSigners()
         for i in 0..<limit {
             let f = facts[i], position = UInt64(i)
             func fail(_ reason: String) -> Outcome { out.failure = .entry(position, reason); return out }
@@ -46,6 +47,11 @@ package struct RosterTimeline {
                 out.unauthenticated.append(position)
                 continue
             }
+            if ResidentBinding.isPseudonym(f.actor) {
+                if let problem = residents.check(f) { return fail(problem) }
+                if f.action == LogAction.caseRead.rawValue { out.contentReads += 1 }
+                continue
+            }
             guard let member = byID[Int(serial) - 1][f.actor] else { return fail("actor \(f.actor) is not on roster \(serial), in force at this entry") }
             guard member.kind == .member else { return fail("actor \(f.actor) is an external recipient, not a member") }
             guard member.identity.signingKey == f.signer else { return fail("is signed with a key that is not \(f.actor)'s key on roster \(serial)") }
@@ -55,6 +61,7 @@ package struct RosterTimeline {
                 return fail("actor \(f.actor) was not active at \(time) (added \(member.added)\(until))")
             }
             if f.action == LogAction.caseRead.rawValue { out.contentReads += 1 }
+            if let problem = residents.note(f) { return fail(problem) }
             if i > 0, let announced = f.rosterSerial {
                 guard announced == serial + 1 else { return fail("announces roster \(announced) while roster \(serial) is in force") }
                 guard announced <= UInt64(rosters.count) else { return fail("announces roster \(announced), which the export does not hold") }

@@ -76,6 +76,16 @@ enum VaultSchema {
                 CREATE INDEX released_keys_by_case ON released_keys (case_id, holder);
                 """)
         }
+        m.registerMigration("v5-resident-bindings") { db in
+            // Residents are not on the roster: each resident's key is bound to one case under a pseudonym.
+            try db.execute(sql: """
+                CREATE TABLE resident_bindings (
+                    pseudonym TEXT PRIMARY KEY NOT NULL, format INTEGER NOT NULL, case_id BLOB NOT NULL,
+                    box_key BLOB NOT NULL, sign_key BLOB NOT NULL UNIQUE, binder TEXT NOT NULL, bound_at INTEGER NOT NULL,
+                    signature BLOB NOT NULL, unbound_at INTEGER) STRICT;
+                CREATE INDEX resident_bindings_case ON resident_bindings(case_id);
+                """)
+        }
         return m
     }
 

@@ -14,8 +14,9 @@ extension SessionBound {
     /// `reseal` false (an assignment): every field is carried byte for byte, and grants give the
     /// new reader the keys (Vault/CaseGrants.swift).
     func writeVersion(db: StoreTransaction, state: VaultState, opened: OpenedCase, written: [String: FieldValue], removed: Set<String>,
-                      assignments: [CaseVersion.Assignment], reseal: Bool = true) throws -> (version: UInt64, carried: Int) {
+                      assignments: [CaseVersion.Assignment], reseal: Bool = true, binding: ResidentBinding? = nil) throws -> (version: UInt64, carried: Int) {
         let caseID = opened.caseID
+        try requireStaff("write a case")
         let before = CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments)
         let sealedFromAuthor = Set(opened.sealedFields.map(\.path))
         for path in written.keys where sealedFromAuthor.contains(path) {
@@ -53,7 +54,9 @@ extension SessionBound {
         guard !ClockBound.isAhead(created, of: now) else {
             throw VaultError.refused("case \(caseID) version \(next) would be dated \(created), ahead of this computer's clock (\(now))")
         }
-        let sealed = try sealer(caseID: caseID, version: next, parent: parent, state: state, assignments: assignments, created: created)
+        // A binding made in this transaction names the version being written: it joins the readers here.
+        let residents = try verifiedResidents(caseID, chain: opened.chain, state: state, db: db, pending: binding)
+        let sealed = try sealer(caseID: caseID, version: next, parent: parent, state: state, assignments: assignments, created: created, residents: residents)
             .seal(fresh: fresh, carried: carried, written: Array(written.keys), removed: Array(removed), resealing: resealing, from: opened,
                   signingKey: identity.signer)
         try insert(sealed, caseID: caseID, db: db)
@@ -79,13 +82,14 @@ extension SessionBound {
         opener.grantHolders = try grantHolders(caseID, stored: stored, state: state, db: db)
         let chain = try opener.verifyChain(stored, caseID: caseID)
         try anchor?.checkHead(caseID, stored: stored, chain: chain)
+        _ = try verifiedResidents(caseID, chain: chain, state: state, db: db)
         return chain
     }
 
     /// A member outside the case (not assigned, no centre-wide role) is told the case is not
     /// found: even the existence of a case is confidential (krisesenterlova § 5).
     func requireReach(_ latest: CaseVersion, state: VaultState) throws(VaultError) {
-        let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: latest.assignments)
+        let access = CaseAccess(policy: state.policy, roster: rosterSeeing(state.roster), assignments: latest.assignments)
         guard !access.effectiveRoles(of: member).isEmpty else { throw .notFound("case \(latest.caseID) not found") }
     }
 
@@ -93,6 +97,7 @@ extension SessionBound {
     /// before anything is verified: someone outside a case learns nothing about it, not even
     /// that it was damaged. (Verification follows before anything is trusted.)
     func reaches(_ caseID: CaseID, state: VaultState, db: StoreTransaction) throws -> Bool {
+        if let bound = session.residentCase { return bound == caseID }
         if member.roles.contains(where: { state.policy.scope(of: $0) == .centreWide }) { return true }
         // Anyone assigned in any version knows the case exists, so a damaged latest version is
         // reported to them as damage; everyone else is told "not found".
@@ -101,9 +106,9 @@ extension SessionBound {
     }
 
     func sealer(caseID: CaseID, version: UInt64, parent: [UInt8], state: VaultState, assignments: [CaseVersion.Assignment],
-                        created: Timestamp? = nil) -> Sealer {
+                        created: Timestamp? = nil, residents: [RosterEntry] = []) -> Sealer {
         var sealer = Sealer(vaultID: vault.vaultID, caseID: caseID, version: version, parentHash: parent, author: member, created: created ?? clock.now(),
-                            roster: state.roster, policy: state.policy, assignments: assignments)
+                            roster: state.roster.withResidents(residents), policy: state.policy, assignments: assignments)
         sealer.escrow = state.escrow
         return sealer
     }

@@ -9,6 +9,10 @@ struct RosterOperations: SessionBound {
     /// Adds a member (staff, auditor or resident). Needs the centre root key.
     func addMember(id: String, name: String, roles: [Role], identity: PublicIdentity) throws(VaultError) -> Roster {
         guard !roles.isEmpty else { throw .input("a member needs at least one role") }
+        // Residents are never named on the published roster (krisesenterlova § 5).
+        guard !roles.contains(.resident) else {
+            throw .input("residents are not roster members: bind their key to their case with `casevault case add-resident CASE --public-key … --fingerprint …`")
+        }
         if let external = roles.first(where: \.isExternal) {
             throw .input("\(external.rawValue) is an external role: register it with `casevault recipient add`")
         }
@@ -48,6 +52,7 @@ struct RosterOperations: SessionBound {
 
     private static func requireNew(id: String, identity: PublicIdentity, in roster: Roster) throws(VaultError) {
         try RosterEntry.validate(id: id)
+        guard !ResidentBinding.isPseudonym(id) else { throw .input("ids of the form p-<16 hex> are kept for resident pseudonyms") }
         guard roster.entry(id) == nil else { throw .input("\(id) is already on the roster (ids are never reused)") }
         guard roster.entry(for: identity) == nil else { throw .input("this key is already on the roster") }
     }

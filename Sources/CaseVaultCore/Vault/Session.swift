@@ -14,6 +14,8 @@ public struct Session: Sendable {
     public let clock: any VaultClock
     /// The client's pinned root and remembered state (nil: a library caller that keeps none).
     public let anchor: ClientAnchor?
+    /// Set for a resident's key: the one case it is bound to (`member` is then its pseudonym).
+    public let residentCase: CaseID?
 
     /// Opens a session for `identity`. A key that is not on the roster, a recipient's key or a
     /// revoked member's key is refused, and the attempt is logged under `command` before the
@@ -22,13 +24,16 @@ public struct Session: Sendable {
                 clock: (any VaultClock)? = nil, anchor: ClientAnchor? = nil) throws(VaultError) {
         do throws(VaultError) {
             let roster = try vault.roster()
-            guard let entry = roster.entry(for: identity.publicIdentity) else {
+            // A resident's key is on no roster: it acts as the pseudonym its case binding names.
+            let binding = roster.entry(for: identity.publicIdentity) == nil ? try vault.residentBinding(for: identity.publicIdentity) : nil
+            guard let entry = roster.entry(for: identity.publicIdentity) ?? binding?.entry else {
                 throw VaultError.denied("this key is not on the vault's signed roster")
             }
             guard entry.kind == .member else { throw VaultError.denied("\(entry.id) is an external recipient, not a member of this vault") }
             guard !entry.isRevoked else { throw VaultError.denied("\(entry.id) has been revoked") }
             self.vault = vault
             self.member = entry
+            self.residentCase = binding?.caseID
             self.identity = identity
             self.clock = clock ?? vault.clock
             self.anchor = anchor
@@ -45,6 +50,7 @@ public struct Session: Sendable {
         self.identity = identity
         self.clock = clock
         self.anchor = anchor
+        self.residentCase = nil  // only staff hold the root
     }
 }
 
@@ -68,6 +74,11 @@ extension SessionBound {
     /// roster and not revoked: a session opened before a revocation acts no further.
     func currentState(_ db: StoreTransaction) throws -> VaultState {
         let state = try vault.loadState(db)
+        if session.residentCase != nil {
+            try vault.requireStillBound(member, db: db, state: state)
+            try anchor?.checkForward(roster: state.roster.serial, policy: UInt64(state.policy.serial))
+            return state
+        }
         guard let now = state.roster.entry(member.id), now.identity == member.identity, now.kind == .member else {
             throw VaultError.denied("\(member.id) is no longer on the roster")
         }

@@ -55,6 +55,7 @@ public final class Vault: Sendable {
         let path = directory + "/" + VaultStore.fileName
         guard FileManager.default.fileExists(atPath: path) else { throw .notFound("no vault at \(directory) (run `casevault init` first)") }
         let vault = try Vault(directory: directory, store: try VaultStore.open(path: path, create: false), clock: clock, allowingFormat1: allowingFormat1)
+        vault.tightenKeyringMode()
         if let pinned = TrustPin.rootFingerprint, !Fingerprint.matches(pinned, Fingerprint.root(vault.rootKey)) {
             throw .auth("the vault's centre root key does not match the pinned fingerprint")
         }
@@ -108,7 +109,7 @@ public final class Vault: Sendable {
     }
 
     func exportKeyring(_ roster: SignedRoster) throws(VaultError) {
-        try SecureFile.replaceAtomically(keyringPath, Array(roster.fileText.utf8), mode: 0o644)
+        try SecureFile.replaceAtomically(keyringPath, Array(roster.fileText.utf8), mode: 0o600)
     }
 }
 

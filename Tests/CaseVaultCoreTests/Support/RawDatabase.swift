@@ -76,6 +76,15 @@ final class RawDatabase {
     }
 
     func text(_ sql: String) throws -> String? { try queue.read { db in try String.fetchOne(db, sql: sql) } }
+    /// Pseudonym → X25519 key of every resident binding, read straight from the table.
+    func residentBoxKeys() throws -> [(String, BoxPublicKey)] {
+        try queue.read { db in
+            try GRDB.Row.fetchAll(db, sql: "SELECT pseudonym, box_key FROM resident_bindings").map { row in
+                (row["pseudonym"] as String, try BoxPublicKey(bytes: [UInt8](row["box_key"] as Data)))
+            }
+        }
+    }
+
     func blob(_ sql: String) throws -> [UInt8]? { try queue.read { db in try Data.fetchOne(db, sql: sql).map { [UInt8]($0) } } }
 
     /// A digest of the vault's content tables (cases, rosters, policies, metadata other than the
@@ -158,10 +167,10 @@ extension TestVault {
     }
 
     /// Every member of the test vault, leader first.
-    static var allMemberIDs: [String] { ["lina"] + staff.map(\.id) }
+    static var allMemberIDs: [String] { ["lina"] + staff.map(\.id) + [resident] }
 
-    /// The roles each test member holds (as set up by `init`).
-    static func roles(of id: String) -> [Role] { id == "lina" ? [.leader] : staff.first { $0.id == id }!.roles }
+    /// The roles each test member holds (as set up by `init`; the resident's through her binding).
+    static func roles(of id: String) -> [Role] { id == "lina" ? [.leader] : id == resident ? [.resident] : staff.first { $0.id == id }!.roles }
 
     /// Asserts that `body` throws a `VaultError` of one of `kinds`; returns the error.
     @discardableResult

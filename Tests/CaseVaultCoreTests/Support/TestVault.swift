@@ -18,8 +18,12 @@ final class TestVault {
     /// Member id → roles. The contact person `kari` creates cases; the others are assigned as needed.
     static let staff: [(id: String, roles: [Role])] = [
         ("kari", [.contactPerson]), ("karl", [.contactPerson]), ("cecilie", [.childContact]),
-        ("nils", [.nightShift]), ("anne", [.auditor]), ("rita", [.resident]),
+        ("nils", [.nightShift]), ("anne", [.auditor]),
     ]
+    /// The resident: on no roster; `sampleCase()` binds her key to the case under a pseudonym.
+    static let resident = "rita"
+    /// The pseudonym of the resident's binding, once `sampleCase()` made it.
+    private(set) var residentPseudonym: String?
 
     init(testVault: Bool = true, file: StaticString = #filePath, line: UInt = #line) throws {
         setenv("CASEVAULT_TEST_INSECURE_KDF", "1", 1)
@@ -34,6 +38,7 @@ final class TestVault {
             _ = try root.addMember(id: id, name: id.capitalized, roles: roles, identity: identity.publicIdentity)
             identities[id] = identity
         }
+        identities[Self.resident] = try SecretIdentity.generate()
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
@@ -50,14 +55,25 @@ final class TestVault {
         return identity
     }
 
-    /// Creates the fully filled sample case as `kari`, assigning cecilie (child contact) and rita (resident).
+    /// Creates the fully filled sample case as `kari`, assigning cecilie (child contact) and binding a resident's key.
     func sampleCase() throws -> CaseID {
         let kari = try session("kari")
         let id = try kari.createCase(recordText: SampleCase.yaml)
         try kari.assign(id, memberID: "cecilie", role: .childContact)
-        try kari.assign(id, memberID: "rita", role: .resident)
+        // A resident key is bound to one case: rita is the first sample case's resident, later ones get their own.
+        if residentPseudonym == nil {
+            residentPseudonym = try kari.addResident(id, identity: identity(Self.resident).publicIdentity).pseudonym
+        } else {
+            _ = try kari.addResident(id, identity: try SecretIdentity.generate().publicIdentity)
+        }
         return id
     }
+
+    /// The id that stands for `id` in versions and log entries: the resident's pseudonym for her.
+    func storedID(_ id: String) -> String { id == Self.resident ? residentPseudonym ?? id : id }
+
+    /// The test's name for a stored id: the resident's pseudonym reads as her name.
+    func testID(_ stored: String) -> String { stored == residentPseudonym ? Self.resident : stored }
 
     var databasePath: String { directory + "/vault.sqlite" }
 }
