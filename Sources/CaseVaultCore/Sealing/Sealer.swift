@@ -13,9 +13,11 @@ package struct Sealer {
     var roster: Roster
     var policy: Policy
     var assignments: [CaseVersion.Assignment]
+    /// The role keys to seal to (from the vault state the version is written under).
+    var roleKeys: VaultState?
 
     package init(vaultID: VaultID, caseID: CaseID, version: UInt64, parentHash: [UInt8], author: RosterEntry,
-                 created: Timestamp, roster: Roster, policy: Policy, assignments: [CaseVersion.Assignment]) {
+                 created: Timestamp, roster: Roster, policy: Policy, assignments: [CaseVersion.Assignment], roleKeys: VaultState? = nil) {
         self.vaultID = vaultID
         self.caseID = caseID
         self.version = version
@@ -25,6 +27,7 @@ package struct Sealer {
         self.roster = roster
         self.policy = policy
         self.assignments = assignments
+        self.roleKeys = roleKeys
     }
 
     /// `fresh` is encrypted anew; `carried` fields (which the author cannot read) are kept as they are.
@@ -32,6 +35,7 @@ package struct Sealer {
               signingKey: any MessageSigner) throws(VaultError) -> SealedVersion {
         try RecordLimits.checkFieldCount(fresh.count + carried.count)
         let access = CaseAccess(policy: policy, roster: roster, assignments: assignments)
+        let recipients = try roleKeys.map { s throws(VaultError) in try Recipients(access: access, state: s) }
         // Group paths by reader set: public-key work grows with classes × readers, not fields × readers.
         var classOf: [[String]: UInt32] = [:]
         var classReaders: [[String]] = []
@@ -41,7 +45,7 @@ package struct Sealer {
             let pattern = FieldCatalog.pattern(ofPath: path) ?? path
             let readers: [String]
             if let known = readersByPattern[pattern] { readers = known } else {
-                readers = access.readers(of: pattern)
+                readers = recipients?.labels(of: pattern) ?? access.readers(of: pattern)
                 readersByPattern[pattern] = readers
             }
             guard !readers.isEmpty else {
@@ -62,9 +66,9 @@ package struct Sealer {
                 let key = try SymmetricKey.generate()
                 let ref = CaseVersion.KeyRef(generation: version, index: UInt32(i))
                 var envelopes: [CaseVersion.Envelope] = []
-                for id in readers {
-                    guard let member = roster.entry(id) else { continue }
-                    envelopes.append(.init(member: id, sealedKey: try SealedBox.seal(key, to: member.identity.boxKey)))
+                for label in readers {
+                    guard let box = recipients?.boxKey(for: label) ?? roster.entry(label)?.identity.boxKey else { continue }
+                    envelopes.append(.init(member: label, sealedKey: try SealedBox.seal(key, to: box)))
                 }
                 classes.append(.init(index: UInt32(i), commitment: CaseVersion.commitment(to: key, vault: vaultID, caseID: caseID, ref: ref), envelopes: envelopes))
                 keys.append(key)

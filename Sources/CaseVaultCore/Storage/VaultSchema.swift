@@ -38,6 +38,7 @@ enum VaultSchema {
                     receipt TEXT NOT NULL, confirmed INTEGER NOT NULL) STRICT;
                 """)
         }
+        registerRoleKeys(&m)
         return m
     }
 

@@ -51,13 +51,14 @@ extension SessionBound {
         return (next, carried.count)
     }
 
-    func open(_ caseID: CaseID, state: VaultState, db: StoreTransaction) throws -> OpenedCase {
+    func open(_ caseID: CaseID, state: VaultState, db: StoreTransaction, roleKeys: RoleKeyring? = nil) throws -> OpenedCase {
         guard try reaches(caseID, state: state, db: db) else { throw VaultError.notFound("case \(caseID) not found") }
         let chain = try verifiedChain(caseID, state: state, db: db)
         guard let latest = chain.last else { throw VaultError.notFound("case \(caseID) not found") }
         try requireReach(latest, state: state)
         return try Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies)
-            .open(chain, caseID: caseID, reader: member, key: identity.boxOpener)
+            .open(chain, caseID: caseID, reader: member, key: identity.boxOpener,
+                  roleKeys: try roleKeys ?? RoleKeyring.unlock(db, vault: vault, state: state, reader: member, opener: identity.boxOpener))
     }
 
     func verifiedChain(_ caseID: CaseID, state: VaultState, db: StoreTransaction) throws -> [CaseVersion] {
@@ -90,7 +91,7 @@ extension SessionBound {
     func sealer(caseID: CaseID, version: UInt64, parent: [UInt8], state: VaultState, assignments: [CaseVersion.Assignment],
                         created: Timestamp? = nil) -> Sealer {
         Sealer(vaultID: vault.vaultID, caseID: caseID, version: version, parentHash: parent, author: member, created: created ?? clock.now(),
-               roster: state.roster, policy: state.policy, assignments: assignments)
+               roster: state.roster, policy: state.policy, assignments: assignments, roleKeys: state)
     }
 
     func insert(_ v: SealedVersion, caseID: CaseID, db: StoreTransaction) throws {

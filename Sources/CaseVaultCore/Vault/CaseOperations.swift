@@ -125,9 +125,10 @@ struct CaseOperations: SessionBound {
             let ids = try db.caseIDs()
             try anchor?.requireCasesPresent(Set(ids))
             var out: [CaseSummary] = []
+            let roleKeys = try RoleKeyring.unlock(db, vault: vault, state: state, reader: member, opener: identity.boxOpener)
             for id in ids where try reaches(id, state: state, db: db) {
                 let opened: OpenedCase
-                do { opened = try open(id, state: state, db: db) } catch let e as VaultError {
+                do { opened = try open(id, state: state, db: db, roleKeys: roleKeys) } catch let e as VaultError {
                     out.append(CaseSummary(caseID: id, version: 0, updated: Timestamp(seconds: 0), assignments: [], glance: [:], problem: e.message))
                     continue
                 }

@@ -10,6 +10,8 @@ package struct VaultState: Sendable {
     /// The latest roster and the policy with the highest serial, fixed when loaded.
     let roster: Roster
     let policy: Policy
+    /// The centre-wide role keys' records, verified against the root.
+    var roleKeys: RoleKeyDirectory = .empty
 
     /// Nil when either history is empty: a vault without a roster or a policy is damaged.
     init?(rosters: [SignedRoster], policies: [Int: Policy]) {
@@ -44,7 +46,8 @@ extension Vault {
             guard UInt64(exactly: policy.serial) == row.serial else { throw .auth("stored policy serial does not match its row") }
             policies[policy.serial] = policy
         }
-        guard let state = VaultState(rosters: rosters, policies: policies) else { throw .format("the vault has no policy") }
+        guard var state = VaultState(rosters: rosters, policies: policies) else { throw .format("the vault has no policy") }
+        state.roleKeys = try roleKeyDirectory(db)
         return state
     }
 
