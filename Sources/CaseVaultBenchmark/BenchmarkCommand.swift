@@ -17,6 +17,9 @@ struct BenchmarkCommand: ParsableCommand {
     @Flag(help: "Only measure what the client's freshness checks cost on case list and case show.")
     var trustOnly = false
 
+    @Flag(help: "Only measure adding a night-shift member with 10 and with 10,000 cases in the vault.")
+    var roleKeysOnly = false
+
     func validate() throws {
         guard cases > 0 else { throw ValidationError("--cases must be positive") }
         guard logEntries > 0 else { throw ValidationError("--log-entries must be positive") }
@@ -26,6 +29,10 @@ struct BenchmarkCommand: ParsableCommand {
         #if DEBUG
         print("warning: debug build; run `swift run -c release casevault-bench` for real figures")
         #endif
+        if roleKeysOnly {
+            for line in try RoleKeyBenchmark.run() { print(line) }
+            return
+        }
         for line in try TrustBenchmark.run(cases: trustOnly ? cases : 2_000) { print(line) }
         if trustOnly { return }
         for line in try CaseBenchmark.run(cases: cases) { print(line) }

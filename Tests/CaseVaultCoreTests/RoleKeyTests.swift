@@ -161,8 +161,8 @@ final class RoleKeyTests: XCTestCase {
         let t = try TestVault()
         _ = try t.session("lina").revoke(id: "nils", kind: .member)  // epoch 2
         let raw = try RawDatabase(t)
-        try raw.execute("DELETE FROM role_key_wraps WHERE key = 'role:night-shift' AND epoch = 2", [])
-        try raw.execute("DELETE FROM role_key_records WHERE key = 'role:night-shift' AND epoch = 2", [])
+        try raw.execute("DELETE FROM role_key_wraps WHERE key = 'role:night-shift' AND epoch = 2")
+        try raw.execute("DELETE FROM role_key_records WHERE key = 'role:night-shift' AND epoch = 2")
         // Sealing to epoch 1, which nils holds, would hand him what is written next.
         assertAuthFailure(try t.session("kari").createCase(recordText: Self.record))
     }
@@ -220,9 +220,5 @@ extension RawDatabase {
         try queue.read { db in
             [UInt8](try XCTUnwrap(Data.fetchOne(db, sql: "SELECT body FROM role_key_records WHERE key = ? AND epoch = ?", arguments: [key, epoch])))
         }
-    }
-
-    func execute(_ sql: String, _ arguments: [any DatabaseValueConvertible]) throws {
-        try queue.write { db in try db.execute(sql: sql, arguments: StatementArguments(arguments)) }
     }
 }

@@ -26,6 +26,7 @@ package struct RoleKeyring: Sendable {
             guard let mine, let record = directory.record(role, epoch: mine.epoch) else { continue }
             wanted.append((record, mine.sealed))
         }
+        guard !wanted.isEmpty else { return .none }
         let opened: [SecureBytes?]
         do { opened = try opener.openSealedBoxes(wanted.map(\.sealed)) } catch {
             throw .auth("a role key seed sealed to \(reader.id) failed to open", cause: error)
