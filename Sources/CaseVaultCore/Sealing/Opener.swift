@@ -13,6 +13,11 @@ package struct Opener {
     var rosters: [Roster] = []
     /// The reader's clock: a version dated far ahead of it comes from a wrong (or lying) clock.
     var now: Timestamp = .now()
+    /// Grants (Sealing/GrantLedger.swift): boxes the reader may use where they have no envelope,
+    /// members who held a key through a grant, and grants refused before opening.
+    var grantedBoxes: [CaseVersion.KeyRef: [UInt8]] = [:]
+    var grantHolders: [CaseVersion.KeyRef: Set<String>] = [:]
+    var refusedGrants: [String] = []
 
     package init(vaultID: VaultID, roster: Roster, policies: [Int: Policy], rosters: [Roster] = [], now: Timestamp = .now()) {
         self.vaultID = vaultID
@@ -113,14 +118,14 @@ package struct Opener {
                 }
                 if !written.contains(f.path) {
                     guard let old = prior[f.path] else { throw .auth("\(label): field \(f.path) appears without being listed as written") }
-                    guard Self.held(old.key, by: author.id, roles: authorRoles, in: previous) else {
+                    guard held(old.key, by: author.id, roles: authorRoles, in: previous) else {
                         throw .auth("\(label): \(author.id) re-sealed \(f.path) without holding its key")
                     }
                     // Re-sealing re-encrypts, so it could change the value: only a writer may do it.
                     guard access.writeDecision(author, path: f.path).isAllowed else {
                         throw .auth("\(label): \(author.id) re-sealed \(f.path), which they may not write")
                     }
-                } else if let old = prior[f.path], !Self.held(old.key, by: author.id, roles: authorRoles, in: previous) {
+                } else if let old = prior[f.path], !held(old.key, by: author.id, roles: authorRoles, in: previous) {
                     throw .auth("\(label): \(author.id) overwrote \(f.path) without being able to read it")
                 }
             } else {
@@ -129,7 +134,7 @@ package struct Opener {
         }
         let removed = Set(v.removed)
         for path in removed {
-            if let old = prior[path], !Self.held(old.key, by: author.id, roles: authorRoles, in: previous) {
+            if let old = prior[path], !held(old.key, by: author.id, roles: authorRoles, in: previous) {
                 throw .auth("\(label): \(author.id) removed \(path) without being able to read it")
             }
         }
@@ -139,10 +144,11 @@ package struct Opener {
         }
     }
 
-    /// Whether `member`, holding `roles` when they wrote, had an envelope for the class key `ref`
-    /// (their own, or one of a role they held), so could read its fields.
-    private static func held(_ ref: CaseVersion.KeyRef, by member: String, roles: [Role], in chain: [CaseVersion]) -> Bool {
+    /// Whether `member`, holding `roles` when they wrote, had an envelope (their own, or one of a
+    /// role they held) or an authentic grant for the class key `ref` (so could read its fields).
+    private func held(_ ref: CaseVersion.KeyRef, by member: String, roles: [Role], in chain: [CaseVersion]) -> Bool {
         guard ref.generation >= 1, ref.generation <= UInt64(chain.count) else { return false }
+        if grantHolders[ref]?.contains(member) == true { return true }
         return chain[Int(ref.generation - 1)].classes.first { $0.index == ref.index }?.envelopes.contains { e in
             e.member == member || RoleKeys.parseLabel(e.member).map { roles.contains($0.role) } ?? false
         } ?? false
@@ -153,7 +159,8 @@ package struct Opener {
                       roleKeys: RoleKeyring = .none) throws(VaultError) -> OpenedCase {
         let latest = chain.last!
         // A case has a handful of key generations: a short list beats hashing for every field.
-        let classKeys = try unsealClassKeys(latest.fields.map(\.key), in: chain, caseID: caseID, reader: reader, key: key, roleKeys: roleKeys)
+        var refused = refusedGrants
+        let classKeys = try unsealClassKeys(latest.fields.map(\.key), in: chain, caseID: caseID, reader: reader, key: key, roleKeys: roleKeys, refusedGrants: &refused)
         var readable: [(field: CaseVersion.Field, key: SymmetricKey)] = []
         readable.reserveCapacity(latest.fields.count)
         var sealed: [CaseVersion.Field] = []
@@ -184,16 +191,16 @@ package struct Opener {
         try arena.withUnsafeBytes { all throws(VaultError) in
             for s in spans { fields[s.path] = try FieldValue.decode(UnsafeRawBufferPointer(rebasing: all[s.start..<s.start + s.count])) }
         }
-        return OpenedCase(caseID: caseID, chain: chain, fields: fields, sealedFields: sealed)
+        return OpenedCase(caseID: caseID, chain: chain, fields: fields, sealedFields: sealed, refusedGrants: refused)
     }
 
     /// The class keys sealed to `reader` among `refs`, each checked against its commitment; nil
     /// for a class sealed to others. All boxes are opened in one call (one agent round trip).
     private func unsealClassKeys(_ refs: [CaseVersion.KeyRef], in chain: [CaseVersion], caseID: CaseID, reader: RosterEntry,
-                                 key: any SealedBoxOpener, roleKeys: RoleKeyring) throws(VaultError) -> [(ref: CaseVersion.KeyRef, key: SymmetricKey?)] {
+                                 key: any SealedBoxOpener, roleKeys: RoleKeyring, refusedGrants: inout [String]) throws(VaultError) -> [(ref: CaseVersion.KeyRef, key: SymmetricKey?)] {
         var distinct: [CaseVersion.KeyRef] = []
         for ref in refs where !distinct.contains(ref) { distinct.append(ref) }
-        var wanted: [(ref: CaseVersion.KeyRef, commitment: [UInt8], box: [UInt8])] = []
+        var wanted: [(ref: CaseVersion.KeyRef, commitment: [UInt8], box: [UInt8], granted: Bool)] = []
         // Envelopes sealed to a role key the reader holds open here, without the member's key.
         var viaRole: [(ref: CaseVersion.KeyRef, commitment: [UInt8], box: [UInt8], key: BoxSecretKey)] = []
         for ref in distinct {
@@ -201,24 +208,27 @@ package struct Opener {
                   let cls = chain[Int(ref.generation - 1)].classes.first(where: { $0.index == ref.index })
             else { throw .auth("case \(caseID) names a missing key generation") }
             if let envelope = cls.envelopes.first(where: { $0.member == reader.id }) {
-                wanted.append((ref, cls.commitment, envelope.sealedKey))
+                wanted.append((ref, cls.commitment, envelope.sealedKey, false))
             } else if let (envelope, roleKey) = cls.envelopes.lazy.compactMap({ e in roleKeys.key(for: e.member).map { (e, $0) } }).first {
                 viaRole.append((ref, cls.commitment, envelope.sealedKey, roleKey))
-            }
+            } else if let box = grantedBoxes[ref] { wanted.append((ref, cls.commitment, box, true)) }
         }
         let opened: [SecureBytes?]
         do { opened = try key.openSealedBoxes(wanted.map(\.box)) } catch {
             throw .auth("case \(caseID): a key sealed to \(reader.id) failed to open (tampered or wrong key)", cause: error)
         }
         guard opened.count == wanted.count else { throw .auth("case \(caseID): the key opener answered for the wrong number of keys") }
-        wanted += viaRole.map { ($0.ref, $0.commitment, $0.box) }
+        wanted += viaRole.map { ($0.ref, $0.commitment, $0.box, false) }
         let openedViaRole = viaRole.map { try? SealedBox.open($0.box, with: $0.key) }
         var keys: [(ref: CaseVersion.KeyRef, key: SymmetricKey?)] = distinct.map { ($0, nil) }
         for (w, secret) in zip(wanted, opened + openedViaRole) {
+            // A bad grant is ignored and reported; a bad envelope fails the case as before.
             guard let secret, let k = try? SymmetricKey(secret: secret) else {
+                if w.granted { refusedGrants.append("grant of key \(w.ref.generation)/\(w.ref.index) to \(reader.id) does not open"); continue }
                 throw .auth("case \(caseID): a key sealed to \(reader.id) failed to open (tampered or wrong key)")
             }
             guard Memory.constantTimeEquals(CaseVersion.commitment(to: k, vault: vaultID, caseID: caseID, ref: w.ref), w.commitment) else {
+                if w.granted { refusedGrants.append("grant of key \(w.ref.generation)/\(w.ref.index) to \(reader.id): key does not match its commitment"); continue }
                 throw .auth("case \(caseID): a sealed key does not match its commitment")
             }
             if let i = keys.firstIndex(where: { $0.ref == w.ref }) { keys[i].key = k }
@@ -248,6 +258,12 @@ public struct OpenedCase: Sendable {
     public let fields: [String: FieldValue]
     /// Fields sealed to other readers: their paths are known, their values are not.
     let sealedFields: [CaseVersion.Field]
+    /// Grants of this case refused as forged or tampered (one line each): ignored for decryption.
+    public internal(set) var refusedGrants: [String] = []
+    /// Assigned members still waiting for keys (Vault/CaseGrants.swift fills it in).
+    public internal(set) var pendingGrants: [PendingGrant] = []
+    /// Keys the reader is entitled to but waits for (a pending grant to them), in classes.
+    public internal(set) var readerWaitsForGrants = 0
 
     public var latest: CaseVersion { chain.last! }
     public var record: CaseRecord { CaseRecord(fields: fields) }

@@ -38,6 +38,20 @@ enum VaultSchema {
                     receipt TEXT NOT NULL, confirmed INTEGER NOT NULL) STRICT;
                 """)
         }
+        m.registerMigration("v4-grants") { db in
+            // A grant row is signed (docs/FORMAT.md, "Grants"); `format` is its version. The
+            // pending table is only a hint for the next current reader's client: readers decide
+            // from the case's head, never from it.
+            try db.execute(sql: """
+                CREATE TABLE case_grants (
+                    case_id BLOB NOT NULL, generation INTEGER NOT NULL, class INTEGER NOT NULL, recipient TEXT NOT NULL,
+                    format INTEGER NOT NULL, sealed BLOB NOT NULL, granter TEXT NOT NULL, basis TEXT NOT NULL,
+                    created INTEGER NOT NULL, signature BLOB NOT NULL,
+                    PRIMARY KEY (case_id, generation, class, recipient)) STRICT;
+                CREATE TABLE pending_grants (
+                    case_id BLOB NOT NULL, member TEXT NOT NULL, PRIMARY KEY (case_id, member)) STRICT;
+                """)
+        }
         registerRoleKeys(&m)
         return m
     }
