@@ -30,24 +30,3 @@ public enum KeyDerivation {
         try masterKey.withUnsafeBytes { k throws(CryptoError) in try derive(length: length, id: id, context: context, masterKey: k) }
     }
 }
-
-extension BoxSecretKey {
-    public static let seedByteCount = 32
-
-    /// The key pair a 32-byte seed determines (`crypto_box_seed_keypair`): whoever holds the seed
-    /// holds the key pair, so the seed is what gets sealed to a key's holders.
-    public init(seed: SecureBytes) throws(CryptoError) {
-        try Sodium.ready()
-        guard seed.count == Self.seedByteCount else {
-            throw .invalidLength(what: "X25519 seed", expected: Self.seedByteCount, actual: seed.count)
-        }
-        var pk = [UInt8](repeating: 0, count: BoxPublicKey.byteCount)
-        let sk = try SecureBytes(count: Self.byteCount) { buffer in
-            seed.withUnsafeBytes { s in
-                _ = crypto_box_seed_keypair(&pk, buffer.bindMemory(to: UInt8.self).baseAddress!, s.bindMemory(to: UInt8.self).baseAddress!)
-            }
-        }
-        try self.init(secret: sk)
-        precondition(publicKey.bytes == pk, "crypto_box_seed_keypair and crypto_scalarmult_base disagree")
-    }
-}

@@ -15,6 +15,8 @@ package struct Sealer {
     var assignments: [CaseVersion.Assignment]
     /// The role keys to seal to (from the vault state the version is written under).
     var roleKeys: VaultState?
+    /// Recovery and break-glass keys: every class key is sealed to them as well.
+    package var escrow: [EscrowRecipient] = []
 
     package init(vaultID: VaultID, caseID: CaseID, version: UInt64, parentHash: [UInt8], author: RosterEntry,
                  created: Timestamp, roster: Roster, policy: Policy, assignments: [CaseVersion.Assignment], roleKeys: VaultState? = nil) {
@@ -70,6 +72,7 @@ package struct Sealer {
                     guard let box = recipients?.boxKey(for: label) ?? roster.entry(label)?.identity.boxKey else { continue }
                     envelopes.append(.init(member: label, sealedKey: try SealedBox.seal(key, to: box)))
                 }
+                for e in escrow { envelopes.append(.init(member: e.label, sealedKey: try SealedBox.seal(key, to: e.key))) }
                 classes.append(.init(index: UInt32(i), commitment: CaseVersion.commitment(to: key, vault: vaultID, caseID: caseID, ref: ref), envelopes: envelopes))
                 keys.append(key)
             }

@@ -12,6 +12,8 @@ package struct VaultState: Sendable {
     let policy: Policy
     /// The centre-wide role keys' records, verified against the root.
     var roleKeys: RoleKeyDirectory = .empty
+    /// The newest recovery and break-glass keys (verified), sealed to with every class written.
+    var escrow: [EscrowRecipient] = []
 
     /// Nil when either history is empty: a vault without a roster or a policy is damaged.
     init?(rosters: [SignedRoster], policies: [Int: Policy]) {
@@ -48,6 +50,7 @@ extension Vault {
         }
         guard var state = VaultState(rosters: rosters, policies: policies) else { throw .format("the vault has no policy") }
         state.roleKeys = try roleKeyDirectory(db)
+        do { state.escrow = try escrowRecipients(db) } catch let e as VaultError { throw e } catch { throw .io("cannot read the escrow keys", cause: error) }
         return state
     }
 
