@@ -19,6 +19,8 @@ struct BenchmarkCommand: ParsableCommand {
 
     @Flag(help: "Only measure sealing and opening cases (field padding, keys and commitments beside the libsodium floor).")
     var casesOnly = false
+    @Flag(help: "Only measure adding a night-shift member with 10 and with 10,000 cases in the vault.")
+    var roleKeysOnly = false
 
     func validate() throws {
         guard cases > 0 else { throw ValidationError("--cases must be positive") }
@@ -31,6 +33,10 @@ struct BenchmarkCommand: ParsableCommand {
         #endif
         if casesOnly {
             for line in try CaseBenchmark.run(cases: cases) { print(line) }
+            return
+        }
+        if roleKeysOnly {
+            for line in try RoleKeyBenchmark.run() { print(line) }
             return
         }
         for line in try TrustBenchmark.run(cases: trustOnly ? cases : 2_000) { print(line) }

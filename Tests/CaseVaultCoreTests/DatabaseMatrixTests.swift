@@ -34,13 +34,13 @@ final class DatabaseMatrixTests: XCTestCase {
         XCTAssertEqual(latest.fields.count, sample.count, "each path stored once")
     }
 
-    /// Each access class is sealed to exactly the members the policy lets read its fields, and
+    /// Each access class is sealed to exactly the roles and members the policy lets read its fields, and
     /// fields with the same reader set share one class.
     func testEnvelopesAddressExactlyThePolicysReaders() throws {
         var readersByClass: [UInt32: Set<String>] = [:]
         for f in latest.fields {
             XCTAssertEqual(f.key.generation, latest.version, "\(f.path) should be sealed in the latest version")
-            let want = expected.readers(of: f.path)
+            let want = expected.recipientLabels(of: f.path)
             if let known = readersByClass[f.key.index] {
                 XCTAssertEqual(known, want, "\(f.path) shares a class with fields of another reader set")
             } else {
@@ -86,11 +86,13 @@ final class DatabaseMatrixTests: XCTestCase {
     func testOwnClassKeysDecryptExactlyTheAllowedFields() throws {
         for member in TestVault.allMemberIDs {
             let box = t.identity(member).boxKey
+            // The role keys whose seeds are sealed to this member, straight from the database.
+            let roleKeys = try t.raw().roleKeys(holder: member, box: box)
             var classKeys: [CaseVersion.KeyRef: SymmetricKey] = [:]
             for v in chain {
                 for cls in v.classes {
-                    guard let envelope = cls.envelopes.first(where: { $0.member == t.storedID(member) }) else { continue }
-                    let key = try SymmetricKey(secret: try SealedBox.open(envelope.sealedKey, with: box))
+                    guard let envelope = cls.envelopes.first(where: { $0.member == t.storedID(member) || roleKeys[$0.member] != nil }) else { continue }
+                    let key = try SymmetricKey(secret: try SealedBox.open(envelope.sealedKey, with: roleKeys[envelope.member] ?? box))
                     let ref = CaseVersion.KeyRef(generation: v.version, index: cls.index)
                     XCTAssertEqual(CaseVersion.commitment(to: key, vault: v.vaultID, caseID: v.caseID, ref: ref), cls.commitment,
                                    "the key \(member) received does not match its commitment")

@@ -31,6 +31,12 @@ final class TrustRootTests: XCTestCase {
         let policy = try Policy(bytes: Policy.makeDefault().sourceBytes)
         try raw.execute("UPDATE policies SET signature = ?", [Data(PolicySigning.sign(policy, vault: t.vault.vaultID, root: fakeRoot))])
         try raw.execute("UPDATE meta SET value = ? WHERE key = 'root_key'", [Base64.encode(fakeRoot.publicKey.bytes)])
+        let roleKeyBodies = try raw.queue.read { db in try Row.fetchAll(db, sql: "SELECT key, epoch, body FROM role_key_records") }
+        for row in roleKeyBodies {
+            let body: Data = row["body"], key: String = row["key"], epoch: Int64 = row["epoch"]
+            try raw.execute("UPDATE role_key_records SET signature = ? WHERE key = ? AND epoch = ?",
+                            [Data(fakeRoot.signature(for: RoleKeyRecord.signatureDomain + [UInt8](body))), key, epoch])
+        }
 
         let substituted = try Vault.open(at: t.directory)
         XCTAssertNoThrow(try Session(vault: substituted, identity: mallory).listCases(), "without a pin the substitution would pass")

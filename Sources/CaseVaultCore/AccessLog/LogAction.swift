@@ -29,6 +29,10 @@ public enum LogAction: String, CaseIterable, Sendable {
     case recipientAdd = "recipient.add"
     case recipientRemove = "recipient.remove"
     case policyInstall = "policy.install"
+    /// A centre-wide role key began a new epoch (root-signed record, seed sealed to its holders and the root).
+    case keysRotate = "keys.rotate"
+    /// A role key's current seed was sealed to a member who gained the role.
+    case keysWrap = "keys.wrap"
     case handoverCreate = "handover.create"
     case handoverConfirm = "handover.confirm"
     case auditExport = "audit.export"

@@ -30,7 +30,7 @@ package struct GrantLedger: Sendable {
             switch GrantBasis(text: g.basis) {
             case .holder?:
                 candidates.append(g)
-                if holders[g.key] == nil { holders[g.key] = Set(cls.envelopes.map(\.member)) }
+                if holders[g.key] == nil { holders[g.key] = Self.envelopeHolders(cls, roster: roster) }
             case nil: refused.append(Self.line(g, "unknown basis \(g.basis)"))
             }
         }
@@ -48,6 +48,17 @@ package struct GrantLedger: Sendable {
             }
         }
         for g in candidates { refused.append(Self.line(g, "\(g.granter) did not hold the key")) }
+    }
+
+    /// Members with an envelope of `cls`: their own, or one labelled with a role key of a role they hold.
+    private static func envelopeHolders(_ cls: CaseVersion.AccessClass, roster: Roster) -> Set<String> {
+        var out = Set<String>()
+        for e in cls.envelopes {
+            if let (role, _) = RoleKeys.parseLabel(e.member) {
+                out.formUnion(roster.members.filter { $0.roles.contains(role) }.map(\.id))
+            } else { out.insert(e.member) }
+        }
+        return out
     }
 
     private static func line(_ g: CaseGrant, _ problem: String) -> String {

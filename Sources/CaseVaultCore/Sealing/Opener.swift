@@ -81,7 +81,7 @@ package struct Opener {
             guard v.rosterSerial <= roster.serial else {
                 throw .auth("\(label) was written under roster \(v.rosterSerial), newer than the vault's roster \(roster.serial) (rolled back)")
             }
-            try checkFieldsConsistent(v, author: author, access: access, previous: out, label: label)
+            try checkFieldsConsistent(v, author: author, authorRoles: then.roles, access: access, previous: out, label: label)
             out.append(v)
             parent = CaseVersion.chainHash(body: row.body, signature: row.signature)
         }
@@ -94,7 +94,7 @@ package struct Opener {
     /// `written` and `removed` lists must tell the whole story: a path appears, or disappears,
     /// only when listed, and a field the author did not write may be re-sealed (to a new reader
     /// set) only when the author held its key, so nobody replaces what they could not even read.
-    private func checkFieldsConsistent(_ v: CaseVersion, author: RosterEntry, access: CaseAccess, previous: [CaseVersion], label: String) throws(VaultError) {
+    private func checkFieldsConsistent(_ v: CaseVersion, author: RosterEntry, authorRoles: [Role], access: CaseAccess, previous: [CaseVersion], label: String) throws(VaultError) {
         guard let parent = previous.last else {
             // A first version writes every field it holds under its own keys.
             var last: String?
@@ -124,14 +124,14 @@ package struct Opener {
                 }
                 if !written.contains(f.path) {
                     guard let old = prior[f.path] else { throw .auth("\(label): field \(f.path) appears without being listed as written") }
-                    guard held(old.key, by: author.id, in: previous) else {
+                    guard held(old.key, by: author.id, roles: authorRoles, in: previous) else {
                         throw .auth("\(label): \(author.id) re-sealed \(f.path) without holding its key")
                     }
                     // Re-sealing re-encrypts, so it could change the value: only a writer may do it.
                     guard access.writeDecision(author, path: f.path).isAllowed else {
                         throw .auth("\(label): \(author.id) re-sealed \(f.path), which they may not write")
                     }
-                } else if let old = prior[f.path], !held(old.key, by: author.id, in: previous) {
+                } else if let old = prior[f.path], !held(old.key, by: author.id, roles: authorRoles, in: previous) {
                     throw .auth("\(label): \(author.id) overwrote \(f.path) without being able to read it")
                 }
             } else if let old = prior[f.path], old == f {
@@ -142,7 +142,7 @@ package struct Opener {
         }
         let removed = Set(v.removed)
         for path in removed {
-            if let old = prior[path], !held(old.key, by: author.id, in: previous) {
+            if let old = prior[path], !held(old.key, by: author.id, roles: authorRoles, in: previous) {
                 throw .auth("\(label): \(author.id) removed \(path) without being able to read it")
             }
         }
@@ -169,7 +169,7 @@ package struct Opener {
         guard f.key.generation == v.version, v.classes.contains(where: { $0.index == f.key.index }) else {
             throw .auth("\(label): field \(f.path) names a key this version does not define")
         }
-        guard held(old.key, by: author.id, in: previous) else {
+        guard held(old.key, by: author.id, roles: author.roles, in: previous) else {
             throw .auth("\(label): \(author.id) re-sealed \(f.path) without holding its key")
         }
         guard access.canRead(author, path: FieldCatalog.pattern(ofPath: f.path) ?? f.path) else {
@@ -189,19 +189,24 @@ package struct Opener {
         g >= 1 && g <= UInt64(chain.count) ? chain[Int(g - 1)].format : 1
     }
 
-    /// Whether `member` had an envelope or an authentic grant for the class key `ref` (so could read its fields).
-    private func held(_ ref: CaseVersion.KeyRef, by member: String, in chain: [CaseVersion]) -> Bool {
+    /// Whether `member`, holding `roles` when they wrote, had an envelope (their own, or one of a
+    /// role they held) or an authentic grant for the class key `ref` (so could read its fields).
+    private func held(_ ref: CaseVersion.KeyRef, by member: String, roles: [Role], in chain: [CaseVersion]) -> Bool {
         guard ref.generation >= 1, ref.generation <= UInt64(chain.count) else { return false }
         if grantHolders[ref]?.contains(member) == true { return true }
-        return chain[Int(ref.generation - 1)].classes.first { $0.index == ref.index }?.envelopes.contains { $0.member == member } ?? false
+        return chain[Int(ref.generation - 1)].classes.first { $0.index == ref.index }?.envelopes.contains { e in
+            e.member == member || RoleKeys.parseLabel(e.member).map { roles.contains($0.role) } ?? false
+        } ?? false
     }
 
     /// Decrypts the latest version's fields that `reader` holds keys for, into one secure arena.
-    package func open(_ chain: [CaseVersion], caseID: CaseID, reader: RosterEntry, key: any SealedBoxOpener) throws(VaultError) -> OpenedCase {
+    package func open(_ chain: [CaseVersion], caseID: CaseID, reader: RosterEntry, key: any SealedBoxOpener,
+                      roleKeys: RoleKeyring = .none) throws(VaultError) -> OpenedCase {
         let latest = chain.last!
         // A case has a handful of key generations: a short list beats hashing for every field.
         var refused = refusedGrants
-        let classKeys = try unsealClassKeys(latest.fields.map(\.key), in: chain, caseID: caseID, reader: reader, key: key, refusedGrants: &refused)
+        let classKeys = try unsealClassKeys(latest.fields.map(\.key), in: chain, caseID: caseID, reader: reader, key: key, roleKeys: roleKeys,
+                                            refusedGrants: &refused)
         var readable: [(field: CaseVersion.Field, key: SymmetricKey)] = []
         readable.reserveCapacity(latest.fields.count)
         var sealed: [CaseVersion.Field] = []
@@ -258,16 +263,21 @@ package struct Opener {
     /// The class keys sealed to `reader` among `refs`, each checked against its commitment; nil
     /// for a class sealed to others. All boxes are opened in one call (one agent round trip).
     private func unsealClassKeys(_ refs: [CaseVersion.KeyRef], in chain: [CaseVersion], caseID: CaseID, reader: RosterEntry,
-                                 key: any SealedBoxOpener, refusedGrants: inout [String]) throws(VaultError) -> [(ref: CaseVersion.KeyRef, key: SymmetricKey?)] {
+                                 key: any SealedBoxOpener, roleKeys: RoleKeyring,
+                                 refusedGrants: inout [String]) throws(VaultError) -> [(ref: CaseVersion.KeyRef, key: SymmetricKey?)] {
         var distinct: [CaseVersion.KeyRef] = []
         for ref in refs where !distinct.contains(ref) { distinct.append(ref) }
         var wanted: [(ref: CaseVersion.KeyRef, commitment: [UInt8], box: [UInt8], granted: Bool)] = []
+        // Envelopes sealed to a role key the reader holds open here, without the member's key.
+        var viaRole: [(ref: CaseVersion.KeyRef, commitment: [UInt8], box: [UInt8], key: BoxSecretKey)] = []
         for ref in distinct {
             guard ref.generation >= 1, ref.generation <= UInt64(chain.count),
                   let cls = chain[Int(ref.generation - 1)].classes.first(where: { $0.index == ref.index })
             else { throw .auth("case \(caseID) names a missing key generation") }
             if let envelope = cls.envelopes.first(where: { $0.member == reader.id }) {
                 wanted.append((ref, cls.commitment, envelope.sealedKey, false))
+            } else if let (envelope, roleKey) = cls.envelopes.lazy.compactMap({ e in roleKeys.key(for: e.member).map { (e, $0) } }).first {
+                viaRole.append((ref, cls.commitment, envelope.sealedKey, roleKey))
             } else if let box = grantedBoxes[ref] { wanted.append((ref, cls.commitment, box, true)) }
         }
         let opened: [SecureBytes?]
@@ -275,8 +285,10 @@ package struct Opener {
             throw .auth("case \(caseID): a key sealed to \(reader.id) failed to open (tampered or wrong key)", cause: error)
         }
         guard opened.count == wanted.count else { throw .auth("case \(caseID): the key opener answered for the wrong number of keys") }
+        wanted += viaRole.map { ($0.ref, $0.commitment, $0.box, false) }
+        let openedViaRole = viaRole.map { try? SealedBox.open($0.box, with: $0.key) }
         var keys: [(ref: CaseVersion.KeyRef, key: SymmetricKey?)] = distinct.map { ($0, nil) }
-        for (w, secret) in zip(wanted, opened) {
+        for (w, secret) in zip(wanted, opened + openedViaRole) {
             // A bad grant is ignored and reported; a bad envelope fails the case as before.
             guard let secret, let k = try? SymmetricKey(secret: secret) else {
                 if w.granted { refusedGrants.append("grant of key \(w.ref.generation)/\(w.ref.index) to \(reader.id) does not open"); continue }

@@ -13,11 +13,13 @@ package struct Sealer {
     var roster: Roster
     var policy: Policy
     var assignments: [CaseVersion.Assignment]
+    /// The role keys to seal to (from the vault state the version is written under).
+    var roleKeys: VaultState?
     /// Recovery and break-glass keys: every class key is sealed to them as well.
     package var escrow: [EscrowRecipient] = []
 
     package init(vaultID: VaultID, caseID: CaseID, version: UInt64, parentHash: [UInt8], author: RosterEntry,
-                 created: Timestamp, roster: Roster, policy: Policy, assignments: [CaseVersion.Assignment]) {
+                 created: Timestamp, roster: Roster, policy: Policy, assignments: [CaseVersion.Assignment], roleKeys: VaultState? = nil) {
         self.vaultID = vaultID
         self.caseID = caseID
         self.version = version
@@ -27,6 +29,7 @@ package struct Sealer {
         self.roster = roster
         self.policy = policy
         self.assignments = assignments
+        self.roleKeys = roleKeys
     }
 
     /// `fresh` is encrypted anew (written in this version); `resealing` paths keep their value,
@@ -37,6 +40,7 @@ package struct Sealer {
                       signingKey: any MessageSigner) throws(VaultError) -> SealedVersion {
         try RecordLimits.checkFieldCount(fresh.count + carried.count + resealing.count)
         let access = CaseAccess(policy: policy, roster: roster, assignments: assignments)
+        let recipients = try roleKeys.map { s throws(VaultError) in try Recipients(access: access, state: s) }
         // Group paths by reader set: public-key work grows with classes × readers, not fields × readers.
         var classOf: [[String]: UInt32] = [:]
         var classReaders: [[String]] = []
@@ -46,7 +50,7 @@ package struct Sealer {
             let pattern = FieldCatalog.pattern(ofPath: path) ?? path
             let readers: [String]
             if let known = readersByPattern[pattern] { readers = known } else {
-                readers = Recipients.labels(forPattern: pattern, in: access)
+                readers = recipients?.labels(of: pattern) ?? access.readers(of: pattern)
                 readersByPattern[pattern] = readers
             }
             guard !readers.isEmpty else {
@@ -68,9 +72,9 @@ package struct Sealer {
                 let key = try SymmetricKey.generate()
                 let ref = CaseVersion.KeyRef(generation: version, index: UInt32(i))
                 var envelopes: [CaseVersion.Envelope] = []
-                for id in readers {
-                    guard let member = roster.entry(id) else { continue }
-                    envelopes.append(.init(member: id, sealedKey: try SealedBox.seal(key, to: member.identity.boxKey)))
+                for label in readers {
+                    guard let box = recipients?.boxKey(for: label) ?? roster.entry(label)?.identity.boxKey else { continue }
+                    envelopes.append(.init(member: label, sealedKey: try SealedBox.seal(key, to: box)))
                 }
                 for e in escrow { envelopes.append(.init(member: e.label, sealedKey: try SealedBox.seal(key, to: e.key))) }
                 classes.append(.init(index: UInt32(i), commitment: CaseVersion.commitment(to: key, vault: vaultID, caseID: caseID, ref: ref, format: format),

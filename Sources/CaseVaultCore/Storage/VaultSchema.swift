@@ -86,6 +86,7 @@ enum VaultSchema {
                 CREATE INDEX resident_bindings_case ON resident_bindings(case_id);
                 """)
         }
+        registerRoleKeys(&m)
         return m
     }
 

@@ -64,14 +64,15 @@ extension SessionBound {
         return (next, carried.count)
     }
 
-    func open(_ caseID: CaseID, state: VaultState, db: StoreTransaction) throws -> OpenedCase {
+    func open(_ caseID: CaseID, state: VaultState, db: StoreTransaction, roleKeys: RoleKeyring? = nil) throws -> OpenedCase {
         if let anchor, anchor.logNames(caseID), try db.caseVersions(caseID).isEmpty { try anchor.checkHead(caseID, stored: [], chain: []) }
         guard try reaches(caseID, state: state, db: db) else { throw VaultError.notFound("case \(caseID) not found") }
         let chain = try verifiedChain(caseID, state: state, db: db)
         guard let latest = chain.last else { throw VaultError.notFound("case \(caseID) not found") }
         try requireReach(latest, state: state)
         // The grants of the case stand beside the envelopes (Vault/CaseGrants.swift).
-        return try openWithGrants(chain, caseID: caseID, state: state, db: db)
+        return try openWithGrants(chain, caseID: caseID, state: state, db: db,
+                                  roleKeys: try roleKeys ?? RoleKeyring.unlock(db, vault: vault, state: state, reader: member, opener: identity.boxOpener))
     }
 
     func verifiedChain(_ caseID: CaseID, state: VaultState, db: StoreTransaction) throws -> [CaseVersion] {
@@ -108,7 +109,7 @@ extension SessionBound {
     func sealer(caseID: CaseID, version: UInt64, parent: [UInt8], state: VaultState, assignments: [CaseVersion.Assignment],
                         created: Timestamp? = nil, residents: [RosterEntry] = []) -> Sealer {
         var sealer = Sealer(vaultID: vault.vaultID, caseID: caseID, version: version, parentHash: parent, author: member, created: created ?? clock.now(),
-                            roster: state.roster.withResidents(residents), policy: state.policy, assignments: assignments)
+                            roster: state.roster.withResidents(residents), policy: state.policy, assignments: assignments, roleKeys: state)
         sealer.escrow = state.escrow
         return sealer
     }

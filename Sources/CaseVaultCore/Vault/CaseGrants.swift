@@ -22,7 +22,8 @@ extension SessionBound {
 
     /// Opens a verified chain with the reader's envelopes and usable grants; lists the grants
     /// refused and the members still waiting for keys.
-    func openWithGrants(_ chain: [CaseVersion], caseID: CaseID, state: VaultState, db: StoreTransaction) throws -> OpenedCase {
+    func openWithGrants(_ chain: [CaseVersion], caseID: CaseID, state: VaultState, db: StoreTransaction,
+                        roleKeys: RoleKeyring = .none) throws -> OpenedCase {
         guard let head = chain.last else { throw VaultError.notFound("case \(caseID) not found") }
         let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: head.assignments)
         let ledger = try grantLedger(caseID, chain: chain, state: state, db: db)
@@ -31,7 +32,7 @@ extension SessionBound {
         // Keys a completed recovery released to this member (Vault/RecoveryReleases.swift).
         opener.grantedBoxes.merge(try recoveryReleases(caseID, db: db, state: state)) { grant, _ in grant }
         opener.refusedGrants = ledger.refused
-        var opened = try opener.open(chain, caseID: caseID, reader: member, key: identity.boxOpener)
+        var opened = try opener.open(chain, caseID: caseID, reader: member, key: identity.boxOpener, roleKeys: roleKeys)
         opened.pendingGrants = ledger.pending(chain: chain, roster: state.roster, access: access)
         opened.readerWaitsForGrants = opened.pendingGrants.first { $0.member == member.id }?.classes ?? 0
         return opened
@@ -49,17 +50,22 @@ extension SessionBound {
         let missing = ledger.missing(for: recipient, chain: chain, access: access)
         guard !missing.isEmpty else { return (0, 0) }
         var held: [(ref: CaseVersion.KeyRef, commitment: [UInt8], box: [UInt8])] = []
+        var heldViaRole: [(ref: CaseVersion.KeyRef, commitment: [UInt8], box: [UInt8], key: BoxSecretKey)] = []
+        let roleKeys = try RoleKeyring.unlock(db, vault: vault, state: state, reader: member, opener: identity.boxOpener)
         for ref in missing {
             guard let cls = chain[Int(ref.generation - 1)].classes.first(where: { $0.index == ref.index }) else { continue }
             if let e = cls.envelopes.first(where: { $0.member == member.id }) {
                 held.append((ref, cls.commitment, e.sealedKey))
+            } else if let (e, k) = cls.envelopes.lazy.compactMap({ e in roleKeys.key(for: e.member).map { (e, $0) } }).first {
+                heldViaRole.append((ref, cls.commitment, e.sealedKey, k))
             } else if let g = ledger.authentic.first(where: { $0.key == ref && $0.recipient == member.id }) {
                 held.append((ref, cls.commitment, g.sealedKey))
             }
         }
         var granted = Set<CaseVersion.KeyRef>()
-        if !held.isEmpty {
-            let secrets = try identity.boxOpener.openSealedBoxes(held.map(\.box))
+        if !held.isEmpty || !heldViaRole.isEmpty {
+            let secrets = (held.isEmpty ? [] : try identity.boxOpener.openSealedBoxes(held.map(\.box))) + heldViaRole.map { try? SealedBox.open($0.box, with: $0.key) }
+            held += heldViaRole.map { ($0.ref, $0.commitment, $0.box) }
             for (h, secret) in zip(held, secrets) {
                 // A key that does not match its commitment is not passed on: the grant would be refused anyway.
                 guard let secret, let key = try? SymmetricKey(secret: secret),

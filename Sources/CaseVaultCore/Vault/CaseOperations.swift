@@ -142,11 +142,12 @@ struct CaseOperations: SessionBound {
             let state = try currentState(db)
             let ids = try db.caseIDs()
             var out: [CaseSummary] = []
+            let roleKeys = try RoleKeyring.unlock(db, vault: vault, state: state, reader: member, opener: identity.boxOpener)
             var reached = Set<CaseID>()
             for id in ids where try reaches(id, state: state, db: db) {
                 reached.insert(id)
                 let opened: OpenedCase
-                do { opened = try openRepairingStaleness(id, state: state, db: db) } catch let e as VaultError {
+                do { opened = try openRepairingStaleness(id, state: state, db: db, roleKeys: roleKeys) } catch let e as VaultError {
                     out.append(CaseSummary(caseID: id, version: 0, updated: Timestamp(seconds: 0), assignments: [], glance: [:], problem: e.message))
                     continue
                 }

@@ -8,9 +8,11 @@ extension SessionBound {
     /// Whether the head of `opened` is stale in a way this member can repair: some class that
     /// still holds an envelope for a removed recipient has a field this member can re-seal.
     func canRepairStaleness(_ opened: OpenedCase, state: VaultState, db: StoreTransaction) throws -> Bool {
-        let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments)
+        // Residents are readers too: their pseudonyms are recipients, not removed members.
+        let residents = try verifiedResidents(opened.caseID, chain: opened.chain, state: state, db: db, pending: nil)
+        let access = CaseAccess(policy: state.policy, roster: state.roster.withResidents(residents), assignments: opened.latest.assignments)
         let granted = try grantLedger(opened.caseID, chain: opened.chain, state: state, db: db).holders
-        let stale = Recipients.staleClasses(of: opened.latest, in: opened.chain, access: access, granted: granted)
+        let stale = try Recipients(access: access, state: state).staleClasses(of: opened.latest, in: opened.chain, granted: granted)
         guard !stale.isEmpty else { return false }
         let resealable = Set(resealablePaths(opened, access: access))
         return opened.latest.fields.contains { stale.contains($0.key) && resealable.contains($0.path) }
@@ -35,11 +37,11 @@ extension SessionBound {
 
     /// Opens a case for reading; when its head is stale and this member can repair it, re-seals
     /// it first in the same transaction (lazy re-sealing by the next reader's client).
-    func openRepairingStaleness(_ caseID: CaseID, state: VaultState, db: StoreTransaction) throws -> OpenedCase {
-        let opened = try open(caseID, state: state, db: db)
+    func openRepairingStaleness(_ caseID: CaseID, state: VaultState, db: StoreTransaction, roleKeys: RoleKeyring? = nil) throws -> OpenedCase {
+        let opened = try open(caseID, state: state, db: db, roleKeys: roleKeys)
         guard try canRepairStaleness(opened, state: state, db: db) else { return opened }
         _ = try writeReseal(db: db, state: state, opened: opened)
-        return try open(caseID, state: state, db: db)
+        return try open(caseID, state: state, db: db, roleKeys: roleKeys)
     }
 
     /// Eager re-sealing after a removal (revocation, policy change): every case this member can

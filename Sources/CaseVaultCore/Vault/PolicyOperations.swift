@@ -19,6 +19,7 @@ struct PolicyOperations: SessionBound {
             try db.insertPolicy(serial: policy.serial, bytes: bytes, signature: signature)
             try vault.appendLog(db, state: state, session: session, action: .policyInstall, caseID: nil, fields: [],
                                  detail: ["policy-serial": String(policy.serial)], reason: nil)
+            try vault.ensureRoleKeys(db, actor: member.id, signer: identity.signer, root: root)
         }
         return (policy, signature)
     }

@@ -72,6 +72,7 @@ struct RosterOperations: SessionBound {
             var d = detail
             d["roster-serial"] = String(roster.serial)
             try vault.appendLog(db, state: state, session: session, action: action, caseID: nil, fields: [], detail: d, reason: nil)
+            try vault.ensureRoleKeys(db, actor: member.id, signer: identity.signer, root: root)
             return signed
         }
         try vault.exportKeyring(signed)

@@ -97,6 +97,7 @@ public final class Vault: Sendable {
                 let state = try vault.loadState(db)
                 try vault.appendLog(db, state: state, actor: leaderID, key: leader.signingKey, checkpoint: true, action: LogAction.vaultInit.rawValue,
                                     caseID: nil, fields: [], detail: ["roster-serial": "1", "policy-serial": String(policy.serial)], reason: nil)
+                try vault.ensureRoleKeys(db, actor: leaderID, signer: leader.signingKey, root: root)
             }
             try vault.exportKeyring(signedRoster)
             return vault

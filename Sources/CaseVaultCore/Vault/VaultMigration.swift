@@ -29,8 +29,16 @@ package enum VaultMigration {
     package static let steps: [Step] = [
         Step(name: "verify the format-1 vault", run: verifyFormatOne),
         Step(name: "sign and log the migration statement", run: signStatement),
+        Step(name: "create the centre-wide role keys", run: createRoleKeys),
         Step(name: "set format 2", run: setFormat),
     ]
+
+    /// Epoch 1 of every centre-wide role's key (RoleKeys.ensureCurrent), so the next version of
+    /// each case is sealed once per role.
+    static func createRoleKeys(_ c: inout Context) throws {
+        try c.vault.ensureRoleKeys(c.db, actor: c.session.member.id, signer: c.session.identity.signer, root: c.root)
+        c.state = try c.vault.loadState(c.db)
+    }
 
     /// Every roster and policy under the root; the log entry by entry (parse, index, signature,
     /// actor on the roster in force, roster announcements, leaf hashes, root = the stored frontier

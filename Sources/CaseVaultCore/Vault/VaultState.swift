@@ -10,6 +10,8 @@ package struct VaultState: Sendable {
     /// The latest roster and the policy with the highest serial, fixed when loaded.
     let roster: Roster
     let policy: Policy
+    /// The centre-wide role keys' records, verified against the root.
+    var roleKeys: RoleKeyDirectory = .empty
     /// The newest recovery and break-glass keys (verified), sealed to with every class written.
     var escrow: [EscrowRecipient] = []
 
@@ -47,6 +49,7 @@ extension Vault {
             policies[policy.serial] = policy
         }
         guard var state = VaultState(rosters: rosters, policies: policies) else { throw .format("the vault has no policy") }
+        state.roleKeys = try roleKeyDirectory(db)
         do { state.escrow = try escrowRecipients(db) } catch let e as VaultError { throw e } catch { throw .io("cannot read the escrow keys", cause: error) }
         return state
     }

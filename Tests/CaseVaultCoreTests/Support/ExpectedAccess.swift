@@ -53,4 +53,16 @@ struct ExpectedAccess {
 
     /// Member ids that may read `path`.
     func readers(of path: String) -> Set<String> { Set(roster.keys.filter { mayRead($0, path: path) }) }
+
+    /// The envelope labels of `path`'s class: one `role:<r>#<epoch>` per centre-wide reader role,
+    /// and the ids of members who reach the case through a case-assigned reader role.
+    func recipientLabels(of path: String, epoch: UInt64 = 1) -> Set<String> {
+        guard let pattern = FieldCatalog.pattern(ofPath: path) else { return [] }
+        let readers = policy.readers(of: pattern)
+        let roles = readers.filter { Self.centreWide.contains($0) }.map { "role:\($0.rawValue)#\(epoch)" }
+        let members = roster.keys.filter { id in
+            !effectiveRoles(id).filter { Self.caseAssigned.contains($0) }.isDisjoint(with: readers)
+        }
+        return Set(roles).union(members)
+    }
 }

@@ -197,3 +197,19 @@ extension Set where Element == VaultError.Kind {
     /// Tampering must show as one of these: a failed check, or a non-canonical encoding.
     static let tampered: Set<VaultError.Kind> = [.authenticationFailed, .unsupportedFormat]
 }
+
+extension RawDatabase {
+    /// Every role key whose seed is sealed to `holder`, opened with their own box key and keyed
+    /// by envelope label (`role:<role>#<epoch>`): what a member holds, read around the library.
+    func roleKeys(holder: String, box: BoxSecretKey) throws -> [String: BoxSecretKey] {
+        let rows = try queue.read { db in
+            try GRDB.Row.fetchAll(db, sql: "SELECT key, epoch, sealed FROM role_key_wraps WHERE holder = ?", arguments: [holder])
+        }
+        var out: [String: BoxSecretKey] = [:]
+        for row in rows {
+            let key: String = row["key"], epoch: Int64 = row["epoch"], sealed: Data = row["sealed"]
+            out["\(key)#\(epoch)"] = try BoxSecretKey(seed: try SealedBox.open([UInt8](sealed), with: box))
+        }
+        return out
+    }
+}

@@ -45,6 +45,9 @@ final class TestVault {
 
     func identity(_ id: String) -> SecretIdentity { identities[id]! }
 
+    /// Keeps the identity of a member a test added itself, so `session(id)` finds it.
+    func remember(_ id: String, _ identity: SecretIdentity) { identities[id] = identity }
+
     func session(_ id: String) throws -> Session { try Session(vault: vault, identity: identities[id]!) }
 
     /// Adds an external recipient (police, housing office, NAV) and returns its secret identity.
