@@ -60,7 +60,8 @@ public enum HandoverBundle {
     }
 
     public static func seal(manifest: HandoverManifest, fields: [String: FieldValue], sender: Signer, approver: Signer?,
-                            policy: SignedPolicy, recipient: PublicIdentity) throws(VaultError) -> (bytes: [UInt8], manifest: HandoverManifest) {
+                            policy: SignedPolicy, recipient: PublicIdentity,
+                            evidence: ApprovalEvidence? = nil) throws(VaultError) -> (bytes: [UInt8], manifest: HandoverManifest) {
         var manifest = manifest
         manifest.fields = CaseRecord.order(Array(fields.keys))
         var payload = encodePayload(fields, order: manifest.fields)
@@ -75,13 +76,14 @@ public enum HandoverBundle {
         inner.string(approver?.entry.certifiedText ?? "")
         let approval: [UInt8], senderSignature: [UInt8]
         do {
-            approval = try approver.map { try $0.key.signature(for: approvalDomain + manifestBytes) } ?? []
+            approval = evidence != nil ? [] : try approver.map { try $0.key.signature(for: approvalDomain + manifestBytes) } ?? []
             senderSignature = try sender.key.signature(for: senderDomain + manifestBytes)
         } catch let e as VaultError { throw e } catch { throw .io("cannot sign the bundle: \(error)") }
         inner.data(approval)
         inner.data(policy.bytes)
         inner.data(policy.signature)
         inner.data(senderSignature)
+        evidence?.append(to: &inner)
         var innerBytes = inner.bytes
         defer { Memory.zero(&innerBytes) }
         for (what, size, limit) in [("manifest", manifestBytes.count, Limits.manifestBytes), ("payload", payload.count, Limits.payloadBytes),
@@ -156,7 +158,7 @@ extension HandoverBundle {
         var payload: [UInt8] = []
         defer { Memory.zero(&payload) }
         let manifestText: String, senderText: String, approverText: String, approverSig: [UInt8], senderSig: [UInt8]
-        let policyBytes: [UInt8], policySig: [UInt8]
+        let policyBytes: [UInt8], policySig: [UInt8], evidence: ApprovalEvidence?
         do {
             guard try r.raw(innerMagic.count) == innerMagic else { throw VaultError.format("handover bundle's inner format is not supported") }
             manifestText = try r.string(max: Limits.manifestBytes)
@@ -167,6 +169,7 @@ extension HandoverBundle {
             policyBytes = try r.data(max: Limits.policyBytes)
             policySig = try r.data(max: Limits.signatureBytes)
             senderSig = try r.data(max: Limits.signatureBytes)
+            evidence = try ApprovalEvidence.read(from: &r)
             try r.expectEnd()
         } catch let e as VaultError { throw e } catch { throw .format("handover bundle's inner part is malformed") }
         let manifest = try HandoverManifest.parse(manifestText)
@@ -190,11 +193,16 @@ extension HandoverBundle {
         if !approverText.isEmpty {
             let a = try RosterEntry.parseCertified(approverText, vault: manifest.vaultID, root: manifest.centreRoot)
             guard a.roles.contains(.leader), a.isActive(at: manifest.created) else { throw .auth("the approver is not an active leader") }
-            do { try a.identity.signingKey.verify(approverSig, for: approvalDomain + manifestBytes) } catch {
-                throw .auth("the leader's approval signature does not verify")
+            if let evidence {
+                guard approverSig.isEmpty else { throw .auth("the bundle carries two approvals") }
+                try evidence.verify(manifest: manifest, sender: sender, approver: a)
+            } else {
+                do { try a.identity.signingKey.verify(approverSig, for: approvalDomain + manifestBytes) } catch {
+                    throw .auth("the leader's approval signature does not verify")
+                }
             }
             approver = a
-        } else if manifest.approvalRequired || !approverSig.isEmpty {
+        } else if manifest.approvalRequired || !approverSig.isEmpty || evidence != nil {
             throw .auth("the bundle needs a leader's approval and carries none")
         }
         if let keyring {

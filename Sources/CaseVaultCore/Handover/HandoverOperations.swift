@@ -84,7 +84,7 @@ struct HandoverOperations: SessionBound {
         }
     }
 
-    private func recordDisclosure(db: StoreTransaction, state: VaultState, opened: OpenedCase, manifest: HandoverManifest, approver: String?) throws {
+    func recordDisclosure(db: StoreTransaction, state: VaultState, opened: OpenedCase, manifest: HandoverManifest, approver: String?) throws {
         let existing = Set(opened.fields.keys).union(opened.sealedFields.map(\.path))
         var entry: [String: FieldValue] = [
             "disclosures[0].bundle": .text(manifest.bundleID), "disclosures[0].recipient": .text(manifest.recipient),
@@ -93,6 +93,7 @@ struct HandoverOperations: SessionBound {
             "disclosures[0].fields": .list(manifest.fields),
         ]
         if let ref = manifest.consentReference { entry["disclosures[0].consent_ref"] = .text(ref) }
+        if let expires = manifest.expires { entry["disclosures[0].expires"] = .text(expires.date) }
         if let approver { entry["disclosures[0].approved_by"] = .text(approver) }
         var patch = RecordPatch()
         patch.add.append((group: "disclosures", fields: entry))
