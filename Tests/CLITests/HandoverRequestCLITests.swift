@@ -1,0 +1,60 @@
+import CaseVaultCore
+import CaseVaultSamples
+import Foundation
+import XCTest
+
+/// `handover request | requests | review | approve | reject`, `handover create --request`,
+/// `handover answer` and `handover import-answer`, run as the contact person, the leader and
+/// the police would, each with their own key file.
+final class HandoverRequestCLITests: XCTestCase {
+    private var centre: CLIVault!
+    private var cli: CLI!
+    private var caseID = ""
+
+    override func setUpWithError() throws {
+        setenv("CASEVAULT_TEST_INSECURE_KDF", "1", 1)
+        centre = try CLIVault(members: [("kari", "contact-person")], passphrase: "correct horse battery staple")
+        cli = centre.cli
+        let police = try cli.newIdentity(out: "politi.key", passphraseFile: "pass")
+        try cli.ok(["recipient", "add", "--vault", "vault", "--identity", "lina.key", "--passphrase-file", "pass", "--id", "oslo-politidistrikt",
+                    "--name", "Oslo politidistrikt", "--role", "police", "--public-key", police.publicIdentity, "--fingerprint", police.fingerprint])
+        try cli.write("sample.yaml", SampleCase.yaml)
+        let created = try cli.ok(["case", "new", "--vault", "vault", "--identity", "kari.key", "--passphrase-file", "pass", "sample.yaml", "--json"])
+        caseID = try XCTUnwrap(try CLI.object(created.stdout)["case"] as? String)
+    }
+
+    override func tearDown() { cli?.cleanUp() }
+
+    private func `as`(_ who: String) -> [String] { ["--vault", "vault", "--identity", "\(who).key", "--passphrase-file", "pass"] }
+
+    /// kari asks, lina reviews and approves, kari sends; returns the bundle's file name.
+    private func approvedBundle() throws -> String {
+        let asked = try cli.ok(["handover", "request"] + `as`("kari") + ["--case", caseID, "--to", "oslo-politidistrikt", "--basis", "consent",
+                                "--purpose-file", try cli.write("purpose.txt", "Sikkerhetstiltak ved ny bolig"),
+                                "--consent-file", try cli.write("consent.txt", "SAM-2026-014")])
+        let id = try XCTUnwrap(asked.stdout.split(separator: " ").dropFirst().first.map { String($0.dropLast()) })
+        XCTAssertEqual(id.count, 32, asked.stdout)
+
+        let listed = try cli.ok(["handover", "requests"] + `as`("lina") + ["--json"])
+        let rows = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]
+        XCTAssertEqual(rows?.first?["status"] as? String, "pending")
+        try cli.fails(["handover", "approve", id] + `as`("lina"), status: 73)  // not reviewed yet
+        let review = try cli.ok(["handover", "review", id] + `as`("lina"))
+        XCTAssertTrue(review.stdout.contains("person.alias  alias: Blåklokke"), review.stdout)
+        XCTAssertTrue(review.stdout.contains("threats[0].perpetrators[0].name"), "every path is named, even those sealed from the leader")
+        XCTAssertTrue(review.stdout.contains("(forseglet for din rolle)"), review.stdout)
+        try cli.fails(["handover", "approve", id] + `as`("kari"), status: 77)  // the requester cannot approve
+        try cli.ok(["handover", "approve", id] + `as`("lina"))
+
+        try cli.fails(["handover", "create"] + `as`("kari") + ["--request", id, "--to", "oslo-politidistrikt", "--out", "x.cvb"], status: 64)
+        try cli.ok(["handover", "create"] + `as`("kari") + ["--request", id, "--out", "til-politiet.cvb"])
+        try cli.fails(["handover", "create"] + `as`("kari") + ["--request", id, "--out", "igjen.cvb"], status: 73)
+        return "til-politiet.cvb"
+    }
+
+    func testARequestIsApprovedByTheLeaderWithHerOwnKeyThenSentAndOpenedByThePolice() throws {
+        let bundle = try approvedBundle()
+        let opened = try cli.ok(["handover", "open", bundle, "--identity", "politi.key", "--passphrase-file", "pass", "--trust", centre.rootFingerprint])
+        XCTAssertTrue(opened.stdout.contains("godkjent av: Lina"), opened.stdout)
+    }
+}
