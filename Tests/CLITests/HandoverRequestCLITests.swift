@@ -57,4 +57,30 @@ final class HandoverRequestCLITests: XCTestCase {
         let opened = try cli.ok(["handover", "open", bundle, "--identity", "politi.key", "--passphrase-file", "pass", "--trust", centre.rootFingerprint])
         XCTAssertTrue(opened.stdout.contains("godkjent av: Lina"), opened.stdout)
     }
+
+    func testThePoliceAnswerAndTheCentreImportsItAsAVersionFromThePolice() throws {
+        let bundle = try approvedBundle()
+        try cli.write("vurdering.yaml", "kind: assessment\nassessment_tool: SARA:SV\nassessment_level: high\nassessment_date: 2026-11-30\n")
+        try cli.ok(["handover", "answer", "--bundle", bundle, "--answer-file", "vurdering.yaml", "--identity", "politi.key", "--passphrase-file", "pass",
+                    "--trust", centre.rootFingerprint, "--out", "svar.cva"])
+        try cli.fails(["handover", "import-answer", "svar.cva"] + `as`("lina"), status: 77)  // sealed to kari, who sent the bundle
+        let imported = try cli.ok(["handover", "import-answer", "svar.cva"] + `as`("kari"))
+        XCTAssertTrue(imported.stdout.contains("from politi: oslo-politidistrikt"), imported.stdout)
+        try cli.fails(["handover", "import-answer", "svar.cva"] + `as`("kari"), status: 73)  // a replay
+
+        let history = try cli.ok(["case", "history", caseID] + `as`("kari"))
+        let last = try XCTUnwrap(history.stdout.split(separator: "\n").last)
+        XCTAssertTrue(last.hasSuffix("from politi: oslo-politidistrikt"), String(last))
+        let shown = try centre.showJSON(caseID, as: "kari")
+        let fields = try XCTUnwrap(shown["fields"] as? [String: Any])
+        XCTAssertEqual(fields["answers[0].assessment_level"] as? String, "high")
+
+        // A flipped byte in the answer file is refused, and nothing is written.
+        var bytes = try XCTUnwrap(FileManager.default.contents(atPath: cli.path("svar.cva")))
+        bytes[bytes.count - 1] ^= 1
+        try bytes.write(to: URL(fileURLWithPath: cli.path("endret.cva")))
+        let versions = try centre.count("case_versions")
+        try cli.fails(["handover", "import-answer", "endret.cva"] + `as`("kari"), status: 77)
+        XCTAssertEqual(try centre.count("case_versions"), versions)
+    }
 }
