@@ -56,6 +56,13 @@ final class HandoverRequestCLITests: XCTestCase {
         let bundle = try approvedBundle()
         let opened = try cli.ok(["handover", "open", bundle, "--identity", "politi.key", "--passphrase-file", "pass", "--trust", centre.rootFingerprint])
         XCTAssertTrue(opened.stdout.contains("godkjent av: Lina"), opened.stdout)
+        // The sent bundle's expiry and its unconfirmed receipt are among kari's deadlines.
+        let tasks = try cli.ok(["tasks"] + `as`("kari") + ["--days", "60", "--json"])
+        let kinds = (try JSONSerialization.jsonObject(with: Data(tasks.stdout.utf8)) as? [[String: Any]])?.compactMap { $0["kind"] as? String }
+        XCTAssertTrue(kinds?.contains("bundle-expiry") ?? false, tasks.stdout)
+        XCTAssertTrue(kinds?.contains("receipt-missing") ?? false, tasks.stdout)
+        let text = try cli.ok(["tasks"] + `as`("kari") + ["--days", "60"])
+        XCTAssertTrue(text.stdout.contains("Pakke til oslo-politidistrikt utløper"), text.stdout)
     }
 
     func testThePoliceAnswerAndTheCentreImportsItAsAVersionFromThePolice() throws {
