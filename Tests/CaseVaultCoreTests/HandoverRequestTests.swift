@@ -154,4 +154,13 @@ final class HandoverRequestTests: XCTestCase {
         let raw = try Data(contentsOf: URL(fileURLWithPath: w.t.databasePath))
         XCTAssertNil(raw.range(of: Data("hemmelig formål".utf8)), "the purpose is never in the database in the clear")
     }
+
+    func testAConsentWithdrawnAfterApprovalStopsTheSending() throws {
+        let w = try HandoverWorld()
+        let request = try ask(w)
+        try approve(w, request.requestID)
+        try w.session("kari").updateCase(w.caseID, patchText: "set: {\"consents[0].withdrawn_on\": 2026-11-01}")
+        let e = expectHandoverError(.accessDenied) { try w.session("kari").sendRequestedHandover(request.requestID) }
+        XCTAssertTrue(e?.message.contains("withdrawn") ?? false, e?.message ?? "")
+    }
 }

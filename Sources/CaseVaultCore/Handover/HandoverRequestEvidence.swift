@@ -11,7 +11,7 @@ extension HandoverBundle {
         public let request: String
         public let decision: String
 
-        static let maxBytes = 1 << 17
+        static let maxBytes = ApprovalRequest.maxBytes
 
         func append(to w: inout ByteWriter) {
             w.string(request)

@@ -134,7 +134,7 @@ struct HandoverRequestOperations: SessionBound {
     func review(_ requestID: String) throws(VaultError) -> RequestReview {
         try vault.write { db in
             let state = try currentState(db)
-            var (v, _) = try load(requestID, state: state, db: db)
+            var v = try load(requestID, state: state, db: db)
             guard HandoverApprovers.mayApprove(member, requester: v.request.requester) || member.id == v.request.requester else {
                 throw VaultError.denied("only an approver (a leader other than the requester) or the requester may review this request")
             }
@@ -163,7 +163,7 @@ struct HandoverRequestOperations: SessionBound {
         if verdict == .reject, reason == nil { throw .input("a rejection needs a reason (--reason-file)") }
         return try vault.write { db in
             let state = try currentState(db)
-            let (v, _) = try load(requestID, state: state, db: db)
+            let v = try load(requestID, state: state, db: db)
             guard HandoverApprovers.mayApprove(member, requester: v.request.requester) else {
                 throw VaultError.denied("\(member.id) may not decide this request: an active leader other than the requester decides")
             }
@@ -184,11 +184,11 @@ struct HandoverRequestOperations: SessionBound {
         }
     }
 
-    func load(_ requestID: String, state: VaultState, db: StoreTransaction) throws -> (VerifiedRequest, HandoverRequestRecord) {
+    func load(_ requestID: String, state: VaultState, db: StoreTransaction) throws -> VerifiedRequest {
         guard HandoverManifest.isBundleID(requestID), let row = try db.handoverRequest(requestID) else {
             throw VaultError.notFound("no handover request \(requestID.prefix(40))")
         }
-        return (try VerifiedRequest(row, vault: vault, roster: state.roster), row)
+        return try VerifiedRequest(row, vault: vault, roster: state.roster)
     }
 
     /// The purpose, when it was sealed to this member; checked against the request's commitment.

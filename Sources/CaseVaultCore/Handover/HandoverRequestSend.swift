@@ -10,7 +10,7 @@ extension HandoverRequestOperations {
     func sendRequested(_ requestID: String) throws(VaultError) -> (bytes: [UInt8], manifest: HandoverManifest, withheld: Int) {
         try vault.write { db in
             let state = try currentState(db)
-            let (v, _) = try load(requestID, state: state, db: db)
+            let v = try load(requestID, state: state, db: db)
             let request = v.request
             guard request.requester == member.id else { throw VaultError.denied("only \(request.requester), who made the request, may send it") }
             guard v.record.bundleID == nil else { throw VaultError.refused("request \(requestID) has already been sent") }

@@ -8,6 +8,8 @@ public struct ApprovalRequest: Sendable, Equatable {
     public static let header = "casevault-handover-request v1"
     static let signatureDomain = Array("casevault/v1/handover-request\0".utf8)
     static let hashDomain = Array("casevault/v1/handover-request-hash\0".utf8)
+    /// A request names every path of its selection: a case with thousands of notes needs room.
+    static let maxBytes = 1 << 20
     static let keys = ["request", "vault", "case", "case-version", "requester", "recipient", "recipient-role", "basis", "consent",
                        "purpose", "fields", "expires", "created", "signature"]
 
@@ -54,7 +56,7 @@ public struct ApprovalRequest: Sendable, Equatable {
     }
 
     public static func parse(_ text: String) throws(VaultError) -> ApprovalRequest {
-        let v = try KeyedLines(text, header: header, keys: keys, what: "handover request")
+        let v = try KeyedLines(text, header: header, keys: keys, what: "handover request", maxBytes: maxBytes)
         guard HandoverManifest.isBundleID(v["request"]), let vault = VaultID(hex: v["vault"]), let version = UInt64(v["case-version"]),
               let role = Role(rawValue: v["recipient-role"]), role.isExternal, let basis = HandoverManifest.Basis(rawValue: v["basis"]),
               let purpose = Base64.decode(v["purpose"]), purpose.count == 32, let expires = Timestamp(rfc3339: v["expires"]),
