@@ -5,7 +5,7 @@ import Foundation
 struct IdentityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "identity", abstract: "Create or show a personal key file (no vault needed).",
-        subcommands: [New.self, Show.self])
+        subcommands: [New.self, Show.self, Passwd.self, SplitRoot.self])
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -28,7 +28,7 @@ struct IdentityCommand: ParsableCommand {
             if let publicPath, FileManager.default.fileExists(atPath: publicPath) {
                 throw VaultError(.refused, "\(publicPath) already exists; refusing to overwrite it")
             }
-            let passphrase = try Passphrase.read(file: passphraseFile, prompt: "New passphrase for \(out): ", confirm: true)
+            let passphrase = try Passphrase.readNew(file: passphraseFile, prompt: "New passphrase for \(out): ")
             let identity = try SecretIdentity.generate()
             try KeyFile.write(identity, to: out, passphrase: passphrase)
             if let publicPath {

@@ -19,6 +19,7 @@ struct MemberCommand: ParsableCommand {
                 """)
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
+        @OptionGroup var root: RootKeyOptions
         @Option(help: "Member id: lower-case handle, never reused.") var id: String
         @Option(help: "Display name.") var name: String
         @Option(help: "A role (repeat for several): \(Role.memberRoles.map(\.rawValue).joined(separator: ", ")).",
@@ -30,7 +31,7 @@ struct MemberCommand: ParsableCommand {
             let v = try vault.open()
             let pub = try PublicIdentity(text: try KeyInput.read(publicKey))
             try KeyInput.confirm(fingerprint, matches: pub)
-            let roster = try identity.withSession(in: v, command: "member.add") { try $0.addMember(id: id, name: name, roles: role, identity: pub) }
+            let roster = try identity.withRootSession(in: v, command: "member.add", root: root) { try $0.addMember(id: id, name: name, roles: role, identity: pub) }
             print("Added \(id) (\(role.map(\.rawValue).joined(separator: ", "))); roster serial \(roster.serial)")
         }
     }
@@ -53,11 +54,12 @@ struct MemberCommand: ParsableCommand {
             discussion: Examples.text("casevault member revoke --identity ~/lina.cvkey nils"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
+        @OptionGroup var root: RootKeyOptions
         @Argument(help: "Member id.", completion: RosterCompletion.members) var id: String
 
         func run() throws {
             let v = try vault.open()
-            let roster = try identity.withSession(in: v, command: "member.revoke") { try $0.revoke(id: id, kind: .member) }
+            let roster = try identity.withRootSession(in: v, command: "member.revoke", root: root) { try $0.revoke(id: id, kind: .member) }
             print("Revoked \(id); roster serial \(roster.serial). Cases are re-sealed without them at their next update.")
         }
     }

@@ -2,6 +2,7 @@ import AccessPolicy
 import ArgumentParser
 import CaseVaultCore
 import Foundation
+import SodiumKit
 
 /// Where the vault is: `--vault DIR`, else `CASEVAULT_VAULT`.
 struct VaultOptions: ParsableArguments {
@@ -109,4 +110,36 @@ extension Role: ExpressibleByArgument {
     static let caseAssigned = Role.allCases.filter { Policy.makeDefault().caseAssigned.contains($0) }
     static let memberRoles = Role.allCases.filter { !$0.isExternal }
     static let recipientRoles = Role.allCases.filter(\.isExternal)
+}
+
+/// The centre root key file, for what the root signs: `--root-key FILE` (else
+/// `CASEVAULT_ROOT_KEY`), unlocked with `--root-passphrase-file`, `CASEVAULT_ROOT_PASSPHRASE`
+/// or a prompt. Kept offline; brought out only for these commands.
+struct RootKeyOptions: ParsableArguments {
+    @Option(name: .long, help: "The centre root key file (default: $CASEVAULT_ROOT_KEY).", completion: .file())
+    var rootKey: String?
+
+    @Option(name: .long, help: "Read the centre root key file's passphrase from this file (mode 0600).", completion: .file())
+    var rootPassphraseFile: String?
+
+    func load(for command: String) throws -> SigningSecretKey {
+        guard let path = rootKey ?? ProcessInfo.processInfo.environment["CASEVAULT_ROOT_KEY"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            throw CLIError(.accessDenied, "\(command) needs the centre root key, which is kept in its own key file",
+                           hints: ["give it with --root-key FILE (or CASEVAULT_ROOT_KEY); `casevault init` wrote it with --root-key-out"])
+        }
+        let passphrase = try Passphrase.read(file: rootPassphraseFile, variable: Passphrase.root, prompt: "Passphrase for the centre root key \(path): ")
+        do { return try RootKeyFile.load(from: path, passphrase: passphrase) } catch {
+            throw KeyUnlock.explained(error, path: path, passphraseFile: rootPassphraseFile, variable: Passphrase.root, whose: "the centre root key's")
+        }
+    }
+}
+
+extension IdentityOptions {
+    /// Runs `body` in a session that also holds the centre root key (asked for after the member's own).
+    func withRootSession<T>(in vault: Vault, command: String, root: RootKeyOptions, _ body: (Session) throws -> T) throws -> T {
+        let session = try session(in: vault, command: command)
+        let result = try body(try session.holdingCentreRoot(try root.load(for: command)))
+        try session.anchor?.save(vault: vault)
+        return result
+    }
 }

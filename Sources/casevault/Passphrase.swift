@@ -9,6 +9,10 @@ enum Passphrase {
     static let own = PassphraseSource.environmentVariable
     /// The approving leader's key in `handover create`: a different key, so a different variable.
     static let approver = "CASEVAULT_APPROVER_PASSPHRASE"
+    /// The centre root key file's: kept apart from any member's.
+    static let root = "CASEVAULT_ROOT_PASSPHRASE"
+    /// A key file's new passphrase (`identity passwd`, `identity split-root`).
+    static let new = "CASEVAULT_NEW_PASSPHRASE"
 
     static func read(file: String?, variable: String = own, prompt: String, confirm: Bool = false) throws -> SecureBytes {
         if let source = source(file: file, variable: variable) { return try source.read() }
@@ -32,7 +36,24 @@ enum Passphrase {
         return "\(origin); \(whose) passphrase comes from \(option(for: variable)) FILE, else \(variable), else a prompt"
     }
 
-    private static func option(for variable: String) -> String { variable == approver ? "--approver-passphrase-file" : "--passphrase-file" }
+    private static func option(for variable: String) -> String {
+        switch variable {
+        case approver: "--approver-passphrase-file"
+        case root: "--root-passphrase-file"
+        case new: "--new-passphrase-file"
+        default: "--passphrase-file"
+        }
+    }
+
+    /// A passphrase for a new or re-protected key file: typed twice at a prompt, and refused
+    /// (before anything is written) when it is too weak.
+    static func readNew(file: String?, variable: String = own, prompt: String) throws -> SecureBytes {
+        let secret = try read(file: file, variable: variable, prompt: prompt, confirm: true)
+        if let why = PassphraseStrength.weakness(of: secret) {
+            throw CLIError(.invalidInput, why, hints: [PassphraseStrength.hint])
+        }
+        return secret
+    }
 
     private static func source(file: String?, variable: String) -> PassphraseSource? {
         if let file { return .file(file) }

@@ -67,12 +67,13 @@ struct PolicyCommand: ParsableCommand {
             discussion: Examples.text("casevault policy sign --identity ~/lina.cvkey ny-policy.yaml"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
+        @OptionGroup var root: RootKeyOptions
         @Argument(help: "The policy file.") var file: String
 
         func run() throws {
             let text = try Output.readInput(file)
             let v = try vault.open()
-            let result = try identity.withSession(in: v, command: "policy.sign") { try $0.installPolicy(bytes: Array(text.utf8)) }
+            let result = try identity.withRootSession(in: v, command: "policy.sign", root: root) { try $0.installPolicy(bytes: Array(text.utf8)) }
             try Vault.writePolicySignatureFile(result.signature, vault: v.vaultID, to: file + ".sig")
             print("Signed and installed policy serial \(result.policy.serial); signature written to \(file).sig")
         }

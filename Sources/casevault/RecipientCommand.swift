@@ -19,6 +19,7 @@ struct RecipientCommand: ParsableCommand {
                 """)
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
+        @OptionGroup var root: RootKeyOptions
         @Option(help: "Recipient id, e.g. politi-ost.") var id: String
         @Option(help: "Display name, e.g. \"Øst politidistrikt\".") var name: String
         @Option(help: "\(Role.recipientRoles.map(\.rawValue).joined(separator: ", ")).", completion: .list(Role.recipientRoles.map(\.rawValue)),
@@ -30,7 +31,7 @@ struct RecipientCommand: ParsableCommand {
             let v = try vault.open()
             let pub = try PublicIdentity(text: try KeyInput.read(publicKey))
             try KeyInput.confirm(fingerprint, matches: pub)
-            let roster = try identity.withSession(in: v, command: "recipient.add") { try $0.addRecipient(id: id, name: name, role: role, identity: pub) }
+            let roster = try identity.withRootSession(in: v, command: "recipient.add", root: root) { try $0.addRecipient(id: id, name: name, role: role, identity: pub) }
             print("Registered \(id) (\(role.rawValue)); roster serial \(roster.serial)")
         }
     }
@@ -73,11 +74,12 @@ struct RecipientCommand: ParsableCommand {
             abstract: "Remove a recipient: no further bundles can be made for it.", discussion: Examples.text("casevault recipient remove --identity ~/lina.cvkey politi-ost"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
+        @OptionGroup var root: RootKeyOptions
         @Argument(help: "Recipient id.", completion: RosterCompletion.recipients) var id: String
 
         func run() throws {
             let v = try vault.open()
-            let roster = try identity.withSession(in: v, command: "recipient.remove") { try $0.revoke(id: id, kind: .recipient) }
+            let roster = try identity.withRootSession(in: v, command: "recipient.remove", root: root) { try $0.revoke(id: id, kind: .recipient) }
             print("Removed \(id); roster serial \(roster.serial)")
         }
     }

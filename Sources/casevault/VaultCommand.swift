@@ -58,15 +58,16 @@ struct VaultCommand: ParsableCommand {
             discussion: """
                 Needs the centre root key. Logged as vault.reanchor. Members' clients then forget case versions newer than the backup.
 
-                \(Examples.text("casevault vault reanchor --identity ~/lina.cvkey"))
+                \(Examples.text("casevault vault reanchor --identity ~/lina.cvkey --root-key /media/usb/nyby-root.cvkey"))
                 """)
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
+        @OptionGroup var root: RootKeyOptions
 
         func run() throws {
             let v = try vault.open()
             let session = try identity.session(in: v, command: "vault.reanchor", reanchoring: true)
-            let r = try session.reanchor()
+            let r = try session.holdingCentreRoot(try root.load(for: "vault reanchor")).reanchor()
             try session.anchor?.save(vault: v)
             print("Re-anchored vault \(v.vaultID.hex) at log size \(r.logSize) (re-anchor serial \(r.serial))")
         }

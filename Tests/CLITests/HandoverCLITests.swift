@@ -19,7 +19,7 @@ final class HandoverCLITests: XCTestCase {
         // The centre's vault (a test vault) runs an hour behind: what it dates is already past
         // for the recipient, who opens bundles on the real clock, so expiry needs no waiting.
         let anHourAgo = Timestamp(seconds: Timestamp.now().seconds - 3600).rfc3339
-        centre = try CLIVault(members: [("kari", "contact-person")], passphrase: "correct horse battery staple",
+        centre = try CLIVault(members: [("kari", "contact-person")], passphrase: "blå hest batteri stift",
                               environment: ["CASEVAULT_TEST_TIME": anHourAgo])
         cli = centre.cli
         rootFingerprint = centre.rootFingerprint
@@ -207,7 +207,7 @@ final class HandoverCLITests: XCTestCase {
     func testExpiredBundleFailsUnlessForcedWhichWarns() throws {
         try addPolice()
         let passphrase = { () throws -> SecureBytes in
-            var b = Array("correct horse battery staple".utf8)
+            var b = Array("blå hest batteri stift".utf8)
             return try SecureBytes(consuming: &b)
         }
         let kari = try KeyFile.load(from: cli.path("kari.key"), passphrase: try passphrase())

@@ -37,6 +37,7 @@ final class QuickStartTests: XCTestCase {
         // Passphrases for a script: the prompt is for people. Each key gets the same one here.
         cli.environment["CASEVAULT_PASSPHRASE"] = "riktig hest batteri stift"
         cli.environment["CASEVAULT_APPROVER_PASSPHRASE"] = "riktig hest batteri stift"
+        cli.environment["CASEVAULT_ROOT_PASSPHRASE"] = "fjell tau melk sykkel"
         // The README's shift example follows on, with the key agent's socket in the throwaway folder.
         let shift = try Self.shellBlock(after: "A shift works unlocked")
         let runtime = cli.path("run")

@@ -48,13 +48,15 @@ final class KeyFileTests: XCTestCase {
         TestVault.assertFails([kind], what, file: file, line: line, body)
     }
 
-    func testRoundTripWithAndWithoutTheCentreRootKey() throws {
+    func testRoundTripNeverWritesTheCentreRootIntoAMembersFile() throws {
         for withRoot in [false, true] {
             let identity = try SecretIdentity.generate(withCentreRoot: withRoot)
             let bytes = try KeyFile.encode(identity, passphrase: try passphrase("riktig hest batteri stift"))
+            XCTAssertEqual(bytes[KeyFile.magic.count], 2, "version 2")
+            XCTAssertEqual(bytes[KeyFile.magic.count + 1], 1, "kind: a member's keys")
             let back = try KeyFile.decode(bytes, passphrase: try passphrase("riktig hest batteri stift"))
             XCTAssertEqual(back.publicIdentity, identity.publicIdentity)
-            XCTAssertEqual(back.centreRootKey?.publicKey, identity.centreRootKey?.publicKey)
+            XCTAssertNil(back.centreRootKey, "the root has its own file")
             XCTAssertEqual(try KeyFile.publicIdentity(of: bytes), identity.publicIdentity, "the public half needs no passphrase")
             // The decoded keys work: what one seals, the other opens; what one signs, the other verifies.
             let secret = try SecureBytes.random(count: 32)
@@ -98,15 +100,18 @@ final class KeyFileTests: XCTestCase {
 
     func testUnknownVersionAndKDFAreRefused() throws {
         let bytes = try KeyFile.encode(try SecretIdentity.generate(), passphrase: try passphrase("riktig"))
-        var v2 = bytes
-        v2[KeyFile.magic.count] = 2
-        let e = TestVault.assertFails([.unsupportedFormat], "version 2") { try KeyFile.decode(v2, passphrase: try passphrase("riktig")) }
-        XCTAssertTrue(e?.message.contains("version 2") ?? false, e?.message ?? "")
-        TestVault.assertFails([.unsupportedFormat], "version 2, re-checksummed") {
-            try KeyFile.decode(rechecksummed(v2), passphrase: try passphrase("riktig"))
+        var v3 = bytes
+        v3[KeyFile.magic.count] = 3
+        let e = TestVault.assertFails([.unsupportedFormat], "version 3") { try KeyFile.decode(v3, passphrase: try passphrase("riktig")) }
+        XCTAssertTrue(e?.message.contains("version 3") ?? false, e?.message ?? "")
+        TestVault.assertFails([.unsupportedFormat], "version 3, re-checksummed") {
+            try KeyFile.decode(rechecksummed(v3), passphrase: try passphrase("riktig"))
         }
+        var kind = bytes
+        kind[KeyFile.magic.count + 1] = 3
+        TestVault.assertFails([.unsupportedFormat], "unknown kind") { try KeyFile.decode(rechecksummed(kind), passphrase: try passphrase("riktig")) }
         var kdf = bytes
-        kdf[KeyFile.magic.count + 1] = 2
+        kdf[KeyFile.magic.count + 2] = 2
         TestVault.assertFails([.unsupportedFormat], "unknown KDF") { try KeyFile.decode(rechecksummed(kdf), passphrase: try passphrase("riktig")) }
     }
 
@@ -115,7 +120,7 @@ final class KeyFileTests: XCTestCase {
     func testLoweredWorkFactorInTheHeaderDoesNotOpen() throws {
         let bytes = try KeyFile.encode(try SecretIdentity.generate(), passphrase: try passphrase("riktig"), limits: .interactive)
         var r = ByteReader(bytes)
-        _ = try r.raw(KeyFile.magic.count + 2)
+        _ = try r.raw(KeyFile.magic.count + 3)  // magic, version, kind, KDF
         let opsOffset = r.offset
         var lowered = bytes
         let min = PasswordKDF.Limits.testOnlyMinimum
@@ -133,7 +138,7 @@ final class KeyFileTests: XCTestCase {
     func testAnAbsurdWorkFactorIsRefusedNotATrap() throws {
         let bytes = try KeyFile.encode(try SecretIdentity.generate(), passphrase: try passphrase("riktig"), limits: .testOnlyMinimum)
         var r = ByteReader(bytes)
-        _ = try r.raw(KeyFile.magic.count + 2)
+        _ = try r.raw(KeyFile.magic.count + 3)  // magic, version, kind, KDF
         let opsOffset = r.offset
         for (ops, mem) in [(UInt64(2), UInt64.max), (UInt64.max, PasswordKDF.Limits.testOnlyMinimum.memLimit), (UInt64(3), UInt64(1) << 40)] {
             var w = ByteWriter()

@@ -3,37 +3,63 @@ import SodiumKit
 /// The passphrase-protected key file (docs/FORMAT.md, "Key file"). Argon2id derives a key that
 /// XChaCha20-Poly1305 uses to seal the secret seeds; the whole clear header is the AEAD's
 /// associated data. A trailing unkeyed BLAKE2b checksum tells a corrupt file from a wrong passphrase.
+///
+/// Version 2 files hold exactly one kind of key: a member's daily keys, or the centre root key
+/// (kept offline, asked for only by what the root signs). Version 1 files are still read when they
+/// hold a member's keys alone; one that also carries the centre root is refused until it is split.
 public enum KeyFile {
     static let magic = Array("CVKEY\u{0}\u{0}\u{0}".utf8)
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
+    static let legacyVersion: UInt8 = 1
     static let kdfArgon2id13: UInt8 = 1
     static let checksumDomain = Array("casevault/v1/keyfile-checksum\0".utf8)
 
-    /// Serialises `identity` under `passphrase` with fresh salt and nonce.
+    /// What a version 2 file holds.
+    enum Kind: UInt8 {
+        case member = 1
+        case centreRoot = 2
+    }
+
+    /// The command that turns a version 1 file holding the root into two files.
+    static let splitHint = "casevault identity split-root --identity FILE --root-key-out ROOTFILE"
+
+    /// Serialises a member's keys under `passphrase` with fresh salt and nonce. The centre root
+    /// key never goes into a member's file: `RootKeyFile` writes it to its own.
     public static func encode(_ identity: SecretIdentity, passphrase: SecureBytes,
                               limits: PasswordKDF.Limits? = nil) throws(VaultError) -> [UInt8] {
+        var publicPart = identity.boxKey.publicKey.bytes
+        publicPart += identity.signingKey.publicKey.bytes
+        return try seal(kind: .member, publicPart: publicPart, passphrase: passphrase, limits: limits) { out in
+            identity.boxKey.withUnsafeSecretBytes { out.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: 32) }
+            identity.signingKey.withUnsafeSeedBytes { (out.baseAddress! + 32).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+        }
+    }
+
+    /// Serialises the centre root signing key alone.
+    static func encodeRoot(_ root: SigningSecretKey, passphrase: SecureBytes, limits: PasswordKDF.Limits? = nil) throws(VaultError) -> [UInt8] {
+        try seal(kind: .centreRoot, publicPart: root.publicKey.bytes, passphrase: passphrase, limits: limits) { out in
+            root.withUnsafeSeedBytes { out.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: 32) }
+        }
+    }
+
+    private static func seal(kind: Kind, publicPart: [UInt8], passphrase: SecureBytes, limits: PasswordKDF.Limits?,
+                             secrets: (UnsafeMutableRawBufferPointer) -> Void) throws(VaultError) -> [UInt8] {
         let limits = limits ?? KDFSettings.forNewFiles
         let salt = Random.bytes(PasswordKDF.saltByteCount)
         let nonce = XChaCha20Poly1305.randomNonce()
         var header = ByteWriter()
         header.raw(magic)
         header.u8(version)
+        header.u8(kind.rawValue)
         header.u8(kdfArgon2id13)
         header.u64(limits.opsLimit)
         header.u64(limits.memLimit)
         header.raw(salt)
         header.raw(nonce)
-        header.raw(identity.boxKey.publicKey.bytes)
-        header.raw(identity.signingKey.publicKey.bytes)
-        if let root = identity.centreRootKey {
-            header.u8(1)
-            header.raw(root.publicKey.bytes)
-        } else {
-            header.u8(0)
-        }
+        header.raw(publicPart)
         do {
             let key = try PasswordKDF.deriveKey(passphrase: passphrase, salt: salt, limits: limits)
-            let plaintext = try secretPayload(identity)
+            let plaintext = try SecureBytes(count: kind.secretByteCount) { out in secrets(out) }
             let ct = try plaintext.withUnsafeBytes { p throws(CryptoError) in
                 try XChaCha20Poly1305.seal(bytes: p, key: key, nonce: nonce, associatedData: header.bytes)
             }
@@ -46,11 +72,49 @@ public enum KeyFile {
 
     /// The public half, readable without the passphrase (for `identity show`).
     public static func publicIdentity(of bytes: [UInt8]) throws(VaultError) -> PublicIdentity {
-        try parse(bytes).publicIdentity
+        let parsed = try parse(bytes)
+        guard let identity = parsed.publicIdentity else {
+            throw .input("this is the centre root key file, not a member's key file; give your own key file")
+        }
+        return identity
     }
 
+    /// A member's keys. A centre root key file, or a version 1 file still holding the root, is refused.
     public static func decode(_ bytes: [UInt8], passphrase: SecureBytes) throws(VaultError) -> SecretIdentity {
         let parsed = try parse(bytes)
+        guard parsed.publicIdentity != nil else {
+            throw .input("this is the centre root key file, not a member's key file; give your own key file")
+        }
+        guard parsed.rootKey == nil else {
+            throw .refused("this key file still holds the centre root key beside your own keys; move the root to its own file with `\(splitHint)`")
+        }
+        guard let member = try open(parsed, passphrase: passphrase).member else { throw .format("key file is corrupt") }
+        return member
+    }
+
+    /// The centre root key from its own file.
+    static func decodeRoot(_ bytes: [UInt8], passphrase: SecureBytes) throws(VaultError) -> SigningSecretKey {
+        let parsed = try parse(bytes)
+        guard parsed.publicIdentity == nil, parsed.rootKey != nil else {
+            if parsed.rootKey != nil {
+                throw .refused("this key file holds the centre root key beside a member's keys; move it to its own file with `\(splitHint)`")
+            }
+            throw .input("this is a member's key file, not the centre root key file")
+        }
+        guard let root = try open(parsed, passphrase: passphrase).root else { throw .format("key file is corrupt") }
+        return root
+    }
+
+    /// Both halves of a version 1 file that carries the centre root (for `identity split-root`).
+    static func decodeCombined(_ bytes: [UInt8], passphrase: SecureBytes) throws(VaultError) -> (member: SecretIdentity, root: SigningSecretKey?) {
+        let parsed = try parse(bytes)
+        guard parsed.publicIdentity != nil else { throw .input("this is already a centre root key file") }
+        let opened = try open(parsed, passphrase: passphrase)
+        guard let member = opened.member else { throw .format("key file is corrupt") }
+        return (member, opened.root)
+    }
+
+    private static func open(_ parsed: Parsed, passphrase: SecureBytes) throws(VaultError) -> (member: SecretIdentity?, root: SigningSecretKey?) {
         guard parsed.limits.isAtLeast(KDFSettings.minimumAccepted) else {
             throw .refused("key file uses a password-hashing work factor below the interactive minimum")
         }
@@ -64,17 +128,23 @@ public enum KeyFile {
         } catch CryptoError.authenticationFailed {
             throw .auth("wrong passphrase for this key file", cause: WrongPassphrase())
         } catch { throw .io("cannot open the key file: \(error)") }
-        let expected = 64 + (parsed.rootKey == nil ? 0 : 32)
+        let expected = (parsed.publicIdentity == nil ? 0 : 64) + (parsed.rootKey == nil ? 0 : 32)
         guard plaintext.count == expected else { throw .format("key file is corrupt (payload length)") }
         do {
-            let box = try BoxSecretKey(secret: try slice(plaintext, 0, 32))
-            let sign = try SigningSecretKey(seed: try slice(plaintext, 32, 32))
-            let root = parsed.rootKey == nil ? nil : try SigningSecretKey(seed: try slice(plaintext, 64, 32))
-            let identity = SecretIdentity(boxKey: box, signingKey: sign, centreRootKey: root)
-            guard identity.publicIdentity == parsed.publicIdentity, root?.publicKey == parsed.rootKey else {
-                throw VaultError.format("key file is corrupt (public keys do not match the secret keys)")
+            var member: SecretIdentity?
+            var offset = 0
+            if let identity = parsed.publicIdentity {
+                let box = try BoxSecretKey(secret: try slice(plaintext, 0, 32))
+                let sign = try SigningSecretKey(seed: try slice(plaintext, 32, 32))
+                member = SecretIdentity(boxKey: box, signingKey: sign)
+                offset = 64
+                guard member?.publicIdentity == identity else {
+                    throw VaultError.format("key file is corrupt (public keys do not match the secret keys)")
+                }
             }
-            return identity
+            let root = parsed.rootKey == nil ? nil : try SigningSecretKey(seed: try slice(plaintext, offset, 32))
+            guard root?.publicKey == parsed.rootKey else { throw VaultError.format("key file is corrupt (public keys do not match the secret keys)") }
+            return (member, root)
         } catch let e as VaultError { throw e } catch { throw .format("key file is corrupt") }
     }
 
@@ -83,7 +153,7 @@ public enum KeyFile {
         var limits: PasswordKDF.Limits
         var salt: [UInt8]
         var nonce: [UInt8]
-        var publicIdentity: PublicIdentity
+        var publicIdentity: PublicIdentity?
         var rootKey: SigningPublicKey?
         var ciphertext: [UInt8]
     }
@@ -92,8 +162,9 @@ public enum KeyFile {
         guard bytes.count > magic.count + 1, Array(bytes.prefix(magic.count)) == magic else {
             throw .format("not a CaseVault key file")
         }
-        guard bytes[magic.count] == version else {
-            throw .format("key file version \(bytes[magic.count]) is not supported (this program reads version \(version))")
+        let fileVersion = bytes[magic.count]
+        guard fileVersion == version || fileVersion == legacyVersion else {
+            throw .format("key file version \(fileVersion) is not supported (this program reads versions \(legacyVersion) and \(version))")
         }
         guard bytes.count > 32 else { throw .format("key file is corrupt (truncated)") }
         let body = Array(bytes.dropLast(32))
@@ -103,14 +174,30 @@ public enum KeyFile {
         var r = ByteReader(body)
         do {
             _ = try r.raw(magic.count + 1)
+            let kind: Kind
+            if fileVersion == version {
+                guard let k = Kind(rawValue: try r.u8()) else { throw VaultError.format("key file names an unknown kind of key") }
+                kind = k
+            } else {
+                kind = .member
+            }
             guard try r.u8() == kdfArgon2id13 else { throw VaultError.format("key file names an unknown key-derivation function") }
             let limits = PasswordKDF.Limits(opsLimit: try r.u64(), memLimit: try r.u64())
             let salt = try r.raw(PasswordKDF.saltByteCount)
             let nonce = try r.raw(XChaCha20Poly1305.nonceByteCount)
-            let identity = PublicIdentity(boxKey: try BoxPublicKey(bytes: try r.raw(32)), signingKey: try SigningPublicKey(bytes: try r.raw(32)))
-            let hasRoot = try r.u8()
-            guard hasRoot <= 1 else { throw VaultError.format("key file is corrupt (flag)") }
-            let root = hasRoot == 1 ? try SigningPublicKey(bytes: try r.raw(32)) : nil
+            var identity: PublicIdentity?
+            var root: SigningPublicKey?
+            switch kind {
+            case .member:
+                identity = PublicIdentity(boxKey: try BoxPublicKey(bytes: try r.raw(32)), signingKey: try SigningPublicKey(bytes: try r.raw(32)))
+                if fileVersion == legacyVersion {
+                    let hasRoot = try r.u8()
+                    guard hasRoot <= 1 else { throw VaultError.format("key file is corrupt (flag)") }
+                    if hasRoot == 1 { root = try SigningPublicKey(bytes: try r.raw(32)) }
+                }
+            case .centreRoot:
+                root = try SigningPublicKey(bytes: try r.raw(32))
+            }
             let header = Array(body.prefix(r.offset))
             let ct = try r.data(max: 4096)
             try r.expectEnd()
@@ -118,20 +205,15 @@ public enum KeyFile {
         } catch let e as VaultError { throw e } catch { throw .format("key file is corrupt (layout)") }
     }
 
-    private static func secretPayload(_ identity: SecretIdentity) throws(CryptoError) -> SecureBytes {
-        let total = 64 + (identity.centreRootKey == nil ? 0 : 32)
-        return try SecureBytes(count: total) { out in
-            identity.boxKey.withUnsafeSecretBytes { out.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: 32) }
-            identity.signingKey.withUnsafeSeedBytes { (out.baseAddress! + 32).copyMemory(from: $0.baseAddress!, byteCount: 32) }
-            identity.centreRootKey?.withUnsafeSeedBytes { (out.baseAddress! + 64).copyMemory(from: $0.baseAddress!, byteCount: 32) }
-        }
-    }
-
     private static func slice(_ s: SecureBytes, _ from: Int, _ n: Int) throws(CryptoError) -> SecureBytes {
         try SecureBytes(count: n) { out in
             s.withUnsafeBytes { out.baseAddress!.copyMemory(from: $0.baseAddress! + from, byteCount: n) }
         }
     }
+}
+
+extension KeyFile.Kind {
+    var secretByteCount: Int { self == .member ? 64 : 32 }
 }
 
 extension KeyFile {

@@ -37,6 +37,15 @@ public struct Session: Sendable {
             throw error
         }
     }
+
+    /// The same member with other keys (the root joined to theirs): nothing is checked again.
+    init(vault: Vault, member: RosterEntry, identity: any MemberKeys, clock: any VaultClock, anchor: ClientAnchor?) {
+        self.vault = vault
+        self.member = member
+        self.identity = identity
+        self.clock = clock
+        self.anchor = anchor
+    }
 }
 
 /// What every concern type reads from the session it works for.
@@ -70,7 +79,7 @@ extension SessionBound {
     /// The centre root key, or a refusal naming what needs it.
     func requireRoot(for action: String) throws(VaultError) -> SigningSecretKey {
         guard let root = identity.centreRootKey, root.publicKey == vault.rootKey else {
-            throw .denied("\(action) needs the centre root key, which this key file does not hold")
+            throw .denied("\(action) needs the centre root key: give its key file with --root-key FILE")
         }
         return root
     }

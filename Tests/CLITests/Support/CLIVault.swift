@@ -27,10 +27,15 @@ final class CLIVault {
         self.cli = cli
         passFile = try cli.write("pass", passphrase + "\n")
         var args = ["init", "--vault", cli.path("vault"), "--centre", "Testsenteret", "--leader-id", "lina", "--leader-name", "Lina Leder",
-                    "--key-out", cli.path("lina.key"), "--passphrase-file", passFile]
+                    "--key-out", cli.path("lina.key"), "--passphrase-file", passFile,
+                    "--root-key-out", cli.path("root.key"), "--root-passphrase-file", passFile]
         if testVault { args.append("--test-vault") }
         let r = try cli.run(args)
         XCTAssertEqual(r.status, 0, "init: \(r.stderr)", file: file, line: line)
+        // The leader's root key file is at hand for every command that the root signs, as if the
+        // USB stick were plugged in; tests of commands without it remove these.
+        self.cli.environment["CASEVAULT_ROOT_KEY"] = cli.path("root.key")
+        self.cli.environment["CASEVAULT_ROOT_PASSPHRASE"] = passphrase
         let prefix = "Centre root fingerprint: "
         rootFingerprint = String(r.stdout.split(separator: "\n").first { $0.hasPrefix(prefix) }?.dropFirst(prefix.count) ?? "")
         for m in members {
@@ -57,6 +62,15 @@ final class CLIVault {
     }
 
     func keyPath(_ id: String) -> String { cli.path("\(id).key") }
+
+    /// Runs `body` with the centre root key file out of reach (not in the environment).
+    func withoutRootKey<T>(_ body: () throws -> T) rethrows -> T {
+        let saved = (cli.environment["CASEVAULT_ROOT_KEY"], cli.environment["CASEVAULT_ROOT_PASSPHRASE"])
+        cli.environment["CASEVAULT_ROOT_KEY"] = nil
+        cli.environment["CASEVAULT_ROOT_PASSPHRASE"] = nil
+        defer { (cli.environment["CASEVAULT_ROOT_KEY"], cli.environment["CASEVAULT_ROOT_PASSPHRASE"]) = saved }
+        return try body()
+    }
 
     /// Options that make a command act as `member`.
     func `as`(_ member: String) -> [String] { ["--vault", vault, "--identity", keyPath(member), "--passphrase-file", passFile] }
