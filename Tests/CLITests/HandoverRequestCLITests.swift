@@ -13,7 +13,7 @@ final class HandoverRequestCLITests: XCTestCase {
 
     override func setUpWithError() throws {
         setenv("CASEVAULT_TEST_INSECURE_KDF", "1", 1)
-        centre = try CLIVault(members: [("kari", "contact-person")], passphrase: "correct horse battery staple")
+        centre = try CLIVault(members: [("kari", "contact-person")])
         cli = centre.cli
         let police = try cli.newIdentity(out: "politi.key", passphraseFile: "pass")
         try cli.ok(["recipient", "add", "--vault", "vault", "--identity", "lina.key", "--passphrase-file", "pass", "--id", "oslo-politidistrikt",
