@@ -73,7 +73,7 @@ enum Seeds {
             purposeCommitment: [UInt8](repeating: 7, count: 32), fields: opened.manifest.fields, expires: Fixed.vectorOpenAt, created: Fixed.vectorOpenAt)
         try request.sign(with: Fixed.member.signingKey)
         var decision = ApprovalDecision(requestID: request.requestID, vaultID: Fixed.vaultID, requestHash: request.hash, verdict: .approve,
-                                        approver: "lina", decided: Fixed.vectorOpenAt)
+                                        reasonCommitment: nil, approver: "lina", decided: Fixed.vectorOpenAt)
         try decision.sign(with: leader.signingKey)
         try put("handover-request", "request.txt", request.text)
         try put("handover-request", "decision.txt", decision.text)

@@ -60,14 +60,14 @@ extension HandoverCommand {
                     JSONShape.HandoverRequestRow(request: $0.request.requestID, case: $0.request.caseID.hex, requester: $0.request.requester,
                                                  recipient: $0.request.recipient, recipientRole: $0.request.recipientRole.rawValue,
                                                  basis: $0.request.basis.rawValue, fields: $0.request.fields.count, created: $0.request.created.rfc3339,
-                                                 status: $0.status.rawValue, approver: $0.approver, problem: $0.problem)
+                                                 status: $0.status.rawValue, approver: $0.approver, reason: $0.reason, problem: $0.problem)
                 })
                 return
             }
             if rows.isEmpty { Output.line("Ingen forespørsler venter."); return }
             for r in rows {
                 let q = r.request
-                let status = r.problem.map { "FEIL: \($0)" } ?? HandoverDates.statusLabel(r.status)
+                let status = r.problem.map { "FEIL: \($0)" } ?? HandoverDates.statusLabel(r.status) + (r.reason.map { ": \($0)" } ?? "")
                 Output.line("\(q.requestID)  \(q.created.osloText)  sak \(q.caseID.hex.prefix(8))  \(q.requester) → \(q.recipient) (\(q.recipientRole.label))  \(q.fields.count) felt  \(status)")
             }
         }
@@ -125,7 +125,7 @@ extension HandoverCommand {
 
     struct Reject: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Reject a request you have reviewed, with a reason (sealed in the access log).",
+            abstract: "Reject a request you have reviewed, with a reason (sealed to the requester and you; committed to in the signed rejection).",
             discussion: Examples.text("casevault handover reject 5e1c… --identity ~/lina.cvkey --reason-file begrunnelse.txt"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
@@ -165,7 +165,7 @@ extension JSONShape {
         let request, `case`, requester, recipient, recipientRole, basis: String
         let fields: Int
         let created, status: String
-        let approver, problem: String?
+        let approver, reason, problem: String?
     }
 
     struct HandoverReview: Encodable {

@@ -76,6 +76,9 @@ final class HandoverRequestTests: XCTestCase {
         _ = try w.session("lina").reviewHandoverRequest(request.requestID)
         _ = try w.session("lina").decideHandoverRequest(request.requestID, verdict: .reject, reason: "Mangler samtykke fra beboer")
         expectHandoverError(.accessDenied, "rejected") { try w.session("kari").sendRequestedHandover(request.requestID) }
+        let mine = try XCTUnwrap(try w.session("kari").handoverRequests().first)
+        XCTAssertEqual(mine.status, .rejected)
+        XCTAssertEqual(mine.reason, "Mangler samtykke fra beboer", "the requester reads why, sealed to her and the approver")
         expectHandoverError(.refused, "decided once") { try w.session("lina").decideHandoverRequest(request.requestID, verdict: .approve) }
         XCTAssertEqual(try w.count("SELECT COUNT(*) FROM handover_disclosures"), 0)
         let reject = try XCTUnwrap(try w.rawLogEntries().map { try LogEntry.parse($0) }.last { $0.action == "handover.reject" })
@@ -87,7 +90,7 @@ final class HandoverRequestTests: XCTestCase {
         let request = try ask(w)
         // Someone with write access to vault.sqlite writes an approval "by lina", signed by another key.
         var forged = ApprovalDecision(requestID: request.requestID, vaultID: w.vault.vaultID, requestHash: request.hash, verdict: .approve,
-                                      approver: "lina", decided: w.t.clock.now())
+                                      reasonCommitment: nil, approver: "lina", decided: w.t.clock.now())
         try forged.sign(with: w.identity("karl").signingKey)
         let db = try RawDatabase(w.t)
         try db.execute("UPDATE handover_requests SET decision = ?", [forged.text])
@@ -120,7 +123,7 @@ final class HandoverRequestTests: XCTestCase {
         widened.fields = CaseRecord.order(request.fields + ["address.new"])
         try widened.sign(with: w.identity("kari").signingKey)
         var decision = ApprovalDecision(requestID: widened.requestID, vaultID: w.vault.vaultID, requestHash: widened.hash, verdict: .approve,
-                                        approver: "lina", decided: m.created)
+                                        reasonCommitment: nil, approver: "lina", decided: m.created)
         try decision.sign(with: w.identity("kari").signingKey)
         var fields = try w.open(good.bytes, as: police).fields
         fields["address.new"] = .text("Lindeveien 4")

@@ -8,6 +8,8 @@ public struct RequestSummary: Sendable {
     public let request: ApprovalRequest
     public let status: Status
     public let approver: String?
+    /// A rejection's reason, when it was sealed to this member (the requester and the approver).
+    public let reason: String?
     /// Set when the stored request or decision fails verification: listed so it is noticed, never acted on.
     public let problem: String?
 }
@@ -103,7 +105,7 @@ struct HandoverRequestOperations: SessionBound {
             try request.sign(with: identity.signer)
             try db.insertHandoverRequest(HandoverRequestRecord(
                 requestID: request.requestID, caseID: Data(ask.caseID.bytes), request: request.text, purposeSealed: Data(purpose.sealed),
-                reviewedBy: "", decision: nil, bundleID: nil, created: now.seconds))
+                reviewedBy: "", decision: nil, reasonSealed: nil, bundleID: nil, created: now.seconds))
             try vault.appendLog(db, state: state, session: session, action: .handoverRequest, caseID: ask.caseID, fields: request.fields,
                                 detail: ["request": request.requestID, "recipient": request.recipient, "role": selection.role.rawValue,
                                          "basis": ask.basis.rawValue], reason: ask.purpose)
@@ -120,10 +122,11 @@ struct HandoverRequestOperations: SessionBound {
                 do {
                     let v = try VerifiedRequest(row, vault: vault, roster: state.roster)
                     guard v.request.requester == member.id || HandoverApprovers.mayApprove(member, requester: v.request.requester) else { return nil }
-                    return RequestSummary(request: v.request, status: v.status, approver: v.decision?.approver, problem: nil)
+                    return RequestSummary(request: v.request, status: v.status, approver: v.decision?.approver,
+                                          reason: try openReason(v), problem: nil)
                 } catch let e as VaultError {
                     guard let request = try? ApprovalRequest.parse(row.request), request.requester == member.id || member.roles.contains(.leader) else { return nil }
-                    return RequestSummary(request: request, status: .pending, approver: nil, problem: e.message)
+                    return RequestSummary(request: request, status: .pending, approver: nil, reason: nil, problem: e.message)
                 }
             }
         }
@@ -171,11 +174,14 @@ struct HandoverRequestOperations: SessionBound {
             guard v.record.reviewers.contains(member.id) else {
                 throw VaultError.refused("review the request first (`casevault handover review \(requestID)`): a decision follows a view of what leaves")
             }
+            let requester = state.roster.members.filter { $0.id == v.request.requester }
+            let sealedReason = try reason.map { r throws(VaultError) in try ReasonSeal.seal(r, readers: requester + [member]) }
             var decision = ApprovalDecision(requestID: requestID, vaultID: vault.vaultID, requestHash: v.request.hash, verdict: verdict,
-                                            approver: member.id, decided: clock.now())
+                                            reasonCommitment: sealedReason?.commitment, approver: member.id, decided: clock.now())
             try decision.sign(with: identity.signer)
             var row = v.record
             row.decision = decision.text
+            row.reasonSealed = sealedReason.map { Data($0.sealed) }
             try db.updateHandoverRequest(row)
             try vault.appendLog(db, state: state, session: session, action: verdict == .approve ? .handoverApprove : .handoverReject,
                                 caseID: v.request.caseID, fields: v.request.fields,
@@ -189,6 +195,12 @@ struct HandoverRequestOperations: SessionBound {
             throw VaultError.notFound("no handover request \(requestID.prefix(40))")
         }
         return try VerifiedRequest(row, vault: vault, roster: state.roster)
+    }
+
+    /// A rejection's reason, when it was sealed to this member; checked against the signed decision.
+    func openReason(_ v: VerifiedRequest) throws(VaultError) -> String? {
+        guard let commitment = v.decision?.reasonCommitment, let sealed = v.record.reasonSealed else { return nil }
+        return try ReasonSeal.open([UInt8](sealed), member: member.id, key: identity.boxOpener, commitment: commitment)
     }
 
     /// The purpose, when it was sealed to this member; checked against the request's commitment.

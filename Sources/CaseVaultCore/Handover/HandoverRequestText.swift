@@ -76,11 +76,12 @@ public struct ApprovalRequest: Sendable, Equatable {
 }
 
 /// The approver's signed answer to a request: approve or reject, over the request's hash
-/// (docs/FORMAT.md, "Handover decision"). A rejection's reason is sealed in the access log.
+/// (docs/FORMAT.md, "Handover decision"). A rejection's reason is sealed to the requester and
+/// the approver beside it; the decision signs its commitment.
 public struct ApprovalDecision: Sendable, Equatable {
     public static let header = "casevault-handover-decision v1"
     static let signatureDomain = Array("casevault/v1/handover-decision\0".utf8)
-    static let keys = ["request", "vault", "request-hash", "decision", "approver", "decided", "signature"]
+    static let keys = ["request", "vault", "request-hash", "decision", "reason", "approver", "decided", "signature"]
 
     public enum Verdict: String, Sendable { case approve, reject }
 
@@ -88,13 +89,15 @@ public struct ApprovalDecision: Sendable, Equatable {
     public var vaultID: VaultID
     public var requestHash: [UInt8]
     public var verdict: Verdict
+    /// Commitment to the sealed reason (`ReasonSeal`), or nil when none was given.
+    public var reasonCommitment: [UInt8]?
     public var approver: String
     public var decided: Timestamp
     public var signature: [UInt8] = []
 
     var signedText: String {
         [Self.header, "request \(requestID)", "vault \(vaultID.hex)", "request-hash \(Base64.encode(requestHash))",
-         "decision \(verdict.rawValue)", "approver \(approver)", "decided \(decided.rfc3339)"].joined(separator: "\n") + "\n"
+         "decision \(verdict.rawValue)", "reason \(reasonCommitment.map(Base64.encode) ?? "-")", "approver \(approver)", "decided \(decided.rfc3339)"].joined(separator: "\n") + "\n"
     }
 
     public var text: String { signedText + "signature \(Base64.encode(signature))\n" }
@@ -121,8 +124,13 @@ public struct ApprovalDecision: Sendable, Equatable {
               hash.count == 32, let verdict = Verdict(rawValue: v["decision"]), let decided = Timestamp(rfc3339: v["decided"]),
               let sig = Base64.decode(v["signature"]), sig.count == 64
         else { throw .format("handover decision has a malformed value") }
-        let d = ApprovalDecision(requestID: v["request"], vaultID: vault, requestHash: hash, verdict: verdict, approver: v["approver"],
-                                 decided: decided, signature: sig)
+        var reason: [UInt8]?
+        if v["reason"] != "-" {
+            guard let r = Base64.decode(v["reason"]), r.count == 32 else { throw .format("handover decision has a malformed reason commitment") }
+            reason = r
+        }
+        let d = ApprovalDecision(requestID: v["request"], vaultID: vault, requestHash: hash, verdict: verdict, reasonCommitment: reason,
+                                 approver: v["approver"], decided: decided, signature: sig)
         guard d.text == text else { throw .format("handover decision is not in canonical form") }
         return d
     }

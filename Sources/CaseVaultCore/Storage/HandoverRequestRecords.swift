@@ -7,7 +7,7 @@ struct HandoverRequestRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "handover_requests"
     enum CodingKeys: String, CodingKey {
         case requestID = "request_id", caseID = "case_id", request, purposeSealed = "purpose_sealed", reviewedBy = "reviewed_by"
-        case decision, bundleID = "bundle_id", created
+        case decision, reasonSealed = "reason_sealed", bundleID = "bundle_id", created
     }
     var requestID: String
     var caseID: Data
@@ -15,6 +15,7 @@ struct HandoverRequestRecord: Codable, FetchableRecord, PersistableRecord {
     var purposeSealed: Data
     var reviewedBy: String
     var decision: String?
+    var reasonSealed: Data?
     var bundleID: String?
     var created: Int64
 

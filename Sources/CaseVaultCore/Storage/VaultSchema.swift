@@ -45,7 +45,7 @@ enum VaultSchema {
             try db.execute(sql: """
                 CREATE TABLE handover_requests (
                     request_id TEXT PRIMARY KEY NOT NULL, case_id BLOB NOT NULL, request TEXT NOT NULL,
-                    purpose_sealed BLOB NOT NULL, reviewed_by TEXT NOT NULL DEFAULT '', decision TEXT,
+                    purpose_sealed BLOB NOT NULL, reviewed_by TEXT NOT NULL DEFAULT '', decision TEXT, reason_sealed BLOB,
                     bundle_id TEXT, created INTEGER NOT NULL) STRICT;
                 CREATE TABLE handover_answers (
                     answer_id TEXT PRIMARY KEY NOT NULL, bundle_id TEXT NOT NULL REFERENCES handover_disclosures(bundle_id),
