@@ -45,6 +45,9 @@ struct CaseCommand: ParsableCommand {
             let why = try reason.read()
             let v = try vault.open()
             let opened = try identity.withCase(id, in: v, command: "case.show") { s, c in try s.showCase(c, reason: why) }.result
+            if let first = opened.refusedGrants.first {
+                Output.note("warning: \(opened.refusedGrants.count) grant(s) of this case refused as tampered and ignored: \(first)")
+            }
             if output.json { Output.json(CaseJSON.opened(opened)) } else { CaseText.print(opened) }
         }
     }
@@ -62,7 +65,8 @@ struct CaseCommand: ParsableCommand {
             if output.json {
                 Output.json(cases.map { c in
                     JSONShape.CaseRow(case: c.caseID.hex, version: c.version, updated: c.updated.rfc3339, assigned: JSONShape.Assignment.list(c.assignments),
-                                      fields: JSONShape.Value.map(c.glance), problem: c.problem)
+                                      fields: JSONShape.Value.map(c.glance), problem: c.problem,
+                                      pending: c.pendingGrants.isEmpty ? nil : c.pendingGrants.map { JSONShape.PendingGrantRow(member: $0.member, classes: $0.classes) })
                 })
                 return
             }
@@ -75,7 +79,8 @@ struct CaseCommand: ParsableCommand {
                 let alias = c.glance["person.alias"]?.displayText ?? "(alias sealed)"
                 let phase = c.glance["case.phase"].map { "fase \($0.displayText)" } ?? ""
                 let status = c.glance["case.status"]?.norwegianText(path: "case.status") ?? ""
-                print("\(c.caseID.hex)  v\(c.version)  \(c.updated.osloText)  \(alias.padding(20))\(phase.padding(8))\(status)")
+                let pending = c.pendingGrants.isEmpty ? "" : "  pending: " + c.pendingGrants.map { "\($0.member) (\($0.classes) class\($0.classes == 1 ? "" : "es"))" }.joined(separator: ", ")
+                print("\(c.caseID.hex)  v\(c.version)  \(c.updated.osloText)  \(alias.padding(20))\(phase.padding(8))\(status)\(pending)")
             }
         }
     }
@@ -147,7 +152,9 @@ struct CaseCommand: ParsableCommand {
             let (caseID, r) = try identity.withCase(id, in: v, command: "case.assign") { s, c in try s.assign(c, memberID: member, role: role, remove: remove) }
             print("\(remove ? "Unassigned" : "Assigned") \(member) as \(role.rawValue); case \(caseID.hex) is now version \(r.version)")
             if r.stillSealed > 0 {
-                Output.note("\(r.stillSealed) field(s) you cannot read stay sealed to their previous readers until someone who can read them updates the case")
+                Output.note(remove
+                    ? "\(r.stillSealed) field(s) you cannot read stay sealed to their previous readers until someone who can read them updates the case"
+                    : "\(r.stillSealed) field(s) you cannot read wait for a grant: the next command run by a current reader of them gives \(member) the keys")
             }
         }
     }
@@ -177,6 +184,9 @@ enum CaseText {
         }
         if !o.sealedPaths.isEmpty {
             Output.line("\nIkke synlig for deg (forseglet for andre roller): \(o.sealedPaths.count) felt")
+        }
+        if o.readerWaitsForGrants > 0 {
+            Output.line("Venter på nøkkel / waiting for a grant: \(o.readerWaitsForGrants) nøkkel(er) kommer når en som kan lese dem, kjører casevault")
         }
     }
 

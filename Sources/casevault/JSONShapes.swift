@@ -30,7 +30,11 @@ enum JSONShape {
         let `case`: String, version: UInt64, updated: String, assigned: [Assignment], fields: [String: Value]
         /// Only on a case that failed verification.
         let problem: String?
+        /// Only when assigned members still wait for keys (a pending grant).
+        let pending: [PendingGrantRow]?
     }
+
+    struct PendingGrantRow: Encodable { let member: String, classes: Int }
 
     struct HistoryRow: Encodable {
         let version: UInt64, author: String, created: String, written: [String], removed: [String], assigned: [Assignment]

@@ -11,6 +11,8 @@ public enum LogAction: String, CaseIterable, Sendable {
     case caseList = "case.list"
     case caseAssign = "case.assign"
     case caseUnassign = "case.unassign"
+    /// A class key of a case was sealed to a newly assigned member by someone who held it.
+    case caseGrant = "case.grant"
     case memberAdd = "member.add"
     case memberRevoke = "member.revoke"
     case recipientAdd = "recipient.add"

@@ -45,6 +45,7 @@ extension AccessReport {
         case .caseHistory: "så versjonshistorikken / viewed the version history"
         case .caseAssign: "tildelte saken / assigned the case"
         case .caseUnassign: "fjernet en tildeling / removed an assignment"
+        case .caseGrant: "ga nøkler til en ny tildelt / gave keys to a newly assigned member"
         case .handoverCreate: "utleverte opplysninger / disclosed information"
         case .handoverConfirm: "registrerte mottak / recorded a receipt"
         case .handoverRequest: "ba om godkjenning av en utlevering / asked for a disclosure's approval"

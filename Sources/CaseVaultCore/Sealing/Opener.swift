@@ -13,6 +13,11 @@ package struct Opener {
     var rosters: [Roster] = []
     /// The reader's clock: a version dated far ahead of it comes from a wrong (or lying) clock.
     var now: Timestamp = .now()
+    /// Grants (Sealing/GrantLedger.swift): boxes the reader may use where they have no envelope,
+    /// members who held a key through a grant, and grants refused before opening.
+    var grantedBoxes: [CaseVersion.KeyRef: [UInt8]] = [:]
+    var grantHolders: [CaseVersion.KeyRef: Set<String>] = [:]
+    var refusedGrants: [String] = []
 
     package init(vaultID: VaultID, roster: Roster, policies: [Int: Policy], rosters: [Roster] = [], now: Timestamp = .now()) {
         self.vaultID = vaultID
@@ -113,14 +118,14 @@ package struct Opener {
                 }
                 if !written.contains(f.path) {
                     guard let old = prior[f.path] else { throw .auth("\(label): field \(f.path) appears without being listed as written") }
-                    guard Self.held(old.key, by: author.id, in: previous) else {
+                    guard held(old.key, by: author.id, in: previous) else {
                         throw .auth("\(label): \(author.id) re-sealed \(f.path) without holding its key")
                     }
                     // Re-sealing re-encrypts, so it could change the value: only a writer may do it.
                     guard access.writeDecision(author, path: f.path).isAllowed else {
                         throw .auth("\(label): \(author.id) re-sealed \(f.path), which they may not write")
                     }
-                } else if let old = prior[f.path], !Self.held(old.key, by: author.id, in: previous) {
+                } else if let old = prior[f.path], !held(old.key, by: author.id, in: previous) {
                     throw .auth("\(label): \(author.id) overwrote \(f.path) without being able to read it")
                 }
             } else {
@@ -129,7 +134,7 @@ package struct Opener {
         }
         let removed = Set(v.removed)
         for path in removed {
-            if let old = prior[path], !Self.held(old.key, by: author.id, in: previous) {
+            if let old = prior[path], !held(old.key, by: author.id, in: previous) {
                 throw .auth("\(label): \(author.id) removed \(path) without being able to read it")
             }
         }
@@ -139,9 +144,10 @@ package struct Opener {
         }
     }
 
-    /// Whether `member` had an envelope for the class key `ref` (so could read its fields).
-    private static func held(_ ref: CaseVersion.KeyRef, by member: String, in chain: [CaseVersion]) -> Bool {
+    /// Whether `member` had an envelope or an authentic grant for the class key `ref` (so could read its fields).
+    private func held(_ ref: CaseVersion.KeyRef, by member: String, in chain: [CaseVersion]) -> Bool {
         guard ref.generation >= 1, ref.generation <= UInt64(chain.count) else { return false }
+        if grantHolders[ref]?.contains(member) == true { return true }
         return chain[Int(ref.generation - 1)].classes.first { $0.index == ref.index }?.envelopes.contains { $0.member == member } ?? false
     }
 
@@ -149,7 +155,8 @@ package struct Opener {
     package func open(_ chain: [CaseVersion], caseID: CaseID, reader: RosterEntry, key: any SealedBoxOpener) throws(VaultError) -> OpenedCase {
         let latest = chain.last!
         // A case has a handful of key generations: a short list beats hashing for every field.
-        let classKeys = try unsealClassKeys(latest.fields.map(\.key), in: chain, caseID: caseID, reader: reader, key: key)
+        var refused = refusedGrants
+        let classKeys = try unsealClassKeys(latest.fields.map(\.key), in: chain, caseID: caseID, reader: reader, key: key, refusedGrants: &refused)
         var readable: [(field: CaseVersion.Field, key: SymmetricKey)] = []
         readable.reserveCapacity(latest.fields.count)
         var sealed: [CaseVersion.Field] = []
@@ -180,21 +187,23 @@ package struct Opener {
         try arena.withUnsafeBytes { all throws(VaultError) in
             for s in spans { fields[s.path] = try FieldValue.decode(UnsafeRawBufferPointer(rebasing: all[s.start..<s.start + s.count])) }
         }
-        return OpenedCase(caseID: caseID, chain: chain, fields: fields, sealedFields: sealed)
+        return OpenedCase(caseID: caseID, chain: chain, fields: fields, sealedFields: sealed, refusedGrants: refused)
     }
 
     /// The class keys sealed to `reader` among `refs`, each checked against its commitment; nil
     /// for a class sealed to others. All boxes are opened in one call (one agent round trip).
     private func unsealClassKeys(_ refs: [CaseVersion.KeyRef], in chain: [CaseVersion], caseID: CaseID, reader: RosterEntry,
-                                 key: any SealedBoxOpener) throws(VaultError) -> [(ref: CaseVersion.KeyRef, key: SymmetricKey?)] {
+                                 key: any SealedBoxOpener, refusedGrants: inout [String]) throws(VaultError) -> [(ref: CaseVersion.KeyRef, key: SymmetricKey?)] {
         var distinct: [CaseVersion.KeyRef] = []
         for ref in refs where !distinct.contains(ref) { distinct.append(ref) }
-        var wanted: [(ref: CaseVersion.KeyRef, commitment: [UInt8], box: [UInt8])] = []
+        var wanted: [(ref: CaseVersion.KeyRef, commitment: [UInt8], box: [UInt8], granted: Bool)] = []
         for ref in distinct {
             guard ref.generation >= 1, ref.generation <= UInt64(chain.count),
                   let cls = chain[Int(ref.generation - 1)].classes.first(where: { $0.index == ref.index })
             else { throw .auth("case \(caseID) names a missing key generation") }
-            if let envelope = cls.envelopes.first(where: { $0.member == reader.id }) { wanted.append((ref, cls.commitment, envelope.sealedKey)) }
+            if let envelope = cls.envelopes.first(where: { $0.member == reader.id }) {
+                wanted.append((ref, cls.commitment, envelope.sealedKey, false))
+            } else if let box = grantedBoxes[ref] { wanted.append((ref, cls.commitment, box, true)) }
         }
         let opened: [SecureBytes?]
         do { opened = try key.openSealedBoxes(wanted.map(\.box)) } catch {
@@ -203,10 +212,13 @@ package struct Opener {
         guard opened.count == wanted.count else { throw .auth("case \(caseID): the key opener answered for the wrong number of keys") }
         var keys: [(ref: CaseVersion.KeyRef, key: SymmetricKey?)] = distinct.map { ($0, nil) }
         for (w, secret) in zip(wanted, opened) {
+            // A bad grant is ignored and reported; a bad envelope fails the case as before.
             guard let secret, let k = try? SymmetricKey(secret: secret) else {
+                if w.granted { refusedGrants.append("grant of key \(w.ref.generation)/\(w.ref.index) to \(reader.id) does not open"); continue }
                 throw .auth("case \(caseID): a key sealed to \(reader.id) failed to open (tampered or wrong key)")
             }
             guard Memory.constantTimeEquals(CaseVersion.commitment(to: k, vault: vaultID, caseID: caseID, ref: w.ref), w.commitment) else {
+                if w.granted { refusedGrants.append("grant of key \(w.ref.generation)/\(w.ref.index) to \(reader.id): key does not match its commitment"); continue }
                 throw .auth("case \(caseID): a sealed key does not match its commitment")
             }
             if let i = keys.firstIndex(where: { $0.ref == w.ref }) { keys[i].key = k }
@@ -236,6 +248,12 @@ public struct OpenedCase: Sendable {
     public let fields: [String: FieldValue]
     /// Fields sealed to other readers: their paths are known, their values are not.
     let sealedFields: [CaseVersion.Field]
+    /// Grants of this case refused as forged or tampered (one line each): ignored for decryption.
+    public internal(set) var refusedGrants: [String] = []
+    /// Assigned members still waiting for keys (Vault/CaseGrants.swift fills it in).
+    public internal(set) var pendingGrants: [PendingGrant] = []
+    /// Keys the reader is entitled to but waits for (a pending grant to them), in classes.
+    public internal(set) var readerWaitsForGrants = 0
 
     public var latest: CaseVersion { chain.last! }
     public var record: CaseRecord { CaseRecord(fields: fields) }

@@ -38,7 +38,21 @@ enum VaultSchema {
                     receipt TEXT NOT NULL, confirmed INTEGER NOT NULL) STRICT;
                 """)
         }
-        m.registerMigration("v4-handover-requests-answers") { db in
+        m.registerMigration("v4-grants") { db in
+            // A grant row is signed (docs/FORMAT.md, "Grants"); `format` is its version. The
+            // pending table is only a hint for the next current reader's client: readers decide
+            // from the case's head, never from it.
+            try db.execute(sql: """
+                CREATE TABLE case_grants (
+                    case_id BLOB NOT NULL, generation INTEGER NOT NULL, class INTEGER NOT NULL, recipient TEXT NOT NULL,
+                    format INTEGER NOT NULL, sealed BLOB NOT NULL, granter TEXT NOT NULL, basis TEXT NOT NULL,
+                    created INTEGER NOT NULL, signature BLOB NOT NULL,
+                    PRIMARY KEY (case_id, generation, class, recipient)) STRICT;
+                CREATE TABLE pending_grants (
+                    case_id BLOB NOT NULL, member TEXT NOT NULL, PRIMARY KEY (case_id, member)) STRICT;
+                """)
+        }
+        m.registerMigration("v5-handover-requests-answers") { db in
             // Requests and decisions are signed texts carrying their own version line; the purpose
             // is sealed (to the requester and the approvers), never stored in the clear. An answer
             // is kept as received, still sealed, so its signature can be re-checked later.

@@ -10,8 +10,10 @@ extension SessionBound {
     /// read and write are re-encrypted under fresh keys for the current reader set; everything
     /// else is carried forward byte for byte, so nobody re-seals (and so could alter) a field
     /// they may not write.
+    /// `reseal` false (an assignment): every field is carried byte for byte, and grants give the
+    /// new reader the keys (Vault/CaseGrants.swift).
     func writeVersion(db: StoreTransaction, state: VaultState, opened: OpenedCase, written: [String: FieldValue], removed: Set<String>,
-                      assignments: [CaseVersion.Assignment]) throws -> (version: UInt64, carried: Int) {
+                      assignments: [CaseVersion.Assignment], reseal: Bool = true) throws -> (version: UInt64, carried: Int) {
         let caseID = opened.caseID
         let before = CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments)
         let sealedFromAuthor = Set(opened.sealedFields.map(\.path))
@@ -32,7 +34,7 @@ extension SessionBound {
             let pattern = FieldCatalog.pattern(ofPath: path) ?? path
             let allowed = mayWrite[pattern] ?? before.writeDecision(member, path: pattern).isAllowed
             mayWrite[pattern] = allowed
-            if allowed { fresh[path] = value } else if let field = stored[path] { carried.append(field) }
+            if allowed && reseal { fresh[path] = value } else if let field = stored[path] { carried.append(field) }
         }
         for (p, v) in written { fresh[p] = v }
         let next = opened.latest.version + 1
@@ -56,15 +58,17 @@ extension SessionBound {
         let chain = try verifiedChain(caseID, state: state, db: db)
         guard let latest = chain.last else { throw VaultError.notFound("case \(caseID) not found") }
         try requireReach(latest, state: state)
-        return try Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies)
-            .open(chain, caseID: caseID, reader: member, key: identity.boxOpener)
+        // The grants of the case stand beside the envelopes (Vault/CaseGrants.swift).
+        return try openWithGrants(chain, caseID: caseID, state: state, db: db)
     }
 
     func verifiedChain(_ caseID: CaseID, state: VaultState, db: StoreTransaction) throws -> [CaseVersion] {
         let stored = try db.caseVersions(caseID)
         guard !stored.isEmpty else { throw VaultError.notFound("case \(caseID) not found") }
-        let chain = try Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies,
-                               rosters: state.rosters.map(\.roster), now: clock.now()).verifyChain(stored, caseID: caseID)
+        var opener = Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies,
+                            rosters: state.rosters.map(\.roster), now: clock.now())
+        opener.grantHolders = try grantHolders(caseID, stored: stored, state: state, db: db)
+        let chain = try opener.verifyChain(stored, caseID: caseID)
         try anchor?.checkHead(caseID, stored: stored)
         return chain
     }

@@ -12,6 +12,8 @@ public struct CaseSummary: Sendable {
     public let glance: [String: FieldValue]
     /// Set when the case failed verification: listed so it is noticed, never shown.
     public let problem: String?
+    /// Assigned members still waiting for keys from a current reader's client.
+    public var pendingGrants: [PendingGrant] = []
 }
 
 /// The case operations: open, change, assign, read, list and trace cases.
@@ -58,13 +60,22 @@ struct CaseOperations: SessionBound {
         }
     }
 
-    /// Assigns or unassigns a member in a case-scoped role. Re-seals what the actor can read so
-    /// the new reader set takes effect; fields the actor cannot read stay sealed as they were.
+    /// Assigns or unassigns a member in a case-scoped role. An assignment carries every field
+    /// byte for byte and grants the new member each key of the head their role reads that the
+    /// actor holds; the rest waits, as a pending grant, for a current reader's client
+    /// (`stillSealed` counts those fields). Where a key covers fields the new member may read
+    /// and fields they may not, it cannot be granted: then, and when unassigning, the actor
+    /// re-seals what they can read and write, as before.
     @discardableResult
     func assign(_ caseID: CaseID, memberID: String, role: Role, remove: Bool = false, reason: String? = nil) throws(VaultError) -> (version: UInt64, stillSealed: Int) {
-        var stillSealed = 0
+        var stillSealed = 0, waiting = 0
         let version = try rewrite(caseID, action: remove ? .caseUnassign : .caseAssign, reason: reason, detail: ["member": memberID, "role": role.rawValue],
-                                  carriedCount: &stillSealed) { state, opened in
+                                  reseal: { state, opened, assignments in
+                                      remove || state.roster.entry(memberID).map {
+                                          GrantLedger.splitsAKey(for: $0, head: opened.latest,
+                                                                 access: CaseAccess(policy: state.policy, roster: state.roster, assignments: assignments))
+                                      } ?? true
+                                  }, carriedCount: &stillSealed) { state, opened in
             guard let target = state.roster.entry(memberID), target.kind == .member, !target.isRevoked else {
                 throw VaultError.notFound("no active member \(memberID) on the roster")
             }
@@ -80,8 +91,13 @@ struct CaseOperations: SessionBound {
                 guard assignments.insert(a).inserted else { throw VaultError.input("\(memberID) is already assigned as \(role.rawValue)") }
             }
             return ([:], [], Array(assignments))
+        } then: { state, db, chain in
+            guard !remove else { return }
+            let r = try grantMissing(to: memberID, caseID: caseID, chain: chain, state: state, db: db)
+            waiting = r.waiting
+            if r.waiting > 0 { try db.addPendingGrantHint(caseID, member: memberID) }
         }
-        return (version, stillSealed)
+        return (version, remove ? stillSealed : waiting)
     }
 
     /// Verifies and decrypts the latest version, logging the read (which fields) before returning it.
@@ -91,9 +107,11 @@ struct CaseOperations: SessionBound {
             let state = try currentState(db)
             do {
                 let opened = try open(caseID, state: state, db: db)
+                var detail = ["version": String(opened.latest.version)]
+                // Grants refused as tampered were ignored; the log keeps a count for the auditor.
+                if !opened.refusedGrants.isEmpty { detail["grants-refused"] = String(opened.refusedGrants.count) }
                 try vault.appendLog(db, state: state, session: session, action: .caseRead, caseID: caseID,
-                                     fields: CaseRecord.order(Array(opened.fields.keys)),
-                                     detail: ["version": String(opened.latest.version)], reason: reason)
+                                     fields: CaseRecord.order(Array(opened.fields.keys)), detail: detail, reason: reason)
                 return .success(opened)
             } catch let e as VaultError where e.kind != .ioFailure {
                 try vault.appendLog(db, state: state, session: session, action: .caseReadRefused, caseID: caseID, fields: [],
@@ -133,7 +151,8 @@ struct CaseOperations: SessionBound {
                 }
                 let glance = opened.fields.filter { Self.listingFields.contains($0.key) }
                 out.append(CaseSummary(caseID: id, version: opened.latest.version, updated: opened.latest.created,
-                                       assignments: opened.latest.assignments, glance: glance, problem: nil))
+                                       assignments: opened.latest.assignments, glance: glance, problem: nil,
+                                       pendingGrants: try completeGrants(in: opened, state: state, db: db)))
                 if !glance.isEmpty {
                     try vault.appendLog(db, state: state, session: session, action: .caseRead, caseID: id,
                                          fields: CaseRecord.order(Array(glance.keys)), detail: ["version": String(opened.latest.version)], reason: nil)
@@ -144,21 +163,29 @@ struct CaseOperations: SessionBound {
         }
     }
 
+    /// One new version in one transaction. `reseal` false (decided once the change is known)
+    /// carries every field byte for byte;
+    /// `then` runs in the same transaction, after the version and its log entry, on the new chain.
     private func rewrite(_ caseID: CaseID, action: LogAction, reason: String?, detail: [String: String] = [:],
+                         reseal: (VaultState, OpenedCase, [CaseVersion.Assignment]) -> Bool = { _, _, _ in true },
                          carriedCount: inout Int,
-                         change: (VaultState, OpenedCase) throws -> (written: [String: FieldValue], removed: Set<String>, assignments: [CaseVersion.Assignment])) throws(VaultError) -> UInt64 {
+                         change: (VaultState, OpenedCase) throws -> (written: [String: FieldValue], removed: Set<String>, assignments: [CaseVersion.Assignment]),
+                         then: (VaultState, StoreTransaction, [CaseVersion]) throws -> Void = { _, _, _ in }) throws(VaultError) -> UInt64 {
         var carriedCount_ = 0
         defer { carriedCount = carriedCount_ }
         return try vault.write { db in
             let state = try currentState(db)
             let opened = try open(caseID, state: state, db: db)
             let (written, removed, assignments) = try change(state, opened)
-            let (next, carried) = try writeVersion(db: db, state: state, opened: opened, written: written, removed: removed, assignments: assignments)
+            let (next, carried) = try writeVersion(db: db, state: state, opened: opened, written: written, removed: removed,
+                                                   assignments: assignments, reseal: reseal(state, opened, assignments))
             carriedCount_ = carried
             var d = detail
             d["version"] = String(next)
             try vault.appendLog(db, state: state, session: session, action: action, caseID: caseID,
                                  fields: CaseRecord.order(Array(written.keys) + Array(removed)), detail: d, reason: reason)
+            guard let stored = try db.caseVersion(caseID, version: next) else { throw VaultError.notFound("case \(caseID) not found") }
+            try then(state, db, opened.chain + [try CaseVersion.decode(stored.body)])
             return next
         }
     }

@@ -36,7 +36,10 @@ extension Vault {
     public func openSession(keyFile path: String, keys: any MemberKeys, command: String, reanchoring: Bool = false) throws(VaultError) -> Session {
         _ = try Session(vault: self, identity: keys, command: command)  // a key not on the roster is refused (and logged) first
         let anchor = try ClientAnchor.open(keyFile: path, identity: keys, vault: self, reanchoring: reanchoring)
-        return try Session(vault: self, identity: keys, command: command, anchor: anchor)
+        let session = try Session(vault: self, identity: keys, command: command, anchor: anchor)
+        // Every command's session first completes the grants this member can give (Vault/CaseGrants.swift).
+        if !reanchoring { session.completePendingGrants() }
+        return session
     }
 }
 
