@@ -28,6 +28,9 @@ enum Seeds {
             remove: [address.current, children[2]]
             """)
         try put("policy", "default.yaml", Policy.defaultYAML)
+        let escrowKey = try EscrowKeyRecord.sign(kind: .recovery, vault: Fixed.vaultID, epoch: 1, publicKey: Fixed.member.boxKey.publicKey,
+                                                 holders: ["anne", "nils", "lina"], threshold: 2, created: Fixed.vectorOpenAt, root: Fixed.root)
+        try put("escrow", "recovery-key.txt", escrowKey.statement.text)
         try put("policy-signature", "policy.sig", PolicySigning.signatureFile([UInt8](repeating: 9, count: 64), vault: Fixed.vaultID))
 
         // A throwaway vault for the roster, a certificate, a key file and case versions.

@@ -59,7 +59,7 @@ enum FuzzTargets {
             var bytes = [UInt8](d)
             guard let inner = try? SecureBytes(consuming: &bytes) else { return }
             _ = try? HandoverBundle.verifyInner(inner, recipient: Fixed.recipient.publicIdentity, trustedRoot: Fixed.vectorTrustedRoot,
-                                                now: Fixed.vectorOpenAt, allowExpired: true, keyring: nil)
+                                                now: Fixed.vectorOpenAt, allowExpired: true, keyring: nil, memory: { _ in nil })
         },
         "bundle-payload": { d in
             guard let (fields, order, _) = try? HandoverBundle.decodePayload([UInt8](d)) else { return }
@@ -108,6 +108,20 @@ enum FuzzTargets {
             }
         },
         "audit-manifest": { d in _ = try? AuditManifest.parse([UInt8](d)) },
+        "escrow": { d in
+            // Every signed text of recovery and break-glass: the key record (checked against
+            // the fixed root), a grant, and each request, approval and review header.
+            _ = try? EscrowKeyRecord.parse(text(d), vault: Fixed.vaultID, root: Fixed.root.publicKey)
+            for (header, keys) in [(RecoveryOperations.requestHeader, RecoveryOperations.requestKeys),
+                                   (RecoveryOperations.approvalHeader, RecoveryOperations.approvalKeys),
+                                   (BreakGlassRequest.header, BreakGlassRequest.keys),
+                                   (BreakGlassRequest.approvalHeader, BreakGlassRequest.approvalKeys),
+                                   (BreakGlassRequest.reviewHeader, BreakGlassRequest.reviewKeys),
+                                   (ReleasedKey.header, ReleasedKey.keys)] {
+                guard let s = try? EscrowStatement.parse(text(d), header: header, keys: keys) else { continue }
+                guard s.text == text(d) else { fatalError("an escrow statement parsed from text that is not its one form") }
+            }
+        },
         "reason": { d in
             _ = try? ReasonSeal.open([UInt8](d), member: "mira", key: Fixed.member.boxKey, commitment: [UInt8](repeating: 0, count: 32))
         },

@@ -5,7 +5,7 @@ extension Policy {
     public static let defaultYAML = """
         # CaseVault access policy. Every field of the record has exactly one rule;
         # a role not listed under a field can neither read nor write it.
-        casevault-policy: 1
+        casevault-policy: 2
         serial: 1
         description: "Default policy: data minimisation per role (DOMAIN.md)"
 
@@ -15,6 +15,12 @@ extension Policy {
         case-assigned: [contact-person, child-contact, resident]
         # Handovers to these roles need a leader's co-signature.
         approval-required: [police]
+        # Who may send a bundle to each recipient role: contact persons only. Residents, the
+        # auditor and the night shift never send; add leader here if the centre wants.
+        handover:
+          police: [contact-person]
+          housing-office: [contact-person]
+          nav: [contact-person]
 
         # The auditor is absent everywhere: it reads the access log, never content.
         # External roles (housing-office, nav, police) read through handovers and never write.

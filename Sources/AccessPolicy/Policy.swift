@@ -5,8 +5,10 @@
 /// Field rules say what a role may see; `centreWide` and `caseAssigned` say which cases a
 /// role reaches at all. The core combines the two.
 public struct Policy: Sendable, Equatable {
-    /// The only format version this build reads.
-    public static let supportedFormatVersion = 1
+    /// The newest format version this build reads and writes (2 adds `handover:`).
+    public static let supportedFormatVersion = 2
+    /// Every format version this build reads; any other is refused.
+    public static let readableFormatVersions: Set<Int> = [1, 2]
 
     /// The value of `casevault-policy`.
     public let formatVersion: Int
@@ -20,6 +22,9 @@ public struct Policy: Sendable, Equatable {
     public let caseAssigned: Set<Role>
     /// Handovers to these roles need a leader's co-signature.
     public let approvalRequired: Set<Role>
+    /// Per external (recipient) role, the member roles that may send it a bundle (`handover:`).
+    /// A format-1 policy has no such section and means contact persons only.
+    public let handoverSenders: [Role: Set<Role>]
     /// The file as text.
     public let sourceText: String
     /// The file's exact UTF-8 bytes: what the core signs.
@@ -40,9 +45,10 @@ public struct Policy: Sendable, Equatable {
 
     init(
         formatVersion: Int, serial: Int, descriptionText: String?,
-        centreWide: Set<Role>, caseAssigned: Set<Role>, approvalRequired: Set<Role>,
+        centreWide: Set<Role>, caseAssigned: Set<Role>, approvalRequired: Set<Role>, handoverSenders: [Role: Set<Role>],
         rules: [String: FieldRule], sourceText: String, sourceBytes: [UInt8]
     ) {
+        self.handoverSenders = handoverSenders
         self.formatVersion = formatVersion
         self.serial = serial
         self.descriptionText = descriptionText
@@ -52,6 +58,20 @@ public struct Policy: Sendable, Equatable {
         self.rules = rules
         self.sourceText = sourceText
         self.sourceBytes = sourceBytes
+    }
+}
+
+extension Policy {
+    /// What a format-1 policy (no `handover:` section) allows: contact persons send to every recipient role.
+    static let formatOneHandoverSenders: [Role: Set<Role>] = Dictionary(
+        uniqueKeysWithValues: Role.allCases.filter(\.isExternal).map { ($0, [Role.contactPerson]) })
+
+    /// Whether someone holding `senderRoles` may send a bundle to a recipient of `recipientRole`.
+    public func maySendHandover(from senderRoles: [Role], to recipientRole: Role) -> PolicyDecision {
+        let allowed = handoverSenders[recipientRole] ?? []
+        if senderRoles.contains(where: allowed.contains) { return .allowed }
+        let who = allowed.isEmpty ? "nobody" : allowed.sorted().map(\.rawValue).joined(separator: ", ")
+        return .denied(reason: "the policy lets only \(who) send a bundle to \(recipientRole.rawValue)")
     }
 }
 

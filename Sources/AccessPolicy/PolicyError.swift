@@ -39,6 +39,8 @@ public enum PolicyError: Error, Equatable, Sendable, CustomStringConvertible {
     case externalRoleWrites(Role, field: String)
     /// `approval-required` lists a role that never receives handovers.
     case approvalForInternalRole(Role)
+    /// `handover:` lets a role send that never may: an external role, the auditor or a resident.
+    case handoverSenderNotAllowed(Role, recipient: Role)
     /// The auditor is given read or write on a field; `access` is "read" or "write".
     case auditorGrantedContent(field: String, access: String)
 
@@ -86,6 +88,8 @@ public enum PolicyError: Error, Equatable, Sendable, CustomStringConvertible {
             return "external role \(quoted(role.rawValue)) may not write \(oneLine(field))"
         case .approvalForInternalRole(let role):
             return "approval-required lists \(quoted(role.rawValue)), but only external roles receive handovers"
+        case .handoverSenderNotAllowed(let role, let recipient):
+            return "handover.\(recipient.rawValue) lists \(quoted(role.rawValue)), who may never send a bundle"
         case .auditorGrantedContent(let field, let access):
             return "the auditor may not \(access) \(oneLine(field)): the auditor sees no content"
         }

@@ -5,8 +5,10 @@ import Yams
 /// so the first error reported is the most basic one.
 enum PolicyParser {
     static let versionKey = "casevault-policy"
-    static let topLevelKeys = [versionKey, "serial", "description", "centre-wide", "case-assigned", "approval-required", "fields"]
-    static let requiredKeys = topLevelKeys.filter { $0 != "description" }
+    static let formatOneKeys = [versionKey, "serial", "description", "centre-wide", "case-assigned", "approval-required", "fields"]
+    /// Format 2 adds `handover:` (which member roles may send a bundle to which recipient role).
+    static func topLevelKeys(_ version: Int) -> [String] { version == 1 ? formatOneKeys : formatOneKeys + ["handover"] }
+    static func requiredKeys(_ version: Int) -> [String] { topLevelKeys(version).filter { $0 != "description" } }
     static let ruleKeys = ["read", "write"]
 
     static func parse(bytes: [UInt8]) throws(PolicyError) -> Policy {
@@ -40,12 +42,12 @@ enum PolicyParser {
         guard let version = decimalInteger(versionNode) else {
             throw .wrongType(key: versionKey, expected: "an integer")
         }
-        guard version == Policy.supportedFormatVersion else { throw .unsupportedVersion(String(version)) }
+        guard Policy.readableFormatVersions.contains(version) else { throw .unsupportedVersion(String(version)) }
 
-        for (key, _) in entries.ordered where !topLevelKeys.contains(key) {
+        for (key, _) in entries.ordered where !topLevelKeys(version).contains(key) {
             throw .unknownKey(key, within: nil)
         }
-        for key in requiredKeys where entries[key] == nil {
+        for key in requiredKeys(version) where entries[key] == nil {
             throw .missingKey(key, within: nil)
         }
 
@@ -64,6 +66,7 @@ enum PolicyParser {
         let caseAssigned = try roles(entries["case-assigned"]!, at: "case-assigned")
         let approvalRequired = try roles(entries["approval-required"]!, at: "approval-required")
         let rules = try fieldRules(entries["fields"]!)
+        let handoverSenders = try entries["handover"].map(handoverRules) ?? Policy.formatOneHandoverSenders
 
         try checkScopes(centreWide: centreWide, caseAssigned: caseAssigned, approvalRequired: approvalRequired)
         try checkContentRules(rules)
@@ -71,7 +74,7 @@ enum PolicyParser {
         return Policy(
             formatVersion: version, serial: serial, descriptionText: descriptionText,
             centreWide: centreWide, caseAssigned: caseAssigned, approvalRequired: approvalRequired,
-            rules: rules, sourceText: text, sourceBytes: bytes)
+            handoverSenders: handoverSenders, rules: rules, sourceText: text, sourceBytes: bytes)
     }
 
     // MARK: Sections
@@ -105,6 +108,25 @@ enum PolicyParser {
             rules[spec.pattern] = FieldRule(read: [], write: [])
         }
         return rules
+    }
+
+    /// `handover:` maps every recipient role to the member roles that may send it a bundle. The
+    /// auditor and residents never send: a bundle shows its content as verified by the centre.
+    private static func handoverRules(_ node: Node) throws(PolicyError) -> [Role: Set<Role>] {
+        guard case .mapping(let mapping) = node else {
+            throw .wrongType(key: "handover", expected: "a mapping from recipient roles to sender roles")
+        }
+        var out: [Role: Set<Role>] = [:]
+        for (key, value) in try keyedEntries(mapping, within: "handover").ordered {
+            guard let recipient = Role(rawValue: key), recipient.isExternal else { throw .unknownKey(key, within: "handover") }
+            let senders = try roles(value, at: "handover.\(key)")
+            for sender in senders where sender.isExternal || sender == .auditor || sender == .resident {
+                throw .handoverSenderNotAllowed(sender, recipient: recipient)
+            }
+            out[recipient] = senders
+        }
+        for role in Role.allCases where role.isExternal && out[role] == nil { throw .missingKey(role.rawValue, within: "handover") }
+        return out
     }
 
     private static func checkScopes(

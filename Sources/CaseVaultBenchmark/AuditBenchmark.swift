@@ -62,7 +62,7 @@ private final class Bench {
         // One durable transaction per append (synchronous = FULL), for about three seconds.
         while count < 2000, watch.elapsed < 3 {
             try vault.write { db in
-                try vault.appendLog(db, state: state, session: session, action: .caseRead, caseID: caseID, fields: fields,
+                _ = try vault.appendLog(db, state: state, session: session, action: .caseRead, caseID: caseID, fields: fields,
                                     detail: ["version": "1"], reason: nil)
             }
             count += 1

@@ -68,6 +68,7 @@ struct AuditCommand: ParsableCommand {
             }
             let report: AuditReport
             do { report = try AuditVerifier(folder: dir, options: options).verify() } catch {
+                for line in error.lines { Output.note("error: " + line) }  // every disagreeing case, one line each
                 let e = error.vaultError
                 throw CLIError(e.kind, e.message, cause: error)
             }
@@ -78,7 +79,12 @@ struct AuditCommand: ParsableCommand {
                     checkpointSize: report.checkpointSize, checkpointRoot: Base64.encode(report.checkpointRoot), checkpointSigners: report.checkpointSigners,
                     cosignatures: report.cosignatures.map { JSONShape.Cosignature(witness: $0.witness, size: $0.size, timestamp: $0.timestamp) },
                     unauthenticatedAttempts: report.unauthenticatedAttempts, tail: [report.tail.lowerBound, report.tail.upperBound],
-                    consistentSince: report.consistentSince))
+                    consistentSince: report.consistentSince,
+                    breakGlass: report.breakGlass.map { b in
+                        JSONShape.BreakGlass(request: b.request, case: b.caseID, breaker: b.breaker, openedBy: b.openedBy, mode: b.mode,
+                                             reasonCode: b.reasonCode, opened: b.opened.rfc3339, entry: b.openIndex, reviewed: b.isReviewed,
+                                             reviewer: b.reviewer, outcome: b.outcome)
+                    }))
             } else {
                 report.summaryLines.forEach { print($0) }
                 print(report.rootPinned ? "Verified." : "Verified, with the root trusted on first use: \(report.rootFingerprint)")

@@ -20,7 +20,7 @@ struct CaseVaultCommand: ParsableCommand {
         version: CaseVaultVersion.text,
         subcommands: [
             Init.self, VaultCommand.self, IdentityCommand.self, MemberCommand.self, CaseCommand.self, PolicyCommand.self,
-            RecipientCommand.self, HandoverCommand.self, AuditCommand.self, TasksCommand.self, Demo.self,
+            RecipientCommand.self, HandoverCommand.self, AuditCommand.self, RecoveryCommand.self, BreakGlassCommand.self, TasksCommand.self, Demo.self,
             Unlock.self, Lock.self, Status.self, AgentCommand.self,
         ])
 

@@ -28,11 +28,11 @@ extension HandoverCommand {
             let text = try Output.readInput(answerFile)
             let id = try identity.load()
             // An expired bundle may still be answered: its content is not shown here.
-            let opened = try BundleFile.open(bundle, identity: id, trust: trust, keyring: keyring, forceExpired: true)
+            let opened = try BundleFile.open(bundle, identity: id, keyFile: try identity.keyPath, trust: trust, keyring: keyring, forceExpired: true)
             let answer = try HandoverAnswer.make(answering: opened, answerText: text, identity: id)
             try BundleFile.write(answer.bytes, to: out)
             print("Wrote answer \(answer.manifest.answerID) (\(answer.manifest.kind)) to bundle \(opened.manifest.bundleID) to \(out)")
-            print("Sealed to \(opened.sender.name) (\(opened.sender.id)) at \(opened.manifest.centreName); send it back to them")
+            print("Sealed to \(opened.sender.name) (\(opened.sender.id)) ; send it back to them")
         }
     }
 

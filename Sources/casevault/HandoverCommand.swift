@@ -85,7 +85,8 @@ struct HandoverCommand: ParsableCommand {
         @OptionGroup var output: JSONFlag
 
         func run() throws {
-            let opened = try BundleFile.open(file, identity: try identity.load(), trust: trust, keyring: keyring, forceExpired: forceExpired)
+            let opened = try BundleFile.open(file, identity: try identity.load(), keyFile: try identity.keyPath, trust: trust, keyring: keyring,
+                                             forceExpired: forceExpired)
             if opened.openedAfterExpiry { Output.note("warning: this bundle expired at \(opened.manifest.expires!.osloText); opened because --force-expired was given") }
             if output.json { Output.json(BundleText.json(opened)) } else { BundleText.print(opened) }
         }
@@ -103,10 +104,10 @@ struct HandoverCommand: ParsableCommand {
 
         func run() throws {
             let id = try identity.load()
-            let opened = try BundleFile.open(file, identity: id, trust: trust, keyring: nil, forceExpired: forceExpired)
+            let opened = try BundleFile.open(file, identity: id, keyFile: try identity.keyPath, trust: trust, keyring: nil, forceExpired: forceExpired)
             let receipt = HandoverReceipt(for: opened, identity: id)
             try BundleFile.write(Array(receipt.text.utf8), to: out)
-            print("Wrote receipt for bundle \(receipt.bundleID) to \(out); send it back to \(opened.manifest.centreName)")
+            print("Wrote receipt for bundle \(receipt.bundleID) to \(out); send it back to \(BundleText.centre(opened))")
         }
     }
 
@@ -141,10 +142,11 @@ enum BundleFile {
         }
     }
 
-    static func open(_ file: String, identity: SecretIdentity, trust: String, keyring: String?, forceExpired: Bool) throws -> OpenedBundle {
+    static func open(_ file: String, identity: SecretIdentity, keyFile: String, trust: String, keyring: String?, forceExpired: Bool) throws -> OpenedBundle {
         guard let data = FileManager.default.contents(atPath: file) else { throw VaultError(.notFound, "cannot read \(file)") }
         let keyringText = try keyring.map { try Output.readInput($0) }
-        return try HandoverBundle.open([UInt8](data), identity: identity, trustedRoot: trust, allowExpired: forceExpired, keyring: keyringText)
+        return try HandoverBundle.open([UInt8](data), identity: identity, keyFile: keyFile, trustedRoot: trust, allowExpired: forceExpired,
+                                       keyring: keyringText)
     }
 }
 
@@ -152,7 +154,7 @@ enum BundleFile {
 enum BundleText {
     static func print(_ b: OpenedBundle) {
         let m = b.manifest
-        Output.line("Utlevering fra \(m.centreName) — verifisert")
+        Output.line("Utlevering fra \(centre(b)) — verifisert")
         Output.line("  pakke: \(m.bundleID)")
         Output.line("  sak: \(m.caseID.hex) (versjon \(m.caseVersion))")
         Output.line("  avsender: \(b.sender.name) (\(m.sender)), fingeravtrykk \(b.sender.identity.fingerprint)")
@@ -169,10 +171,15 @@ enum BundleText {
         }
     }
 
+    /// The centre's name from its signed roster; a version-1 roster has none, so its root fingerprint stands in.
+    static func centre(_ b: OpenedBundle) -> String {
+        b.centre ?? "senteret med rotfingeravtrykk \(b.roster.roster.rootFingerprint)"
+    }
+
     static func json(_ b: OpenedBundle) -> JSONShape.OpenedBundle {
         let m = b.manifest
         return JSONShape.OpenedBundle(
-            bundle: m.bundleID, centre: m.centreName, case: m.caseID.hex, caseVersion: m.caseVersion, sender: m.sender,
+            bundle: m.bundleID, centre: centre(b), case: m.caseID.hex, caseVersion: m.caseVersion, sender: m.sender,
             senderFingerprint: b.sender.identity.fingerprint, approvedBy: b.approver?.id, recipient: m.recipient,
             recipientRole: m.recipientRole.rawValue, purpose: m.purpose, basis: m.basis.rawValue, consent: m.consentReference,
             created: m.created.rfc3339, expires: m.expires?.rfc3339, expired: b.openedAfterExpiry, fields: JSONShape.Value.map(b.fields))

@@ -80,6 +80,13 @@ enum JSONShape {
         let contentReads: Int, checkpointSize: UInt64, checkpointRoot: String, checkpointSigners: [String], cosignatures: [Cosignature]
         let unauthenticatedAttempts: [UInt64], tail: [UInt64]
         @Null var consistentSince: UInt64?
+        var breakGlass: [BreakGlass] = []
+    }
+    struct BreakGlass: Encodable {
+        let request: String, `case`: String, breaker: String, openedBy: String, mode: String, reasonCode: String, opened: String, entry: UInt64
+        let reviewed: Bool
+        @Null var reviewer: String?
+        @Null var outcome: String?
     }
     struct Cosignature: Encodable { let witness: String, size: UInt64, timestamp: UInt64 }
 

@@ -19,6 +19,9 @@ struct VaultOptions: ParsableArguments {
     }
 
     func open() throws -> Vault { try Vault.open(at: try path) }
+
+    /// For `vault info` and `vault migrate` only: a format-1 vault opens too.
+    func openAnyFormat() throws -> Vault { try Vault.open(at: try path, allowingFormat1: true) }
 }
 
 /// Whose keys act: `--identity FILE` (else `CASEVAULT_IDENTITY`), unlocked with a passphrase

@@ -6,7 +6,7 @@ import CaseVaultCore
 struct VaultCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vault", abstract: "Facts about a vault; pin its centre root; re-anchor a restored vault.",
-        subcommands: [Info.self, Trust.self, Reanchor.self])
+        subcommands: [Info.self, Trust.self, Reanchor.self, Migrate.self])
 
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -20,8 +20,8 @@ struct VaultCommand: ParsableCommand {
         @OptionGroup var output: JSONFlag
 
         func run() throws {
-            let v = try vault.open()
-            let info = JSONShape.VaultInfo(vault: v.vaultID.hex, centre: v.centreName, rootFingerprint: v.rootFingerprint, formatVersion: Vault.formatVersion,
+            let v = try vault.openAnyFormat()
+            let info = JSONShape.VaultInfo(vault: v.vaultID.hex, centre: v.centreName, rootFingerprint: v.rootFingerprint, formatVersion: v.format,
                                            testVault: v.isTestVault, rosterSerial: try v.roster().serial, policySerial: try v.policy().serial)
             if output.json { Output.json(info); return }
             print("Vault: \(info.vault)\(info.testVault ? " (test vault)" : "")")
@@ -70,6 +70,26 @@ struct VaultCommand: ParsableCommand {
             let r = try session.holdingCentreRoot(try root.load(for: "vault reanchor")).reanchor()
             try session.anchor?.save(vault: v)
             print("Re-anchored vault \(v.vaultID.hex) at log size \(r.logSize) (re-anchor serial \(r.serial))")
+        }
+    }
+
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Convert a format-1 vault to format 2, after verifying all of it (needs the centre root key).",
+            discussion: """
+                Verifies every roster, policy, log entry and case chain; then signs with the centre root key a migration statement naming the log and every case head, logs it as vault.migrate and sets format 2, all in one transaction. A vault that fails verification is refused and left unchanged.
+
+                \(Examples.text("casevault vault migrate --vault ~/nyby-vault --identity ~/lina.cvkey --root-key /media/usb/nyby-root.cvkey"))
+                """)
+        @OptionGroup var vault: VaultOptions
+        @OptionGroup var identity: IdentityOptions
+        @OptionGroup var root: RootKeyOptions
+
+        func run() throws {
+            let v = try vault.openAnyFormat()
+            let session = try identity.session(in: v, command: "vault.migrate")
+            let r = try session.holdingCentreRoot(try root.load(for: "vault migrate")).migrateVault()
+            print("Migrated vault \(v.vaultID.hex) from format \(r.fromFormat) to \(r.toFormat): \(r.cases) case\(r.cases == 1 ? "" : "s"), log size \(r.logSize) signed by the centre root")
         }
     }
 }

@@ -110,7 +110,7 @@ final class DefaultPolicyTests: XCTestCase {
 
     func testDefaultParses() throws {
         let parsed = try Policy(yaml: Policy.defaultYAML)
-        XCTAssertEqual(parsed.formatVersion, 1)
+        XCTAssertEqual(parsed.formatVersion, 2)
         XCTAssertEqual(parsed.serial, 1)
         XCTAssertEqual(parsed.sourceBytes, Array(Policy.defaultYAML.utf8))
         XCTAssertEqual(parsed, policy)

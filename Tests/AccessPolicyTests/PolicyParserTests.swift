@@ -14,15 +14,15 @@ final class PolicyParserTests: XCTestCase {
     // MARK: Version and serial
 
     func testRefusesOtherFormatVersion() {
-        assertRefused(PolicyFixture.yaml(version: "2"), .unsupportedVersion("2"))
-        XCTAssertEqual(PolicyError.unsupportedVersion("2").description, "policy: unsupported format version 2")
+        assertRefused(PolicyFixture.yaml(version: "3"), .unsupportedVersion("3"))
+        XCTAssertEqual(PolicyError.unsupportedVersion("3").description, "policy: unsupported format version 3")
         assertRefused(PolicyFixture.yaml(version: "0"), .unsupportedVersion("0"))
     }
 
     func testVersionIsCheckedBeforeKeys() {
         // A file from a newer format should be reported as such, not as a list of unknown keys.
-        let text = PolicyFixture.yaml(version: "2", extraTopLevel: "recipients: [someone]")
-        assertRefused(text, .unsupportedVersion("2"))
+        let text = PolicyFixture.yaml(version: "3", extraTopLevel: "recipients: [someone]")
+        assertRefused(text, .unsupportedVersion("3"))
     }
 
     func testRefusesNonIntegerVersion() {

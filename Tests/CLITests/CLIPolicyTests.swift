@@ -43,7 +43,7 @@ final class CLIPolicyTests: XCTestCase {
             ("unknown role", Policy.defaultYAML.replacingOccurrences(of: "centre-wide: [night-shift, leader]", with: "centre-wide: [night-shift, leader, janitor]"), "janitor"),
             ("unknown role in a rule", Policy.defaultYAML.replacingOccurrences(of: "address.new:     {read: [contact-person,", with: "address.new:     {read: [contact-person, neighbour,"), "neighbour"),
             ("field without a rule", Policy.defaultYAML.replacingOccurrences(of: "  economy.income:", with: "  # economy.income:"), "economy.income"),
-            ("newer format", Policy.defaultYAML.replacingOccurrences(of: "casevault-policy: 1", with: "casevault-policy: 2"), "2"),
+            ("newer format", Policy.defaultYAML.replacingOccurrences(of: "casevault-policy: 2", with: "casevault-policy: 3"), "3"),
             ("auditor reads content", Policy.defaultYAML.replacingOccurrences(of: "address.current: {read: [contact-person,", with: "address.current: {read: [auditor, contact-person,"), "auditor"),
             ("malformed YAML", "fields: [", "YAML"),
         ]

@@ -218,32 +218,15 @@ final class HandoverCLITests: XCTestCase {
         let kariEntry = try XCTUnwrap(roster.entry("kari")), linaEntry = try XCTUnwrap(roster.entry("lina"))
         let created = max(kariEntry.added, police.added)
         let expires = Timestamp(seconds: created.seconds + 1)
-        // Built through the public parser (seal fills in `fields` and `payload`).
-        let manifest = try HandoverManifest.parse("""
-            casevault-handover v1
-            bundle \(Hex.encode(Random.bytes(16)))
-            vault \(vault.vaultID.hex)
-            centre \(vault.centreName)
-            centre-root \(Base64.encode(vault.rootKey.bytes))
-            case \(caseID)
-            case-version 2
-            sender kari
-            recipient politi-ost
-            recipient-role police
-            recipient-fingerprint \(police.identity.fingerprint)
-            purpose Sikkerhetstiltak
-            basis avvergeplikt
-            consent -
-            approval-required yes
-            created \(created.rfc3339)
-            expires \(expires.rfc3339)
-            fields -
-            payload \(Base64.encode([UInt8](repeating: 0, count: 32)))
-
-            """)
-        let bytes = try HandoverBundle.seal(manifest: manifest, fields: ["person.alias": .text("Blåklokke")],
-                                            sender: .init(entry: kariEntry, key: kari.signingKey), approver: .init(entry: linaEntry, key: lina.signingKey),
-                                            policy: try vault.signedPolicy(), recipient: police.identity).bytes
+        // Built from the core's building blocks with a log of its own (the CLI refuses to make one).
+        let draft = HandoverManifest(
+            bundleID: Hex.encode(Random.bytes(16)), vaultID: vault.vaultID, caseID: try CaseID(caseID), caseVersion: 2, sender: "kari",
+            recipient: "politi-ost", recipientRole: .police, recipientFingerprint: police.identity.fingerprint, purpose: "Sikkerhetstiltak",
+            basis: .avvergeplikt, consentReference: nil, approvalRequired: true, created: created, expires: expires,
+            logIndex: 0, rosterSerial: 0, policySerial: 0, fields: [], payloadHash: [])
+        let maker = StandaloneHandover(roster: try XCTUnwrap(vault.rosterHistory().last), policy: try vault.signedPolicy())
+        let bytes = try maker.make(draft, fields: ["person.alias": .text("Blåklokke")], sender: kari.signingKey,
+                                   approver: .init(entry: linaEntry, key: lina.signingKey), recipient: police.identity).bytes
         try Data(bytes).write(to: URL(fileURLWithPath: cli.path("expired.cvb")))
         XCTAssertLessThan(expires, Timestamp.now(), "the vault's clock is an hour behind, so the bundle has expired")
 

@@ -87,7 +87,7 @@ final class NewcomerCLITests: XCTestCase {
         r.assertSuccess("vault info")
         let j = try XCTUnwrap(r.json as? [String: Any])
         XCTAssertEqual(j["centre"] as? String, "Testsenteret")
-        XCTAssertEqual(j["format_version"] as? String, "1")
+        XCTAssertEqual(j["format_version"] as? String, "2")
         XCTAssertEqual((j["vault"] as? String)?.count, 32)
         let text = try v.cli.run(["vault", "info", "--vault", v.vault]).stdout
         XCTAssertTrue(text.contains("Centre root fingerprint: \(try XCTUnwrap(j["root_fingerprint"] as? String))"), text)

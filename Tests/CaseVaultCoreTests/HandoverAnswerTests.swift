@@ -69,11 +69,11 @@ final class HandoverAnswerTests: XCTestCase {
         let bundle = try w.open(try w.create(to: police).bytes, as: police)
         // Someone holding the bundle but not the police key signs an answer "from the police".
         let impostor = try SecretIdentity.generate()
-        let fakeBundle = OpenedBundle(manifest: bundle.manifest, fields: [:], sender: bundle.sender, approver: nil, openedAfterExpiry: false)
+        let fakeBundle = OpenedBundle(manifest: bundle.manifest, fields: [:], sender: bundle.sender, approver: nil, centre: bundle.centre, roster: bundle.roster, checkpoint: bundle.checkpoint, openedAfterExpiry: false)
         XCTAssertThrowsError(try HandoverAnswer.make(answering: fakeBundle, answerText: Self.assessment, identity: impostor))
         var manifestOnly = bundle.manifest
         manifestOnly.recipientFingerprint = impostor.publicIdentity.fingerprint
-        let forged = try HandoverAnswer.make(answering: OpenedBundle(manifest: manifestOnly, fields: [:], sender: bundle.sender, approver: nil,
+        let forged = try HandoverAnswer.make(answering: OpenedBundle(manifest: manifestOnly, fields: [:], sender: bundle.sender, approver: nil, centre: bundle.centre, roster: bundle.roster, checkpoint: bundle.checkpoint,
                                                                      openedAfterExpiry: false), answerText: Self.assessment, identity: impostor).bytes
         expectHandoverError(.authenticationFailed) { try w.session("kari").importAnswer(forged) }
         let genuine = try HandoverAnswer.make(answering: bundle, answerText: Self.assessment, identity: w.identity(police)).bytes

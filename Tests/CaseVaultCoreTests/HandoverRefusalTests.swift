@@ -9,10 +9,11 @@ final class HandoverRefusalTests: XCTestCase {
     private let police = HandoverWorld.police
 
     private func seal(_ w: HandoverWorld, _ manifest: HandoverManifest, sender: HandoverBundle.Signer? = nil,
-                      approver: HandoverBundle.Signer?, fields: [String: FieldValue] = HandoverWorld.policeFields, to recipient: String? = nil) throws -> [UInt8] {
+                      approver: HandoverBundle.Signer?, fields: [String: FieldValue] = HandoverWorld.policeFields, to recipient: String? = nil,
+                      maker: StandaloneHandover? = nil) throws -> [UInt8] {
         let to = try w.certifiedEntry(recipient ?? manifest.recipient).identity
-        return try HandoverBundle.seal(manifest: manifest, fields: fields, sender: try sender ?? w.signer(manifest.sender),
-                                       approver: approver, policy: try w.vault.signedPolicy(), recipient: to).bytes
+        return try (maker ?? w.standalone()).make(manifest, fields: fields, sender: (try sender ?? w.signer(manifest.sender)).key, approver: approver,
+                                       recipient: to).bytes
     }
 
     // MARK: - Wrong recipient
@@ -123,10 +124,10 @@ final class HandoverRefusalTests: XCTestCase {
         let w = try HandoverWorld()
         let pid = w.identity(police).publicIdentity
         let inner = try BundleSurgery.decryptInner(try w.create(to: police).bytes, with: w.identity(police))
-        // A well-formed version-2 bundle (the header, version byte included, authenticated as AD).
-        let v2 = try BundleSurgery.sealOuter(inner, to: pid, version: 2)
-        let e = expectHandoverError(.unsupportedFormat, "version 2") { try w.open(v2, as: police) }
-        XCTAssertTrue(e?.message.contains("version 2") ?? false, e?.message ?? "")
+        // A well-formed version-3 bundle (the header, version byte included, authenticated as AD).
+        let v3 = try BundleSurgery.sealOuter(inner, to: pid, version: 3)
+        let e = expectHandoverError(.unsupportedFormat, "version 3") { try w.open(v3, as: police) }
+        XCTAssertTrue(e?.message.contains("version 3") ?? false, e?.message ?? "")
         expectHandoverError(.unsupportedFormat, "version 0") { try w.open(try BundleSurgery.sealOuter(inner, to: pid, version: 0), as: police) }
         expectHandoverError(.unsupportedFormat, "magic") {
             try w.open(try BundleSurgery.sealOuter(inner, to: pid, magic: Array("CVBUNDL2".utf8)), as: police)
@@ -138,14 +139,14 @@ final class HandoverRefusalTests: XCTestCase {
         let pid = w.identity(police).publicIdentity
         let inner = try BundleSurgery.decryptInner(try w.create(to: police).bytes, with: w.identity(police))
         var parts = try BundleSurgery.Inner.parse(inner)
-        parts.magic = Array("CVBI\u{2}".utf8)
-        expectHandoverError(.unsupportedFormat, "inner magic v2") { try w.open(try BundleSurgery.sealOuter(parts.encoded, to: pid), as: police) }
+        parts.magic = Array("CVBI\u{1}".utf8)
+        expectHandoverError(.unsupportedFormat, "inner magic v1") { try w.open(try BundleSurgery.sealOuter(parts.encoded, to: pid), as: police) }
 
         // A manifest of a future version, properly signed by the sender and the leader.
         parts = try BundleSurgery.Inner.parse(inner)
-        parts.manifest = parts.manifest.replacingOccurrences(of: "casevault-handover v1\n", with: "casevault-handover v2\n")
+        parts.manifest = parts.manifest.replacingOccurrences(of: "casevault-handover v2\n", with: "casevault-handover v3\n")
         parts.resign(sender: w.identity("kari").signingKey, approver: w.identity("lina").signingKey)
-        let e = expectHandoverError(.unsupportedFormat, "manifest v2") { try w.open(try BundleSurgery.sealOuter(parts.encoded, to: pid), as: police) }
+        let e = expectHandoverError(.unsupportedFormat, "manifest v3") { try w.open(try BundleSurgery.sealOuter(parts.encoded, to: pid), as: police) }
         XCTAssertTrue(e?.message.contains("not supported") ?? false, e?.message ?? "")
 
         // The same re-signing with the header left alone is accepted: the refusal above is the version.
@@ -203,47 +204,23 @@ final class HandoverRefusalTests: XCTestCase {
         expectHandoverError(.authenticationFailed, "empty trust") { try HandoverBundle.open(bytes, identity: policeIdentity, trustedRoot: "") }
     }
 
-    /// The sender's roster entry certified by some other key (a forged certificate), while the
-    /// manifest still names the real centre root.
-    func testSenderEntryWithAForgedCertificateIsRefused() throws {
+    /// The carried roster altered, or signed by some other root, while the manifest names the real centre.
+    func testARosterNotSignedByTheTrustedRootIsRefused() throws {
         let w = try HandoverWorld()
         let pid = w.identity(police).publicIdentity
         let inner = try BundleSurgery.decryptInner(try w.create(to: police).bytes, with: w.identity(police))
-        let forger = try SigningSecretKey.generate()
-        var kari = try w.certifiedEntry("kari")
-        kari.certificate = forger.signature(for: RosterEntry.certificateMessage(block: kari.blockText, vault: w.vault.vaultID))
         var parts = try BundleSurgery.Inner.parse(inner)
-        parts.senderEntry = kari.certifiedText
-        expectHandoverError(.authenticationFailed, "forged sender certificate") { try w.open(try BundleSurgery.sealOuter(parts.encoded, to: pid), as: police) }
+        parts.roster = parts.roster.replacingOccurrences(of: "roles contact-person", with: "roles leader")
+        expectHandoverError(.authenticationFailed, "roster edited") { try w.open(try BundleSurgery.sealOuter(parts.encoded, to: pid), as: police) }
 
-        // An impostor: an entry named kari with the forger's own keys, certified by the forger.
-        let impostor = try SecretIdentity.generate()
-        var fake = RosterEntry(kind: .member, id: "kari", name: "Kari", roles: [.contactPerson], identity: impostor.publicIdentity,
-                               added: Timestamp(seconds: 1_700_000_000))
-        fake.certificate = forger.signature(for: RosterEntry.certificateMessage(block: fake.blockText, vault: w.vault.vaultID))
+        // An impostor centre: the same roster re-signed by the forger's own root.
+        let forger = try SigningSecretKey.generate()
+        var roster = try w.vault.roster()
+        roster.rootKey = forger.publicKey
         parts = try BundleSurgery.Inner.parse(inner)
-        parts.senderEntry = fake.certifiedText
-        parts.resign(sender: impostor.signingKey)
-        expectHandoverError(.authenticationFailed, "impostor") { try w.open(try BundleSurgery.sealOuter(parts.encoded, to: pid), as: police) }
-
-        // The impostor names its own root in the manifest: refused, it is not the root the police trust.
-        var m = try HandoverManifest.parse(parts.manifest)
-        m.centreRoot = forger.publicKey
-        parts.manifest = m.text
-        parts.approverEntry = ""
-        parts.approverSignature = []
-        parts.resign(sender: impostor.signingKey)
+        parts.roster = try SignedRoster(roster: roster, signedBy: forger).fileText
         let e = expectHandoverError(.authenticationFailed, "impostor root") { try w.open(try BundleSurgery.sealOuter(parts.encoded, to: pid), as: police) }
         XCTAssertTrue(e?.message.contains("centre root") ?? false, e?.message ?? "")
-
-        // A genuine certificate for another vault id does not carry over.
-        var otherVault = try w.certifiedEntry("kari")
-        XCTAssertNoThrow(try RosterEntry.parseCertified(otherVault.certifiedText, vault: w.vault.vaultID, root: w.vault.rootKey))
-        otherVault.certificate = try XCTUnwrap(w.identity("lina").centreRootKey)
-            .signature(for: RosterEntry.certificateMessage(block: otherVault.blockText, vault: VaultID.random()))
-        parts = try BundleSurgery.Inner.parse(inner)
-        parts.senderEntry = otherVault.certifiedText
-        expectHandoverError(.authenticationFailed, "certificate for another vault") { try w.open(try BundleSurgery.sealOuter(parts.encoded, to: pid), as: police) }
     }
 
     // MARK: - Revocation
@@ -284,46 +261,17 @@ final class HandoverRefusalTests: XCTestCase {
         XCTAssertNoThrow(try w.session("rita").showCase(w.caseID))
     }
 
-    func testSenderRevokedAtOrBeforeTheBundleTimeIsRefusedGivenTheKeyring() throws {
+    func testAKeyringThatIsNotTheCentresIsRefused() throws {
         let w = try HandoverWorld()
         let made = try w.create(to: police)
-        let activeKari = try w.certifiedEntry("kari")   // the certified entry kari kept from before her revocation
-        _ = try w.session("lina").revoke(id: "kari", kind: .member)
         let keyring = try w.keyringText()
-        let revoked = try XCTUnwrap(try w.certifiedEntry("kari").revoked)
-        XCTAssertTrue(keyring.contains("member kari\n") && keyring.contains("revoked \(revoked.rfc3339)\n"), "the exported keyring lists the revocation")
-
-        // The bundle made before: refused with the keyring only if the revocation is not later than its creation.
-        if revoked <= made.manifest.created {
-            expectHandoverError(.authenticationFailed) { try w.open(made.bytes, as: police, keyring: keyring) }
-        } else {
-            XCTAssertNoThrow(try w.open(made.bytes, as: police, keyring: keyring), "revoked after the bundle was made")
-        }
-
-        // Revoked kari keeps her key and her old certificate and makes a new bundle by hand.
-        let lina = try w.signer("lina")
-        for created in [revoked, Timestamp(seconds: revoked.seconds + 1), Timestamp(seconds: revoked.seconds + 86_400)] {
-            let m = try w.manifest(to: police, created: created)
-            let bytes = try seal(w, m, sender: .init(entry: activeKari, key: w.identity("kari").signingKey), approver: lina)
-            // Without the keyring the recipient cannot know (the entry it carries is genuine)…
-            XCTAssertNoThrow(try w.open(bytes, as: police), "control: the old certificate is genuine")
-            // …with the centre's signed keyring it must refuse.
-            let e = expectHandoverError(.authenticationFailed, "created \(created), revoked \(revoked)") { try w.open(bytes, as: police, keyring: keyring) }
-            XCTAssertTrue(e?.message.contains("revoked") ?? false, e?.message ?? "")
-        }
-
-        // The entry with its revocation line, as a current roster would certify it.
-        let m = try w.manifest(to: police, created: Timestamp(seconds: revoked.seconds + 5))
-        let bytes = try seal(w, m, sender: .init(entry: try w.certifiedEntry("kari"), key: w.identity("kari").signingKey), approver: lina)
-        expectHandoverError(.authenticationFailed, "sender entry says revoked") { try w.open(bytes, as: police) }
-
+        XCTAssertNoThrow(try w.open(made.bytes, as: police, keyring: keyring))
         // A keyring that is not the trusted centre's is refused, not ignored.
         let other = try TestVault()
         let otherKeyring = try String(contentsOfFile: other.vault.directory + "/Keys/keyring.txt", encoding: .utf8)
         expectHandoverError(.authenticationFailed, "foreign keyring") { try w.open(made.bytes, as: police, keyring: otherKeyring) }
-        var tampered = keyring
-        tampered = tampered.replacingOccurrences(of: "revoked \(revoked.rfc3339)\n", with: "")
-        expectHandoverError(nil, "keyring with the revocation cut out") { try w.open(made.bytes, as: police, keyring: tampered) }
+        let tampered = keyring.replacingOccurrences(of: "roles contact-person", with: "roles leader")
+        expectHandoverError(nil, "keyring altered") { try w.open(made.bytes, as: police, keyring: tampered) }
     }
 
     // MARK: - Leader approval
@@ -388,13 +336,16 @@ final class HandoverRefusalTests: XCTestCase {
         let lina = try w.session("lina")
         _ = try lina.addMember(id: "liv", name: "Liv Leder", roles: [.leader], identity: second.publicIdentity)
         let liv = HandoverBundle.Signer(entry: try w.certifiedEntry("liv"), key: second.signingKey)
+        let beforeRevocation = try w.standalone()
         _ = try lina.revoke(id: "liv", kind: .member)
         let revokedLiv = try w.certifiedEntry("liv")
         let later = Timestamp(seconds: try XCTUnwrap(revokedLiv.revoked).seconds + 10)
-        XCTAssertNoThrow(try w.open(try seal(w, try w.manifest(to: police, created: later), approver: liv), as: police),
-                         "control: with her pre-revocation certificate and no keyring the approval looks valid")
-        expectHandoverError(.authenticationFailed, "approver entry carries the revocation") {
-            try w.open(try seal(w, try w.manifest(to: police, created: later), approver: .init(entry: revokedLiv, key: second.signingKey)), as: police)
+        XCTAssertNoThrow(try w.open(try seal(w, try w.manifest(to: police, created: later), approver: liv, maker: beforeRevocation), as: police),
+                         "control: on the roster before her revocation, with no keyring and no memory, the approval looks valid")
+        for entry in [liv.entry, revokedLiv] {
+            expectHandoverError(.authenticationFailed, "the carried roster marks her revoked") {
+                try w.open(try seal(w, try w.manifest(to: police, created: later), approver: .init(entry: entry, key: second.signingKey)), as: police)
+            }
         }
     }
 
@@ -407,9 +358,11 @@ final class HandoverRefusalTests: XCTestCase {
         let lina = try w.session("lina")
         _ = try lina.addMember(id: "liv", name: "Liv Leder", roles: [.leader], identity: second.publicIdentity)
         let liv = HandoverBundle.Signer(entry: try w.certifiedEntry("liv"), key: second.signingKey)
+        let beforeRevocation = try w.standalone()
         _ = try lina.revoke(id: "liv", kind: .member)
         let revoked = try XCTUnwrap(try w.certifiedEntry("liv").revoked)
-        let bytes = try seal(w, try w.manifest(to: police, created: Timestamp(seconds: revoked.seconds + 60)), approver: liv)
+        let bytes = try seal(w, try w.manifest(to: police, created: revoked), approver: liv, maker: beforeRevocation)
+        XCTAssertNoThrow(try w.open(bytes, as: police), "control: her old roster, no keyring")
         expectHandoverError(.authenticationFailed, "approved by liv after her revocation, keyring given") {
             try w.open(bytes, as: police, keyring: try w.keyringText())
         }

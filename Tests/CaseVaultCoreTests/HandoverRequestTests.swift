@@ -111,32 +111,32 @@ final class HandoverRequestTests: XCTestCase {
         expectHandoverError(.authenticationFailed, "widened request") { try w.session("kari").sendRequestedHandover(request.requestID) }
     }
 
-    func testTheRecipientRefusesABundleWhoseApprovalWasForgedByTheSender() throws {
+    func testTheRecipientRefusesAnApprovalForgedByTheSenderOrNotMatchingTheBundle() throws {
         let w = try HandoverWorld()
         let request = try ask(w)
         try approve(w, request.requestID)
         let good = try w.session("kari").sendRequestedHandover(request.requestID)
-        var m = good.manifest
-        m.bundleID = Hex.encode(Random.bytes(16))
+        let opened = try w.open(good.bytes, as: police)
+        XCTAssertEqual(opened.approver?.id, "lina")
+        let kari = try w.certifiedEntry("kari"), lina = try w.certifiedEntry("lina")
         // The sender adds a field and signs a new request and a decision "by lina" with her own key.
         var widened = request
         widened.fields = CaseRecord.order(request.fields + ["address.new"])
         try widened.sign(with: w.identity("kari").signingKey)
         var decision = ApprovalDecision(requestID: widened.requestID, vaultID: w.vault.vaultID, requestHash: widened.hash, verdict: .approve,
-                                        reasonCommitment: nil, approver: "lina", decided: m.created)
+                                        reasonCommitment: nil, approver: "lina", decided: opened.manifest.created)
         try decision.sign(with: w.identity("kari").signingKey)
-        var fields = try w.open(good.bytes, as: police).fields
-        fields["address.new"] = .text("Lindeveien 4")
-        let bytes = try HandoverBundle.seal(manifest: m, fields: fields, sender: try w.signer("kari"), approver: try w.signer("lina"),
-                                            policy: try w.vault.signedPolicy(), recipient: try w.certifiedEntry(police).identity,
-                                            evidence: .init(request: widened.text, decision: decision.text)).bytes
-        expectHandoverError(.authenticationFailed) { try w.open(bytes, as: police) }
+        var m = opened.manifest
+        m.fields = widened.fields
+        expectHandoverError(.authenticationFailed) {
+            try HandoverBundle.ApprovalEvidence(request: widened.text, decision: decision.text).verify(manifest: m, sender: kari, approver: lina)
+        }
         // The genuine approval over a bundle holding one more field than approved is refused too.
         let real = HandoverBundle.ApprovalEvidence(request: request.text, decision: try XCTUnwrap(try RawDatabase(w.t).text("SELECT decision FROM handover_requests")))
-        let extra = try HandoverBundle.seal(manifest: m, fields: fields, sender: try w.signer("kari"), approver: try w.signer("lina"),
-                                            policy: try w.vault.signedPolicy(), recipient: try w.certifiedEntry(police).identity, evidence: real).bytes
-        let e = expectHandoverError(.authenticationFailed) { try w.open(extra, as: police) }
+        XCTAssertNoThrow(try real.verify(manifest: opened.manifest, sender: kari, approver: lina))
+        let e = expectHandoverError(.authenticationFailed) { try real.verify(manifest: m, sender: kari, approver: lina) }
         XCTAssertTrue(e?.message.contains("exactly what the approved request names") ?? false, e?.message ?? "")
+        expectHandoverError(.authenticationFailed, "the approver cannot be the sender") { try real.verify(manifest: opened.manifest, sender: kari, approver: kari) }
     }
 
     func testSendingIsRefusedWhenTheCaseChangedTheSelection() throws {

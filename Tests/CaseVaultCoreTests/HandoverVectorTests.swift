@@ -54,7 +54,7 @@ final class HandoverVectorTests: XCTestCase {
         static func roster() throws -> SignedRoster {
             let root = try rootKey()
             let t = { (s: String) in Timestamp(rfc3339: s)! }
-            let roster = Roster(vaultID: vaultID, serial: 3, rootKey: root.publicKey, issued: t("2026-11-20T09:10:00Z"), entries: [
+            let roster = Roster(vaultID: vaultID, centre: centreName, serial: 3, rootKey: root.publicKey, issued: t("2026-11-20T09:10:00Z"), entries: [
                 RosterEntry(kind: .member, id: "lina", name: "Lina Leder", roles: [.leader], identity: try identity("lina").publicIdentity,
                             added: t("2026-11-20T09:00:00Z")),
                 RosterEntry(kind: .member, id: "kari", name: "Kari Kontaktperson", roles: [.contactPerson], identity: try identity("kari").publicIdentity,
@@ -75,11 +75,23 @@ final class HandoverVectorTests: XCTestCase {
 
         static func manifest() throws -> HandoverManifest {
             HandoverManifest(
-                bundleID: bundleID, vaultID: vaultID, centreName: centreName, centreRoot: try rootKey().publicKey, caseID: caseID,
-                caseVersion: 7, sender: "kari", recipient: recipient, recipientRole: .police,
+                bundleID: bundleID, vaultID: vaultID, caseID: caseID, caseVersion: 7, sender: "kari", recipient: recipient, recipientRole: .police,
                 recipientFingerprint: try identity(recipient).publicIdentity.fingerprint, purpose: "Sikkerhetstiltak ved ny bolig (§ 4 b)",
                 basis: .consent, consentReference: "SAM-2026-014", approvalRequired: true, created: created, expires: expires,
-                fields: [], payloadHash: [])
+                logIndex: 0, rosterSerial: 0, policySerial: 0, fields: [], payloadHash: [])
+        }
+
+        /// The log before the handover's entry: two entries with fixed times and keys, so the
+        /// proof has a hash in it and the inner part is the same on every regeneration.
+        static func priorLog() throws -> [[UInt8]] {
+            let t = { (s: String) in Timestamp(rfc3339: s)! }
+            let lina = try identity("lina").signingKey, kari = try identity("kari").signingKey
+            return [
+                try LogEntry.sign(vaultID: vaultID, index: 0, time: t("2026-11-20T09:00:00Z"), actor: "lina", key: lina, action: "vault.init",
+                                  caseID: nil, fields: [], detail: ["policy-serial": "1", "roster-serial": "1"], reasonCommitment: nil).bytes,
+                try LogEntry.sign(vaultID: vaultID, index: 1, time: t("2026-11-24T10:00:00Z"), actor: "kari", key: kari, action: "case.create",
+                                  caseID: caseID, fields: [], detail: ["version": "1"], reasonCommitment: nil).bytes,
+            ]
         }
 
         /// Seals the vector with the project's own `HandoverBundle.seal`.
@@ -89,8 +101,8 @@ final class HandoverVectorTests: XCTestCase {
             let lina = HandoverBundle.Signer(entry: roster.entry("lina")!, key: try identity("lina").signingKey)
             let policy = Policy.makeDefault()
             let signedPolicy = HandoverBundle.SignedPolicy(bytes: policy.sourceBytes, signature: PolicySigning.sign(policy, vault: vaultID, root: try rootKey()))
-            return try HandoverBundle.seal(manifest: try manifest(), fields: try fields(), sender: kari, approver: lina,
-                                           policy: signedPolicy, recipient: try identity(recipient).publicIdentity)
+            let maker = StandaloneHandover(roster: try Self.roster(), policy: signedPolicy, priorLog: try priorLog())
+            return try maker.make(try manifest(), fields: try fields(), sender: kari.key, approver: lina, recipient: try identity(recipient).publicIdentity)
         }
 
         static var folder: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/handover-vector") }
@@ -175,7 +187,7 @@ final class HandoverVectorTests: XCTestCase {
 
         // Step 1: outer layout.
         XCTAssertEqual(Array(b[0..<8]), Array("CVBUNDLE".utf8))
-        XCTAssertEqual(b[8], 1)
+        XCTAssertEqual(b[8], 2)
         XCTAssertEqual(Array(b[9..<25]), fp("casevault/v1/identity-fingerprint", boxKey.publicKey.bytes + signKey.publicKey.bytes))
         let ctLength = u32(129)
         XCTAssertEqual(133 + ctLength, b.count, "no trailing bytes")
@@ -192,43 +204,78 @@ final class HandoverVectorTests: XCTestCase {
             at += 4
             return take(n)
         }
-        XCTAssertEqual(take(5), Array("CVBI\u{1}".utf8))
-        let manifest = data(), payload = data(), senderEntry = data(), approverEntry = data(), approverSig = data()
-        let policy = data(), policySig = data(), senderSig = data()
+        XCTAssertEqual(take(5), Array("CVBI\u{2}".utf8))
+        let manifest = data(), payload = data(), rosterText = data(), approverEntry = data(), approverSig = data()
+        let policy = data(), policySig = data(), logEntry = data(), proofText = data(), senderSig = data()
         XCTAssertEqual(at, inner.count)
         let m = Self.manifestValues(String(decoding: manifest, as: UTF8.self))
-        // Step 5: the centre root named in the manifest is the one we trust.
-        let root = try XCTUnwrap(Base64.decode(try XCTUnwrap(m["centre-root"])))
+        // Step 5: the roster: its root is the one we trust, and its signature verifies.
+        let roster = String(decoding: rosterText, as: UTF8.self)
+        let head = roster.split(separator: "\n").prefix(6).map(String.init)
+        XCTAssertEqual(head[0], "casevault-roster v2")
+        XCTAssertEqual(head[2], "centre \(Vector.centreName)")
+        let root = try XCTUnwrap(Base64.decode(String(try XCTUnwrap(head.first { $0.hasPrefix("root ") }).dropFirst(5))))
         XCTAssertEqual(Fingerprint.format(fp("casevault/v1/root-fingerprint", root)), trusted)
         let rootKey = try SigningPublicKey(bytes: root)
+        let sigAt = try XCTUnwrap(roster.range(of: "\nsignature ", options: .backwards))
+        let body = String(roster[..<sigAt.lowerBound])
+        let rosterSig = try XCTUnwrap(Base64.decode(String(roster[sigAt.upperBound...].dropLast())))
+        XCTAssertTrue(rootKey.isValidSignature(rosterSig, for: Array("casevault/v1/roster\0".utf8) + Array(body.utf8)))
+        XCTAssertEqual(head[3], "serial \(try XCTUnwrap(m["roster-serial"]))")
         let vault = try XCTUnwrap(Hex.decode(try XCTUnwrap(m["vault"])))
-        // Step 6: each certified entry: block = all lines but the last; certificate over domain ‖ vault id ‖ block.
-        func checkEntry(_ entry: [UInt8], id: String) throws -> [String: String] {
-            let text = String(decoding: entry, as: UTF8.self)
-            var lines = text.split(separator: "\n").map(String.init)
-            let cert = try XCTUnwrap(Base64.decode(try XCTUnwrap(lines.popLast()?.dropFirst("certificate ".count))))
-            let block = lines.joined(separator: "\n") + "\n"
-            XCTAssertTrue(rootKey.isValidSignature(cert, for: Array("casevault/v1/roster-entry\0".utf8) + vault + Array(block.utf8)), "certificate of \(id)")
-            XCTAssertTrue(lines[0].hasSuffix(" \(id)"))
-            return Dictionary(lines.dropFirst().map { l in let p = l.split(separator: " ", maxSplits: 1); return (String(p[0]), String(p[1])) },
+        // Step 6: the sender: an active member on the roster, with a role the policy's `handover: police` lists.
+        func member(_ id: String) throws -> [String: String] {
+            let block = try XCTUnwrap(body.components(separatedBy: "\n\n").first { $0.hasPrefix("member \(id)\n") })
+            return Dictionary(block.split(separator: "\n").dropFirst().map { l in let p = l.split(separator: " ", maxSplits: 1); return (String(p[0]), String(p[1])) },
                               uniquingKeysWith: { a, _ in a })
         }
-        let sender = try checkEntry(senderEntry, id: "kari")
+        let sender = try member("kari")
         XCTAssertEqual(sender["roles"], "contact-person")
+        XCTAssertNil(sender["revoked"])
+        XCTAssertTrue(String(decoding: policy, as: UTF8.self).contains("  police: [contact-person]\n"))
         let senderKey = try SigningPublicKey(bytes: try XCTUnwrap(Base64.decode(try XCTUnwrap(sender["sign-key"]))))
         // Step 7: the sender's signature over the manifest.
-        XCTAssertTrue(senderKey.isValidSignature(senderSig, for: Array("casevault/v1/handover\0".utf8) + manifest))
+        XCTAssertTrue(senderKey.isValidSignature(senderSig, for: Array("casevault/v2/handover\0".utf8) + manifest))
         // Step 8: addressed to us.
         XCTAssertEqual(m["recipient-fingerprint"], Fingerprint.format(Array(b[9..<25])))
-        // Step 9: the leader's approval.
-        let approver = try checkEntry(approverEntry, id: "lina")
-        XCTAssertEqual(approver["roles"], "leader")
-        let approverKey = try SigningPublicKey(bytes: try XCTUnwrap(Base64.decode(try XCTUnwrap(approver["sign-key"]))))
-        XCTAssertTrue(approverKey.isValidSignature(approverSig, for: Array("casevault/v1/handover-approval\0".utf8) + manifest))
+        // Step 9: the leader's approval: a certified entry, the same as the roster's.
+        let approverText = String(decoding: approverEntry, as: UTF8.self)
+        var lines = approverText.split(separator: "\n").map(String.init)
+        let cert = try XCTUnwrap(Base64.decode(try XCTUnwrap(lines.popLast()?.dropFirst("certificate ".count))))
+        let block = lines.joined(separator: "\n") + "\n"
+        XCTAssertTrue(rootKey.isValidSignature(cert, for: Array("casevault/v1/roster-entry\0".utf8) + vault + Array(block.utf8)))
+        XCTAssertTrue(body.contains(approverText))
+        let approverKey = try SigningPublicKey(bytes: try XCTUnwrap(Base64.decode(try XCTUnwrap(member("lina")["sign-key"]))))
+        XCTAssertTrue(approverKey.isValidSignature(approverSig, for: Array("casevault/v2/handover-approval\0".utf8) + manifest))
         // Step 9b: the centre's policy, signed by the root for this vault, asks for that approval.
         XCTAssertTrue(rootKey.isValidSignature(policySig, for: Array("casevault/v1/policy\0".utf8) + vault + policy))
         XCTAssertTrue(String(decoding: policy, as: UTF8.self).contains("approval-required: [police]"))
         XCTAssertEqual(m["approval-required"], "yes")
+        // Step 9c: the log entry: signed by kari, naming this bundle and manifest, at `created`.
+        let entry = String(decoding: logEntry, as: UTF8.self)
+        let entrySigAt = try XCTUnwrap(entry.range(of: "signature ", options: .backwards))
+        let entrySig = try XCTUnwrap(Base64.decode(String(entry[entrySigAt.upperBound...].dropLast())))
+        XCTAssertTrue(senderKey.isValidSignature(entrySig, for: Array("casevault/v1/log-entry\0".utf8) + Array(entry[..<entrySigAt.lowerBound].utf8)))
+        let manifestHash = BLAKE2b.hash(Array("casevault/v1/handover-manifest\0".utf8) + manifest)
+        XCTAssertTrue(entry.contains("\ntime \(try XCTUnwrap(m["created"]))\n"))
+        XCTAssertTrue(entry.contains("\nindex \(try XCTUnwrap(m["log-index"]))\n"))
+        XCTAssertTrue(entry.contains("bundle=\(Vector.bundleID);manifest=\(Hex.encode(manifestHash));"))
+        XCTAssertTrue(entry.contains(";roster=3;roster-hash=\(Hex.encode(BLAKE2b.hash(Array("casevault/v2/roster-hash\0".utf8) + rosterText)));"))
+        // Step 9d: the inclusion proof (RFC 6962, SHA-256) to a checkpoint kari signed.
+        let proof = String(decoding: proofText, as: UTF8.self)
+        let split = try XCTUnwrap(proof.range(of: "\n\n"))
+        let proofLines = proof[..<split.lowerBound].split(separator: "\n").map(String.init)
+        XCTAssertEqual(proofLines[0], "c2sp.org/tlog-proof@v1")
+        XCTAssertEqual(proofLines[1], "index 2")
+        let note = proof[split.upperBound...].split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(note[0], "casevault.invalid/log/\(Vector.vaultID.hex)")
+        XCTAssertEqual(note[1], "3")
+        var hash = SHA256.hash([0] + logEntry)
+        let sibling = try XCTUnwrap(Base64.decode(proofLines[2]))
+        hash = SHA256.hash([1] + sibling + hash)   // index 2 of 3: its sibling is the left subtree of 0 and 1
+        XCTAssertEqual(Base64.encode(hash), note[2])
+        let noteSig = try XCTUnwrap(Base64.decode(String(try XCTUnwrap(note.first { $0.hasPrefix("— ") }).split(separator: " ")[2])))
+        XCTAssertTrue(senderKey.isValidSignature(Array(noteSig.dropFirst(4)), for: Array((note[0...2].joined(separator: "\n") + "\n").utf8)))
         // Step 10: the payload hash, then the fields.
         XCTAssertEqual(Base64.encode(BLAKE2b.hash(Array("casevault/v1/handover-payload\0".utf8) + payload)), m["payload"])
         var p = 0
@@ -372,7 +419,7 @@ final class HandoverVectorTests: XCTestCase {
             }
         }
         emit(0..<8, "magic \"CVBUNDLE\"")
-        emit(8..<9, "version 1")
+        emit(8..<9, "version 2")
         emit(9..<25, "recipient_fp: the police's identity fingerprint, in the clear")
         emit(25..<57, "sealed_key[0..32]: crypto_box_seal's ephemeral X25519 public key")
         emit(57..<105, "sealed_key[32..80]: K (32 bytes) encrypted + 16-byte Poly1305 tag")
@@ -418,7 +465,7 @@ final class HandoverVectorTests: XCTestCase {
             "trusted_root_fingerprint": Fingerprint.root(root.publicKey),
             "recipient_fingerprint": recipient.publicIdentity.fingerprint,
             "outer": [
-                "bundle_length": made.bytes.count, "bundle_sha256": Hex.encode(SHA256.hash(made.bytes)), "magic": "CVBUNDLE", "version": 1,
+                "bundle_length": made.bytes.count, "bundle_sha256": Hex.encode(SHA256.hash(made.bytes)), "magic": "CVBUNDLE", "version": 2,
                 "recipient_fp": Hex.encode(outer.fingerprint), "sealed_key": Hex.encode(outer.sealedKey), "nonce": Hex.encode(outer.nonce),
                 "ciphertext_length": outer.ciphertext.count,
             ] as [String: Any],
@@ -450,14 +497,16 @@ final class HandoverVectorTests: XCTestCase {
             rows.append((name, at, length + (prefixed ? 4 : 0), note))
             at += length + (prefixed ? 4 : 0)
         }
-        add("`\"CVBI\\x01\"`", 5, prefixed: false, "inner magic and version")
+        add("`\"CVBI\\x02\"`", 5, prefixed: false, "inner magic and version")
         add("manifest", Array(parts.manifest.utf8).count, prefixed: true, "string: the manifest text below")
         add("payload", parts.payload.count, prefixed: true, "data: u32(\(manifest.fields.count)), then string(path) ‖ data(field plaintext) per field")
-        add("sender_entry", Array(parts.senderEntry.utf8).count, prefixed: true, "string: kari's certified roster block")
-        add("approver_entry", Array(parts.approverEntry.utf8).count, prefixed: true, "string: lina's certified roster block")
-        add("approver_signature", parts.approverSignature.count, prefixed: true, "data: 64-byte Ed25519 signature")
+        add("roster", Array(parts.roster.utf8).count, prefixed: true, "string: the centre's signed roster in force at the log entry, full file text (§3)")
+        add("approver_entry", Array(parts.approverEntry.utf8).count, prefixed: true, "string: lina's certified roster block (empty without approval)")
+        add("approver_signature", parts.approverSignature.count, prefixed: true, "data: 64-byte Ed25519 signature (empty without approval)")
         add("policy", parts.policy.count, prefixed: true, "data: the centre's policy file in force, exact bytes (§5)")
         add("policy_signature", parts.policySignature.count, prefixed: true, "data: the raw 64-byte Ed25519 policy signature (§5), not the text `.sig` file")
+        add("log_entry", parts.logEntry.count, prefixed: true, "data: the `handover.create` log entry, exact bytes (§9)")
+        add("proof", parts.proof.count, prefixed: true, "data: a `c2sp.org/tlog-proof@v1` file for log_entry (§10)")
         add("sender_signature", parts.senderSignature.count, prefixed: true, "data: 64-byte Ed25519 signature")
         let table = rows.map { "| \($0.0) | \($0.1) | \($0.2) | \($0.3) |" }.joined(separator: "\n")
         let firstField = manifest.fields[0]
@@ -468,11 +517,13 @@ final class HandoverVectorTests: XCTestCase {
             The files in `Tests/CaseVaultCoreTests/Fixtures/handover-vector/` hold one police bundle made by
             this project's own `HandoverBundle.seal` with fixed test keys, and
             `Keys/test-vector-keyring.txt` holds the signed roster of the (fictitious) centre that made
-            it. `HandoverVectorTests` opens the vector on every test run; with
-            `CASEVAULT_REGENERATE_VECTOR=1` it writes the vector, the keyring and this section anew.
+            it. `HandoverVectorTests` opens the vector on every test run;
+            `scripts/regenerate-handover-vector.sh` writes the vector, the keyring and this section anew.
             The payload key and the nonces are random, so only the outer layer's bytes change when
             the vector is regenerated: the decrypted inner part (\(inner.count) bytes, SHA-256
             `\(Hex.encode(SHA256.hash(inner)))`) is the same every time, because Ed25519 signatures are deterministic.
+            The centre's log before the handover holds two entries with fixed times (`vault.init` by
+            lina, `case.create` by kari), so the handover's entry has index 2 and the checkpoint size 3.
 
             **The keys (TEST KEYS ONLY).** Every secret is the SHA-256 of a public label, so anyone can
             recompute it: `SHA-256("casevault test vector: " ‖ label)`, labels `centre root` (the centre
@@ -508,19 +559,31 @@ final class HandoverVectorTests: XCTestCase {
             ```
             \(manifest.text)```
 
-            Its hash, quoted by the receipt, is `BLAKE2b-256("casevault/v1/handover-manifest\\0" ‖ manifest)` =
-            `\(Base64.encode(manifest.hash))` (base64).
+            Its hash, quoted by the receipt and named by the log entry, is
+            `BLAKE2b-256("casevault/v1/handover-manifest\\0" ‖ manifest)` = `\(Base64.encode(manifest.hash))` (base64),
+            `\(Hex.encode(manifest.hash))` (hex).
 
-            **The sender's certified roster entry** (`sender_entry`; the approver's has the same shape):
+            **The carried roster** (`roster`; the centre name the recipient shows is its `centre` line):
 
             ```
-            \(parts.senderEntry)```
+            \(parts.roster)```
+
+            **The log entry** (`log_entry`):
+
+            ```
+            \(String(decoding: parts.logEntry, as: UTF8.self))```
+
+            **The inclusion proof** (`proof`):
+
+            ```
+            \(String(decoding: parts.proof, as: UTF8.self))```
 
             **Verification, in order** (each step refuses the bundle on failure, and nothing is shown
             before the last one):
 
-            1. Outer layout: magic `CVBUNDLE`, version `0x01`, the 16 + 80 + 24 bytes, `u32` length, the
-               ciphertext, and no trailing bytes.
+            1. Outer layout: magic `CVBUNDLE`, version `0x02` (a version `0x01` bundle is refused with
+               "ask the sender to send it again with a current CaseVault"), the 16 + 80 + 24 bytes, `u32`
+               length, the ciphertext, and no trailing bytes.
             2. `recipient_fp` (offset 0x09) equals the reader's own fingerprint
                `BLAKE2b-256("casevault/v1/identity-fingerprint\\0" ‖ x25519_pk ‖ ed25519_pk)[0..16]`,
                here `\(recipient.fingerprint)`; otherwise "addressed to another recipient".
@@ -528,28 +591,42 @@ final class HandoverVectorTests: XCTestCase {
             4. `inner = crypto_aead_xchacha20poly1305_ietf_decrypt(ciphertext, ad = bytes 0x00–0x80, nonce, K)`.
                A failure in steps 3–4 is tampering.
             5. Parse the inner layer strictly (table above; no trailing bytes) and the manifest
-               canonically (19 lines in the fixed order, LF only, re-serialised text equal).
-            6. `centre-root`'s fingerprint `BLAKE2b-256("casevault/v1/root-fingerprint\\0" ‖ root_pk)[0..16]`
-               equals the trusted `\(Fingerprint.root(root))`.
-            7. `sender_entry`: block = every line but the last; the `certificate` verifies as
-               `Ed25519(root, "casevault/v1/roster-entry\\0" ‖ vault_id(16 bytes) ‖ block)`; the entry
-               is `member kari`, its `fingerprint` line matches its keys, and it was active at `created`
-               (`added 2026-11-20T09:05:00Z`, no `revoked`).
-            8. `sender_signature` verifies under kari's `sign-key` over
-               `"casevault/v1/handover\\0" ‖ manifest`.
-            9. `recipient-fingerprint` in the manifest is the reader's own (no silent forwarding: a bundle
-               re-wrapped for someone else fails here).
-            10. `policy_signature` (raw 64 bytes) verifies under the centre root over
-                `"casevault/v1/policy\\0" ‖ vault_id(16 bytes) ‖ policy`; the policy parses (§5), and its
-                `approval-required` lists `police` exactly when the manifest says `approval-required yes`.
-            11. `approver_entry`: certificate as in step 7, role `leader`, active at `created`; then
-                `approver_signature` verifies under lina's key over `"casevault/v1/handover-approval\\0" ‖ manifest`.
-                Since `approval-required yes`, a bundle without them would be refused.
-            12. Optional, given `Keys/test-vector-keyring.txt` (signature and certificates checked under
-                the trusted root): kari is listed with the same keys and not revoked at or before `created`.
-            13. `payload` equals `base64(BLAKE2b-256("casevault/v1/handover-payload\\0" ‖ payload))`, the
+               canonically (20 lines in the fixed order, LF only, re-serialised text equal).
+            6. `roster`: its `root` key's fingerprint
+               `BLAKE2b-256("casevault/v1/root-fingerprint\\0" ‖ root_pk)[0..16]` equals the trusted
+               `\(Fingerprint.root(root))`; the roster parses canonically (§3), its `signature` verifies as
+               `Ed25519(root, "casevault/v1/roster\\0" ‖ text before the signature line)` and every entry's
+               certificate verifies; its `vault` and `serial` equal the manifest's `vault` and `roster-serial`.
+               When the reader's state remembers a newer roster serial for this centre, the bundle is refused.
+            7. `sender`: a `member` on the roster, not revoked, added at or before `created`.
+            8. `sender_signature` verifies under the sender's `sign-key` over `"casevault/v2/handover\\0" ‖ manifest`.
+            9. `recipient-fingerprint` is the reader's own and the roster lists `recipient` with the reader's
+               keys and the manifest's `recipient-role` (a bundle re-wrapped for someone else fails here).
+            10. `policy_signature` (raw 64 bytes) verifies under the roster's root over
+                `"casevault/v1/policy\\0" ‖ vault_id(16 bytes) ‖ policy`; the policy parses (§5); its serial
+                equals `policy-serial`; its `handover` rule for `recipient-role` lists one of the sender's
+                roles (a resident, the auditor or the night shift are refused here); its
+                `approval-required` lists the role exactly when the manifest says `approval-required yes`.
+            11. `approver_entry` (when present, and required when approval is): certificate as
+                `Ed25519(root, "casevault/v1/roster-entry\\0" ‖ vault_id ‖ block)`, role `leader`, not the
+                sender, listed on the roster with the same keys, active at `created`; `approver_signature`
+                verifies over `"casevault/v2/handover-approval\\0" ‖ manifest`.
+            12. `log_entry` parses (§9) and its signature verifies; `vault`, `index` = `log-index`,
+                `actor` = `sender`, `key` = the sender's `sign-key`, `action handover.create`, `case`,
+                `fields` and `time` = `created` equal the manifest's (a backdated `created` fails here); its
+                `detail` is exactly `approved-by` (when approved), `basis`, `bundle`, `manifest` (the hex
+                manifest hash), `policy` (= `policy-serial`), `recipient`, `role`, `roster` (= the roster's
+                serial), `roster-hash` (hex `BLAKE2b-256("casevault/v2/roster-hash\\0" ‖ roster)`) and `version`.
+            13. `proof` parses as a tlog-proof; its `index` is `log-index`; the checkpoint's origin is
+                `casevault.invalid/log/<vault hex>` and it carries a valid signature by a non-revoked member
+                of the roster under the key name `casevault.invalid/member/<vault hex>/<member id>`; the
+                RFC 6962 inclusion proof leads from `SHA-256(0x00 ‖ log_entry)` at `index` to its root hash.
+            14. Optional, given `Keys/test-vector-keyring.txt` (the centre's current signed roster, checked
+                under the same root, serial not older than the carried one): the sender and approver are
+                listed with the same keys and not revoked at all.
+            15. `payload` equals `base64(BLAKE2b-256("casevault/v1/handover-payload\\0" ‖ payload))`, the
                 payload's paths, in order, equal `fields`, and the policy lets `police` read every one of them.
-            14. `expires 2099-01-01T00:00:00Z` has not passed (the test opens at \(Vector.openAt.rfc3339)).
+            16. `expires 2099-01-01T00:00:00Z` has not passed (the test opens at \(Vector.openAt.rfc3339)).
 
             Then the \(manifest.fields.count) fields are shown; `expected.json` lists them with the manifest,
             and the fixture's README shows the same steps as calls to a libsodium binding.

@@ -105,8 +105,10 @@ extension InputLimitTests {
         let oversized = HandoverBundle.SignedPolicy(bytes: policy.bytes + [UInt8](repeating: 0x23, count: HandoverBundle.Limits.policyBytes),
                                                     signature: policy.signature)
         TestVault.assertFails([.invalidInput], "a policy over the reader's limit") {
-            try HandoverBundle.seal(manifest: manifest, fields: HandoverWorld.policeFields, sender: try w.signer(manifest.sender), approver: nil,
-                                    policy: oversized, recipient: try w.certifiedEntry(HandoverWorld.police).identity)
+            var maker = try w.standalone()
+            maker.policy = oversized
+            return try maker.make(manifest, fields: HandoverWorld.policeFields, sender: w.identity(manifest.sender).signingKey, approver: nil,
+                                  recipient: try w.certifiedEntry(HandoverWorld.police).identity)
         }
     }
 }

@@ -78,7 +78,7 @@ final class RosterTests: XCTestCase {
             try SignedRoster(fileText: String(text[..<text.range(of: "\nsignature ")!.lowerBound]) + "\n", trustedRoot: root)
         }
         TestVault.assertFails([.unsupportedFormat], "newer format") {
-            try SignedRoster(fileText: text.replacingOccurrences(of: "casevault-roster v1", with: "casevault-roster v2"), trustedRoot: root)
+            try SignedRoster(fileText: text.replacingOccurrences(of: "casevault-roster v2", with: "casevault-roster v3"), trustedRoot: root)
         }
     }
 

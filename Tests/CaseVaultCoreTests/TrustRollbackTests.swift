@@ -17,7 +17,7 @@ final class TrustRollbackTests: XCTestCase {
         try kari.run { try $0.listCases() }
         try t.raw().execute("DELETE FROM rosters WHERE serial = (SELECT MAX(serial) FROM rosters)")
         XCTAssertNotNil(try t.vault.roster().entry("karl").map { $0.revoked == nil ? $0 : nil } ?? nil, "the attack un-revoked karl")
-        assertRefused([.authenticationFailed], "roster rollback", mentioning: ["roster went back from serial 8 to 7"]) {
+        assertRefused([.authenticationFailed], "roster rollback", mentioning: ["roster 8 named by log entry", "rolled back to roster 7"]) {
             try kari.run { try $0.listCases() }
         }
     }
@@ -28,7 +28,7 @@ final class TrustRollbackTests: XCTestCase {
         _ = try t.session("lina").installPolicy(bytes: TestVault.policy(serial: 2))
         try kari.run { try $0.listCases() }
         try t.raw().execute("DELETE FROM policies WHERE serial = 2")
-        assertRefused([.authenticationFailed], "policy rollback", mentioning: ["policy went back from serial 2 to 1"]) {
+        assertRefused([.authenticationFailed], "policy rollback", mentioning: ["policy 2 named by log entry", "rolled back to policy 1"]) {
             try kari.run { try $0.listCases() }
         }
     }
@@ -40,12 +40,12 @@ final class TrustRollbackTests: XCTestCase {
         try kari.run { try $0.updateCase(id, patchText: "set:\n  case.phase: 2\n") }
         try kari.run { try $0.showCase(id) }
         try t.raw().delete(id, version: 2)
-        assertRefused([.authenticationFailed], "version rollback", mentioning: ["case \(id) went back from version 2 to 1"]) {
+        assertRefused([.authenticationFailed], "version rollback", mentioning: ["case \(id): version 2 named by log entry", "rolled back to version 1"]) {
             try kari.run { try $0.showCase(id) }
         }
         // The listing shows it as a problem rather than the older version.
         let listed = try kari.run { try $0.listCases() }
-        XCTAssertEqual(listed.first { $0.caseID == id }?.problem?.contains("went back from version 2 to 1"), true)
+        XCTAssertEqual(listed.first { $0.caseID == id }?.problem?.contains("rolled back to version 1"), true)
     }
 
     func testAReplacedVersionIsRefused() throws {
@@ -53,13 +53,19 @@ final class TrustRollbackTests: XCTestCase {
         let kari = try TrustClient(t, "kari")
         let id = try kari.run { try $0.createCase(recordText: SampleCase.yaml) }
         try kari.run { try $0.updateCase(id, patchText: "set:\n  case.phase: 2\n") }
-        // The stored version 2 is swapped for another, validly signed version 2 (same author).
+        // A writer refuses to store version 2 again once its row is gone: the log names it.
         let raw = try t.raw()
         let rows = try raw.rows(id)
         try raw.delete(id, version: 2)
-        try t.session("kari").updateCase(id, patchText: "set:\n  case.phase: 3\n")
+        assertRefused([.authenticationFailed], "number reused", mentioning: ["version 2 is already named by log entry"]) {
+            try t.session("kari").updateCase(id, patchText: "set:\n  case.phase: 3\n")
+        }
+        // So the stored version 2 is swapped by hand for another, validly signed version 2 (same author, re-dated).
+        var v = try CaseVersion.decode(rows[1].body)
+        v.created = Timestamp(seconds: v.created.seconds + 1)
+        try Forge.append(raw, id, v, signedBy: t.identity("kari"))
         XCTAssertNotEqual(try raw.rows(id)[1], rows[1])
-        assertRefused([.authenticationFailed], "replaced version", mentioning: ["case \(id) version 2 is not the one seen before"]) {
+        assertRefused([.authenticationFailed], "replaced version", mentioning: ["case \(id) version 2 is not the one log entry"]) {
             try kari.run { try $0.showCase(id) }
         }
     }
@@ -69,7 +75,7 @@ final class TrustRollbackTests: XCTestCase {
         let kari = try TrustClient(t, "kari")
         let id = try kari.run { try $0.createCase(recordText: SampleCase.yaml) }
         try t.raw().execute("DELETE FROM case_versions WHERE case_id = ?", [Data(id.bytes)])
-        assertRefused([.authenticationFailed], "case deleted", mentioning: ["case \(id)", "is gone from the vault"]) {
+        assertRefused([.authenticationFailed], "case deleted", mentioning: ["case \(id) (version 1 in the log", "missing from the database (deleted)"]) {
             try kari.run { try $0.listCases() }
         }
     }
@@ -123,7 +129,7 @@ final class TrustRollbackTests: XCTestCase {
         let kari = try TrustClient(t, "kari")
         try kari.run { try $0.listCases() }
         let text = try String(contentsOfFile: kari.statePath, encoding: .utf8)
-        XCTAssertTrue(text.hasPrefix("casevault-client-state v1\nvault \(t.vault.vaultID.hex)\n"), text)
+        XCTAssertTrue(text.hasPrefix("casevault-client-state v2\nvault \(t.vault.vaultID.hex)\n"), text)
         XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: kari.statePath)[.posixPermissions] as? Int, 0o600)
         // Lowering the remembered roster serial (to accept a rollback) breaks the MAC.
         try writePrivate(text.replacingOccurrences(of: "\nroster 7\n", with: "\nroster 1\n"), to: kari.statePath)
@@ -134,7 +140,7 @@ final class TrustRollbackTests: XCTestCase {
         try FileManager.default.removeItem(atPath: kari.statePath)
         try FileManager.default.copyItem(atPath: nils.statePath, toPath: kari.statePath)
         assertRefused([.authenticationFailed], "someone else's state", mentioning: ["does not authenticate"]) { try kari.run { try $0.listCases() } }
-        try writePrivate(text.replacingOccurrences(of: "state v1", with: "state v9"), to: kari.statePath)
+        try writePrivate(text.replacingOccurrences(of: "state v2", with: "state v9"), to: kari.statePath)
         assertRefused([.unsupportedFormat], "unknown version", mentioning: ["v9\" is not supported"]) { try kari.run { try $0.listCases() } }
     }
 }

@@ -3,6 +3,8 @@ public enum LogAction: String, CaseIterable, Sendable {
     case vaultInit = "vault.init"
     /// The leader vouched, with the centre root key, for the state of a restored vault.
     case vaultReanchor = "vault.reanchor"
+    /// The vault was migrated from format 1 under a root-signed migration statement.
+    case vaultMigrate = "vault.migrate"
     case caseCreate = "case.create"
     case caseRead = "case.read"
     case caseReadRefused = "case.read-refused"
@@ -34,11 +36,48 @@ public enum LogAction: String, CaseIterable, Sendable {
     case auditProve = "audit.prove"
     /// A resident's access report was produced (`audit for-case`).
     case auditReport = "audit.for-case"
+    /// Recovery by k of n trustees and break-glass (docs/FORMAT.md, "Recovery and break-glass").
+    case recoverySetup = "recovery.setup"
+    case recoveryRequest = "recovery.request"
+    case recoveryApprove = "recovery.approve"
+    case recoveryPeel = "recovery.peel"
+    case recoveryComplete = "recovery.complete"
+    case breakglassSetup = "breakglass.setup"
+    case breakglassRequest = "breakglass.request"
+    case breakglassApprove = "breakglass.approve"
+    case breakglassOpen = "breakglass.open"
+    case breakglassRelease = "breakglass.release"
+    case breakglassReview = "breakglass.review"
     /// A refused attempt: denied by policy, not on the roster, revoked, or a bad signature.
     case accessDenied = "access.denied"
 
     /// Successful content reads: the auditor's count of reads must equal the count of these.
     public var isContentRead: Bool { self == .caseRead }
+
+    /// Entries of these actions store a new case version, and name it by `version` and `hash`
+    /// (docs/FORMAT.md, "What a log entry names"). A new version-writing action opts in here.
+    public var writesVersion: Bool {
+        switch self {
+        case .caseCreate, .caseUpdate, .caseAssign, .caseUnassign, .handoverCreate, .handoverConfirm: true
+        default: false
+        }
+    }
+
+    /// Entries of these actions install a signed roster, named by `roster-serial` and `roster-hash`.
+    public var installsRoster: Bool {
+        switch self {
+        case .vaultInit, .memberAdd, .memberRevoke, .recipientAdd, .recipientRemove: true
+        default: false
+        }
+    }
+
+    /// Entries of these actions install a signed policy, named by `policy-serial` and `policy-hash`.
+    public var installsPolicy: Bool {
+        switch self {
+        case .vaultInit, .policyInstall: true
+        default: false
+        }
+    }
 }
 
 extension VaultError.Kind {

@@ -13,16 +13,20 @@ extension Vault {
     /// The note key name a member signs checkpoints with.
     package func checkpointKeyName(_ memberID: String) -> String { LogNames.memberKeyName(vault: vaultID, member: memberID) }
 
+    @discardableResult
     package func appendLog(_ db: StoreTransaction, state: VaultState, session: Session, action: LogAction, caseID: CaseID?,
-                   fields: [String], detail: [String: String], reason: String?) throws {
+                   fields: [String], detail: [String: String], reason: String?, time fixedTime: Timestamp? = nil) throws -> LogEntry {
         try appendLog(db, state: state, actor: session.member.id, key: session.identity.signer, checkpoint: true,
-                      action: action.rawValue, caseID: caseID, fields: fields, detail: detail, reason: reason)
+                      action: action.rawValue, caseID: caseID, fields: fields, detail: detail, reason: reason, time: fixedTime)
     }
 
     /// Appends one entry. `checkpoint` is false for an actor the roster does not know: their
     /// entry is kept and signed by the key they presented, and the next member's append checkpoints it.
+    /// `fixedTime` (a handover, whose bundle states the entry's time) must not lie before the last entry's.
+    @discardableResult
     func appendLog(_ db: StoreTransaction, state: VaultState, actor: String, key: any MessageSigner, checkpoint: Bool,
-                   action: String, caseID: CaseID?, fields: [String], detail: [String: String], reason: String?) throws {
+                   action: String, caseID: CaseID?, fields: [String], detail: [String: String], reason: String?,
+                   time fixedTime: Timestamp? = nil) throws -> LogEntry {
         var frontier = try db.logFrontier()
         let index = frontier.size
         var commitment: [UInt8]?
@@ -33,9 +37,11 @@ extension Vault {
             try db.insertLogReason(index: index, sealed: sealed.sealed)
         }
         let lastTime = try db.logLastTime()
-        let time = max(clock.now(), lastTime ?? Timestamp(seconds: 0))  // time never runs backwards within a log
+        let time = fixedTime ?? max(clock.now(), lastTime ?? Timestamp(seconds: 0))  // time never runs backwards within a log
+        if let lastTime, time < lastTime { throw VaultError.format("a log entry's time may not lie before the previous entry's") }
         let entry = try LogEntry.sign(vaultID: vaultID, index: index, time: time, actor: actor, key: key, action: action,
-                                      caseID: caseID, fields: fields, detail: detail, reasonCommitment: commitment)
+                                      caseID: caseID, fields: fields, detail: try namingDetail(action, db: db, caseID: caseID, detail: detail),
+                                      reasonCommitment: commitment)
         let bytes = Array(entry.text.utf8)
         let leaf = Merkle.leafHash(bytes)
         try db.insertLogEntry(index: index, bytes: bytes, leafHash: leaf)
@@ -47,6 +53,7 @@ extension Vault {
             let note = try SignedNote.sign(text: cp.body, signers: [NoteSigner(name: checkpointKeyName(actor), secretKey: key)])
             try db.insertCheckpoint(size: frontier.size, note: note)
         }
+        return entry
     }
 }
 

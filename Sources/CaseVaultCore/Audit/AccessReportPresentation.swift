@@ -58,6 +58,7 @@ extension AccessReport {
             var line = "\(e.time.osloText)  \(Self.who(e.actor, e.actorName, e.actorRoles)): \(Self.describe(e.action))"
             if !e.fields.isEmpty { line += " — \(Self.grouped(e.fields))" }
             if let reason = Self.refusalReason(e.detail) { line += " — grunn / reason: \(reason)" }
+            line += Self.breakGlassNote(e.detail)
             seen.append(line)
         }
         var disclosed: [String] = []

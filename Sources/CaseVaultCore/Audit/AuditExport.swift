@@ -32,8 +32,8 @@ struct AuditExportOperation: SessionBound {
     }
 }
 
-/// Writes the folder. Only log rows, rosters and public metadata are read: never a case
-/// version, a sealed reason or a key.
+/// Writes the folder. Only log rows, rosters, public metadata and the hashes of policies and
+/// case versions leave the vault: never a case version's content, a sealed reason or a key.
 struct AuditExportWriter {
     let vault: Vault
     let db: StoreTransaction
@@ -90,6 +90,11 @@ struct AuditExportWriter {
         }
         try out.close()
 
+        try ExportFile.write(tmp + "/" + AuditExportFormat.versionsFile, Array(try versionsFile().text.utf8))
+        if let migration = try db.metaValue(MigrationStatement.metaKey) {
+            try ExportFile.write(tmp + "/" + AuditExportFormat.migrationFile, Array(migration.utf8))
+        }
+
         guard let latest = try vault.latestCheckpointNote(db) else { throw VaultError.notFound("the log has no checkpoint yet") }
         try ExportFile.write(tmp + "/" + AuditExportFormat.checkpointFile, latest.bytes)
 
@@ -102,6 +107,16 @@ struct AuditExportWriter {
         }
         let size = (try? Checkpoint.parse(latest.text).size) ?? 0
         return AuditExportSummary(folder: finalName, entries: entries, checkpointSize: size, rosters: rosters.count, cosignedCheckpoints: cosigned.count)
+    }
+}
+
+extension AuditExportWriter {
+    /// Every stored policy and case version by number and hash.
+    func versionsFile() throws -> VersionsFile {
+        var f = VersionsFile()
+        f.policies = try db.policies().sorted { $0.serial < $1.serial }.map { ($0.serial, StateHashes.policy(bytes: $0.bytes, signature: $0.signature)) }
+        try db.forEachCaseVersion { c, v in f.cases[c, default: []].append((v.version, StateHashes.version(body: v.body, signature: v.signature))) }
+        return f
     }
 }
 

@@ -3,23 +3,28 @@ import SodiumKit
 import Glibc
 #endif
 
-/// The auditor's export folder, version 1 (docs/FORMAT.md, "Export folder"):
+/// The auditor's export folder, version 2 (docs/FORMAT.md, "Export folder"):
 ///
 ///     vault              manifest: vault id, log origin, centre root key, formats
 ///     entries            every log entry, exact bytes, each preceded by an empty line
 ///     checkpoint         the latest checkpoint note, with the cosignatures the vault holds
 ///     cosigned/<size>-<n> each cosigned checkpoint note the vault holds, as its witness stored it
 ///     rosters/0001.txt   every signed roster, serial 1 to n
+///     versions           every stored case version and policy by number and hash (`VersionsFile`)
+///     migration          the root-signed migration statement, in a vault migrated from format 1
 ///
-/// Nothing else: no case content, no sealed reasons, no policy.
+/// Nothing else: no case content, no sealed reasons, no policy text.
 public enum AuditExportFormat {
-    public static let version = 1
+    public static let version = 2
     static let manifestFile = "vault"
     static let entriesFile = "entries"
     static let checkpointFile = "checkpoint"
     static let cosignedFolder = "cosigned"
     static let rostersFolder = "rosters"
-    static let manifestHeader = "casevault-audit-export v1"
+    static let manifestHeader = "casevault-audit-export v2"
+    static let previousManifestHeader = "casevault-audit-export v1"
+    static let versionsFile = "versions"
+    static let migrationFile = "migration"
     static let entriesHeader = "casevault-audit-entries v1"
 
     static func rosterFileName(_ serial: UInt64) -> String {
@@ -42,7 +47,8 @@ package struct AuditManifest: Equatable {
 
     var text: String {
         [AuditExportFormat.manifestHeader, "vault \(vaultID.hex)", "origin \(origin)", "root-key \(Base64.encode(rootKey.bytes))",
-         "root-fingerprint \(Fingerprint.root(rootKey))", "vault-format \(vaultFormat)", "exported \(exported.rfc3339)"]
+         "root-fingerprint \(Fingerprint.root(rootKey))", "vault-format \(vaultFormat)", "exported \(exported.rfc3339)",
+         "versions \(VersionsFile.header)"]
             .joined(separator: "\n") + "\n"
     }
 
@@ -52,11 +58,14 @@ package struct AuditManifest: Equatable {
             throw bad("is not LF-terminated UTF-8 text")
         }
         let lines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.first == AuditExportFormat.previousManifestHeader {
+            throw bad("is an export of version 1, written before vault format 2: it has no versions file, so its cases cannot be checked against the log; export again with this CaseVault")
+        }
         guard lines.first == AuditExportFormat.manifestHeader else {
             if lines.first?.hasPrefix("casevault-audit-export ") == true { throw bad("export version \"\(lines[0].prefix(40))\" is not supported") }
             throw bad("is not a CaseVault audit export")
         }
-        let keys = ["vault", "origin", "root-key", "root-fingerprint", "vault-format", "exported"]
+        let keys = ["vault", "origin", "root-key", "root-fingerprint", "vault-format", "exported", "versions"]
         guard lines.count == keys.count + 1 else { throw bad("has \(lines.count) lines, expected \(keys.count + 1)") }
         var v: [String: String] = [:]
         for (key, line) in zip(keys, lines.dropFirst()) {
@@ -70,6 +79,7 @@ package struct AuditManifest: Equatable {
         guard let exported = Timestamp(rfc3339: v["exported"]!) else { throw bad("export time is malformed") }
         let m = AuditManifest(vaultID: id, rootKey: root, vaultFormat: v["vault-format"]!, exported: exported)
         guard m.vaultFormat == Vault.formatVersion else { throw bad("vault format \(m.vaultFormat.prefix(10)) is not supported") }
+        guard v["versions"] == VersionsFile.header else { throw bad("versions file format \(v["versions"]!.prefix(40)) is not supported") }
         guard v["origin"] == m.origin else { throw bad("origin is not this vault's log") }
         guard v["root-fingerprint"] == Fingerprint.root(root) else { throw bad("root fingerprint does not match the root key") }
         guard m.text.utf8.elementsEqual(bytes) else { throw bad("is not in canonical form") }

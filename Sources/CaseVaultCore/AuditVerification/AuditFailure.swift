@@ -14,12 +14,15 @@ public struct AuditFailure: Error, Sendable, Equatable, CustomStringConvertible 
     public let reason: String
     /// The first bad entry's index (its position in the log), when an entry is to blame.
     public let index: UInt64?
+    /// Every disagreement found, one line each, when there are several (the versions cross-check).
+    public let lines: [String]
 
-    public init(_ kind: Kind, _ subject: String, _ reason: String, index: UInt64? = nil) {
+    public init(_ kind: Kind, _ subject: String, _ reason: String, index: UInt64? = nil, lines: [String] = []) {
         self.kind = kind
         self.subject = subject
         self.reason = reason
         self.index = index
+        self.lines = lines
     }
 
     public var description: String { "\(subject): \(reason)" }

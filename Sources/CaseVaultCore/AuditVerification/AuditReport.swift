@@ -32,4 +32,6 @@ public struct AuditReport: Sendable {
     public let consistentSince: UInt64?
     /// Successful content reads (`case.read` entries).
     public let contentReads: Int
+    /// Every break-glass opening in the log, with its review if there is one.
+    public var breakGlass: [BreakGlassFinding] = []
 }

@@ -25,6 +25,7 @@ extension AuditReport {
             : "Uncheckpointed tail: \(tail.count) entr\(tail.count == 1 ? "y" : "ies") (\(tail.lowerBound)–\(tail.upperBound - 1)), verified one by one, not yet under a signed root")
         lines.append(consistentSince.map { "Consistent with the earlier checkpoint of size \($0)" }
             ?? "No earlier checkpoint given (--since): a cut at the end of the log cannot be ruled out")
+        lines += breakGlassLines
         return lines
     }
 
@@ -55,6 +56,15 @@ extension AccessReport {
         case .accessDenied: "avvist forsøk / refused attempt"
         case .auditLog: "søkte i tilgangsloggen / searched the access log"
         case .auditReport: "laget innsynsrapport / produced an access report"
+        case .breakglassRequest: "ba om nødtilgang / asked for emergency access (break-glass)"
+        case .breakglassApprove: "godkjente nødtilgang / approved emergency access"
+        case .breakglassOpen: "nødtilgang åpnet / emergency access opened"
+        case .breakglassRelease: "nøkler frigitt for nødtilgang / keys released for emergency access"
+        case .breakglassReview: "gjennomgikk nødtilgang / reviewed emergency access"
+        case .recoveryRequest: "ba om gjenoppretting / asked for recovery"
+        case .recoveryApprove: "godkjente gjenoppretting / approved recovery"
+        case .recoveryPeel: "bidro til gjenoppretting / took part in recovery"
+        case .recoveryComplete: "gjenopprettet tilgang / recovered access"
         default: action
         }
     }

@@ -52,8 +52,12 @@ public struct AuditVerifier: Sendable {
 
         // 3. Every entry: the per-entry work on all cores, then the in-order checks.
         let mapped = try MappedFile(path: dir.file(AuditExportFormat.entriesFile), name: AuditExportFormat.entriesFile)
-        let batch = try mapped.withBytes { file throws(AuditFailure) in
-            EntryBatch.check(file: file, ranges: try EntryFraming.split(file), vaultID: manifest.vaultID)
+        var ranges: [Range<Int>] = []
+        let (batch, disagreements) = try mapped.withBytes { file throws(AuditFailure) in
+            ranges = try EntryFraming.split(file)
+            let batch = EntryBatch.check(file: file, ranges: ranges, vaultID: manifest.vaultID)
+            guard batch.failure == nil else { return (batch, [String]()) }
+            return (batch, try VersionCrossCheck.problems(dir, manifest: manifest, rosterCount: timeline.rosters.count, file: file, ranges: ranges))
         }
         let count = batch.facts.count
         let outcome = timeline.check(batch.facts, limit: batch.failure?.index.map(Int.init) ?? count)
@@ -92,6 +96,14 @@ public struct AuditVerifier: Sendable {
             since = try context.checkConsistency(earlier: earlier, latest: latest.checkpoint)
         }
 
+        let breakGlass = try mapped.withBytes { file in BreakGlassAudit.scan(file: file, ranges: ranges, facts: batch.facts) }
+        // 7. The stored versions, rosters and policies against what the log names: every case that disagrees.
+        if !disagreements.isEmpty {
+            throw AuditFailure(.failed, AuditExportFormat.versionsFile,
+                               "\(disagreements.count) disagreement\(disagreements.count == 1 ? "" : "s") between the stored state and the log (listed above)",
+                               lines: disagreements)
+        }
+
         return AuditReport(
             vaultID: manifest.vaultID, origin: manifest.origin, rootFingerprint: fingerprint, rootPinned: options.rootFingerprint != nil,
             rosterCount: timeline.rosters.count, entryCount: UInt64(count),
@@ -99,7 +111,7 @@ public struct AuditVerifier: Sendable {
             checkpointSize: size, checkpointRoot: latest.checkpoint.rootHash, checkpointSigners: latest.signers,
             cosignatures: cosignatures.sorted { ($0.size, $0.witness) > ($1.size, $1.witness) },
             unauthenticatedAttempts: outcome.unauthenticated, tail: size..<UInt64(count), consistentSince: since,
-            contentReads: outcome.contentReads)
+            contentReads: outcome.contentReads, breakGlass: breakGlass)
     }
 
     private func loadRosters(_ dir: AuditFolder, _ manifest: AuditManifest) throws(AuditFailure) -> [Roster] {

@@ -3,9 +3,11 @@ import SodiumKit
 
 /// What a bundle says about itself (docs/FORMAT.md, "Handover bundle"): canonical text, one
 /// field per line in a fixed order, signed by the sender. It names the recipient inside the
-/// signed part, so a bundle re-encrypted to someone else is recognised as not theirs.
+/// signed part, so a bundle re-encrypted to someone else is recognised as not theirs. Version 2
+/// names the log entry that records the disclosure (`log-index`, whose time is `created`) and the
+/// roster and policy in force; the centre's name and root come from the roster the bundle carries.
 public struct HandoverManifest: Sendable, Equatable {
-    public static let header = "casevault-handover v1"
+    public static let header = "casevault-handover v2"
 
     public enum Basis: String, Sendable, CaseIterable {
         case consent
@@ -15,8 +17,6 @@ public struct HandoverManifest: Sendable, Equatable {
 
     public var bundleID: String
     public var vaultID: VaultID
-    public var centreName: String
-    public var centreRoot: SigningPublicKey
     public var caseID: CaseID
     public var caseVersion: UInt64
     public var sender: String
@@ -29,17 +29,22 @@ public struct HandoverManifest: Sendable, Equatable {
     public var approvalRequired: Bool
     public var created: Timestamp
     public var expires: Timestamp?
+    /// The index of the `handover.create` log entry recording this disclosure.
+    public var logIndex: UInt64
+    public var rosterSerial: UInt64
+    public var policySerial: UInt64
     public var fields: [String]
     public var payloadHash: [UInt8]
 
-    package init(bundleID: String, vaultID: VaultID, centreName: String, centreRoot: SigningPublicKey, caseID: CaseID,
+    package init(bundleID: String, vaultID: VaultID, caseID: CaseID,
                  caseVersion: UInt64, sender: String, recipient: String, recipientRole: Role, recipientFingerprint: String,
                  purpose: String, basis: Basis, consentReference: String?, approvalRequired: Bool, created: Timestamp,
-                 expires: Timestamp?, fields: [String], payloadHash: [UInt8]) {
+                 expires: Timestamp?, logIndex: UInt64, rosterSerial: UInt64, policySerial: UInt64, fields: [String], payloadHash: [UInt8]) {
         self.bundleID = bundleID
         self.vaultID = vaultID
-        self.centreName = centreName
-        self.centreRoot = centreRoot
+        self.logIndex = logIndex
+        self.rosterSerial = rosterSerial
+        self.policySerial = policySerial
         self.caseID = caseID
         self.caseVersion = caseVersion
         self.sender = sender
@@ -58,12 +63,12 @@ public struct HandoverManifest: Sendable, Equatable {
 
     public var text: String {
         [
-            Self.header, "bundle \(bundleID)", "vault \(vaultID.hex)", "centre \(centreName)",
-            "centre-root \(Base64.encode(centreRoot.bytes))", "case \(caseID.hex)", "case-version \(caseVersion)",
+            Self.header, "bundle \(bundleID)", "vault \(vaultID.hex)", "case \(caseID.hex)", "case-version \(caseVersion)",
             "sender \(sender)", "recipient \(recipient)", "recipient-role \(recipientRole.rawValue)",
             "recipient-fingerprint \(recipientFingerprint)", "purpose \(purpose)", "basis \(basis.rawValue)",
             "consent \(consentReference ?? "-")", "approval-required \(approvalRequired ? "yes" : "no")",
             "created \(created.rfc3339)", "expires \(expires?.rfc3339 ?? "-")",
+            "log-index \(logIndex)", "roster-serial \(rosterSerial)", "policy-serial \(policySerial)",
             "fields \(fields.isEmpty ? "-" : fields.joined(separator: ","))", "payload \(Base64.encode(payloadHash))",
         ].joined(separator: "\n") + "\n"
     }
@@ -83,8 +88,8 @@ public struct HandoverManifest: Sendable, Equatable {
     public static func parse(_ text: String) throws(VaultError) -> HandoverManifest {
         guard text.hasSuffix("\n"), !text.utf8.contains(0x0D) else { throw .format("handover manifest is malformed") }
         let lines = text.dropLast().splitASCII(0x0A)
-        let keys = ["bundle", "vault", "centre", "centre-root", "case", "case-version", "sender", "recipient", "recipient-role",
-                    "recipient-fingerprint", "purpose", "basis", "consent", "approval-required", "created", "expires", "fields", "payload"]
+        let keys = ["bundle", "vault", "case", "case-version", "sender", "recipient", "recipient-role", "recipient-fingerprint", "purpose",
+                    "basis", "consent", "approval-required", "created", "expires", "log-index", "roster-serial", "policy-serial", "fields", "payload"]
         guard lines.first == header else {
             if lines.first?.hasPrefix("casevault-handover ") == true { throw .format("handover format \"\(lines[0].prefix(40))\" is not supported") }
             throw .format("not a CaseVault handover manifest")
@@ -96,8 +101,8 @@ public struct HandoverManifest: Sendable, Equatable {
             v[key] = String(line.dropFirst(key.count + 1))
         }
         guard isBundleID(v["bundle"]!), let vault = VaultID(hex: v["vault"]!),
-              let rootBytes = Base64.decode(v["centre-root"]!), let root = try? SigningPublicKey(bytes: rootBytes),
-              let version = UInt64(v["case-version"]!), let role = Role(rawValue: v["recipient-role"]!), role.isExternal,
+              let logIndex = UInt64(v["log-index"]!), let rosterSerial = UInt64(v["roster-serial"]!),
+              let policySerial = UInt64(v["policy-serial"]!), let version = UInt64(v["case-version"]!), let role = Role(rawValue: v["recipient-role"]!), role.isExternal,
               let basis = Basis(rawValue: v["basis"]!), let created = Timestamp(rfc3339: v["created"]!),
               let payload = Base64.decode(v["payload"]!), payload.count == 32,
               ["yes", "no"].contains(v["approval-required"]!)
@@ -108,11 +113,11 @@ public struct HandoverManifest: Sendable, Equatable {
             expires = e
         }
         let m = HandoverManifest(
-            bundleID: v["bundle"]!, vaultID: vault, centreName: v["centre"]!, centreRoot: root, caseID: try CaseID(v["case"]!),
+            bundleID: v["bundle"]!, vaultID: vault, caseID: try CaseID(v["case"]!),
             caseVersion: version, sender: v["sender"]!, recipient: v["recipient"]!, recipientRole: role,
             recipientFingerprint: v["recipient-fingerprint"]!, purpose: v["purpose"]!, basis: basis,
             consentReference: v["consent"] == "-" ? nil : v["consent"], approvalRequired: v["approval-required"] == "yes",
-            created: created, expires: expires, fields: v["fields"] == "-" ? [] : v["fields"]!.splitASCII(0x2C),
+            created: created, expires: expires, logIndex: logIndex, rosterSerial: rosterSerial, policySerial: policySerial, fields: v["fields"] == "-" ? [] : v["fields"]!.splitASCII(0x2C),
             payloadHash: payload)
         guard m.text == text else { throw .format("handover manifest is not in canonical form") }
         return m

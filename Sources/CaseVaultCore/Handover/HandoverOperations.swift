@@ -1,6 +1,7 @@
 import AccessPolicy
 import Foundation
 import SodiumKit
+import TransparencyLog
 
 /// What `handover create` asks for.
 public struct HandoverRequest: Sendable {
@@ -48,6 +49,10 @@ struct HandoverOperations: SessionBound {
             }
             guard !recipient.isRevoked else { throw VaultError.denied("recipient \(recipient.id) has been removed") }
             guard let role = recipient.roles.first else { throw VaultError.format("recipient \(recipient.id) has no role on the roster") }
+            let senderRoles = state.roster.entry(member.id)?.roles ?? []
+            if case let .denied(reason) = state.policy.maySendHandover(from: senderRoles, to: role) {
+                throw VaultError.denied("you may not send a bundle to \(recipient.id): \(reason)")
+            }
             let opened = try open(request.caseID, state: state, db: db)
             try DisclosureBasis(basis: request.basis, consentReference: request.consentReference, recipientRole: role)
                 .verify(against: opened.fields, today: vault.clock.now().osloDate)
@@ -62,29 +67,36 @@ struct HandoverOperations: SessionBound {
             if needsApproval {
                 guard let approver else { throw VaultError.denied("a handover to \(role.rawValue) needs a leader's approval: pass --approver-identity") }
                 guard let entry = state.roster.entry(for: approver.publicIdentity), entry.kind == .member, !entry.isRevoked,
-                      entry.roles.contains(.leader) else { throw VaultError.denied("the approver is not an active leader on the roster") }
+                      entry.roles.contains(.leader), entry.id != member.id else {
+                    throw VaultError.denied("the approver must be an active leader on the roster other than the sender")
+                }
                 approverSigner = .init(entry: entry, key: approver.signingKey)
             }
-            let now = vault.clock.now()
-            let manifest = HandoverManifest(
-                bundleID: Hex.encode(Random.bytes(16)), vaultID: vault.vaultID, centreName: vault.centreName, centreRoot: vault.rootKey,
-                caseID: request.caseID, caseVersion: opened.latest.version + 1, sender: member.id, recipient: recipient.id,
-                recipientRole: role, recipientFingerprint: recipient.identity.fingerprint, purpose: request.purpose, basis: request.basis,
-                consentReference: request.consentReference, approvalRequired: needsApproval, created: now, expires: DisclosureBasis.expiry(request.expires, now: now),
-                fields: [], payloadHash: [])
-            guard let senderEntry = state.roster.entry(member.id) else { throw VaultError.denied("sender is not on the roster") }
-            guard let policySignature = try db.policySignature(serial: state.policy.serial) else {
+            // The bundle's `created` is its log entry's time, and its manifest names the entry's index.
+            let index = try db.logFrontier().size
+            let time = max(vault.clock.now(), try db.logLastTime() ?? Timestamp(seconds: 0))
+            guard let policySignature = try db.policySignature(serial: state.policy.serial), let roster = state.rosters.last,
+                  let policySerial = UInt64(exactly: state.policy.serial) else {
                 throw VaultError.format("the policy in force has no signature")
             }
-            let signedPolicy = HandoverBundle.SignedPolicy(bytes: state.policy.sourceBytes, signature: policySignature)
-            let sealed = try HandoverBundle.seal(manifest: manifest, fields: allowed, sender: .init(entry: senderEntry, key: identity.signer),
-                                                 approver: approverSigner, policy: signedPolicy, recipient: recipient.identity)
-            try recordDisclosure(db: db, state: state, opened: opened, manifest: sealed.manifest, approver: approverSigner?.entry.id)
-            return (sealed.bytes, sealed.manifest, withheld)
+            let manifest = HandoverBundle.prepare(HandoverManifest(
+                bundleID: Hex.encode(Random.bytes(16)), vaultID: vault.vaultID, caseID: request.caseID, caseVersion: opened.latest.version + 1,
+                sender: member.id, recipient: recipient.id, recipientRole: role, recipientFingerprint: recipient.identity.fingerprint,
+                purpose: request.purpose, basis: request.basis, consentReference: request.consentReference, approvalRequired: needsApproval,
+                created: time, expires: DisclosureBasis.expiry(request.expires, now: time), logIndex: index, rosterSerial: roster.roster.serial,
+                policySerial: policySerial, fields: [], payloadHash: []), fields: allowed)
+            let entry = try recordDisclosure(db: db, state: state, opened: opened, manifest: manifest, roster: roster, approver: approverSigner?.entry.id)
+            let evidence = HandoverBundle.LogEvidence(roster: roster.fileText, logEntry: entry.bytes, proof: try inclusionProof(db: db, entry: entry))
+            let bytes = try HandoverBundle.seal(manifest: manifest, fields: allowed, sender: identity.signer, approver: approverSigner,
+                                                policy: .init(bytes: state.policy.sourceBytes, signature: policySignature), evidence: evidence,
+                                                recipient: recipient.identity)
+            return (bytes, manifest, withheld)
         }
     }
 
-    func recordDisclosure(db: StoreTransaction, state: VaultState, opened: OpenedCase, manifest: HandoverManifest, approver: String?) throws {
+    /// The disclosure in the case (a new version) and in the log, at the manifest's time and index.
+    func recordDisclosure(db: StoreTransaction, state: VaultState, opened: OpenedCase, manifest: HandoverManifest,
+                                  roster: SignedRoster, approver: String?) throws -> LogEntry {
         let existing = Set(opened.fields.keys).union(opened.sealedFields.map(\.path))
         var entry: [String: FieldValue] = [
             "disclosures[0].bundle": .text(manifest.bundleID), "disclosures[0].recipient": .text(manifest.recipient),
@@ -99,15 +111,25 @@ struct HandoverOperations: SessionBound {
         patch.add.append((group: "disclosures", fields: entry))
         let change = try patch.resolve(existingPaths: existing)
         let version = try writeVersion(db: db, state: state, opened: opened, written: change.written, removed: [], assignments: opened.latest.assignments).version
+        guard version == manifest.caseVersion else { throw VaultError.format("the disclosure's case version is not the one its bundle names") }
         try db.insertDisclosure(bundleID: manifest.bundleID, caseID: opened.caseID, recipient: manifest.recipient,
                                 manifestHash: manifest.hash, created: manifest.created)
-        var detail = ["recipient": manifest.recipient, "role": manifest.recipientRole.rawValue, "basis": manifest.basis.rawValue,
-                      "bundle": manifest.bundleID, "version": String(version)]
-        if let approver { detail["approved-by"] = approver }
-        try vault.appendLog(db, state: state, session: session, action: .handoverCreate, caseID: opened.caseID, fields: manifest.fields,
-                            detail: detail, reason: manifest.purpose)
+        let logged = try vault.appendLog(db, state: state, session: session, action: .handoverCreate, caseID: opened.caseID, fields: manifest.fields,
+                                         detail: HandoverLogCheck.detail(manifest: manifest, roster: roster, approver: approver),
+                                         reason: manifest.purpose, time: manifest.created)
+        guard logged.index == manifest.logIndex else { throw VaultError.format("the disclosure's log entry is not at the index its bundle names") }
+        return logged
     }
 
+    /// A c2sp.org/tlog-proof of `entry` against the checkpoint its own append signed.
+    func inclusionProof(db: StoreTransaction, entry: LogEntry) throws -> [UInt8] {
+        guard let note = try vault.storedCheckpoint(db), try Checkpoint.parse(note.text).size == entry.index + 1 else {
+            throw VaultError.format("the disclosure's checkpoint is missing")
+        }
+        let tree = FlatMerkleTree(flatLeafHashes: try db.leafHashes(size: entry.index + 1))
+        return try InclusionProofFile(index: entry.index, proof: try tree.inclusionProof(index: entry.index, treeSize: entry.index + 1),
+                                      checkpointNote: note).bytes
+    }
 }
 
 /// Confirming a recipient's signed receipt for a bundle sent from this vault.
@@ -139,11 +161,11 @@ struct ReceiptOperations: SessionBound {
             guard let index = opened.fields.first(where: { $0.key.hasPrefix("disclosures[") && $0.key.hasSuffix("].bundle") && $0.value == .text(receipt.bundleID) })?.key.dropLast(".bundle".count) else {
                 throw VaultError.denied("only a member who can read and write the case's disclosures (its contact person) may confirm this receipt")
             }
-            _ = try writeVersion(db: db, state: state, opened: opened, written: ["\(index).receipt": .text(receipt.received.date)],
-                                 removed: [], assignments: opened.latest.assignments)
+            let version = try writeVersion(db: db, state: state, opened: opened, written: ["\(index).receipt": .text(receipt.received.date)],
+                                           removed: [], assignments: opened.latest.assignments).version
             try db.insertReceipt(bundleID: receipt.bundleID, text: receipt.text, confirmed: vault.clock.now())
             try vault.appendLog(db, state: state, session: session, action: .handoverConfirm, caseID: caseID, fields: [],
-                                detail: ["bundle": receipt.bundleID, "recipient": receipt.recipient], reason: nil)
+                                detail: ["bundle": receipt.bundleID, "recipient": receipt.recipient, "version": String(version)], reason: nil)
         }
         return receipt
     }

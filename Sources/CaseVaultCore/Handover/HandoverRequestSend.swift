@@ -31,31 +31,39 @@ extension HandoverRequestOperations {
             guard selection.paths == request.fields, selection.role == request.recipientRole, Set(changed).isDisjoint(with: request.fields) else {
                 throw VaultError.refused("the case has changed what request \(requestID) would send since it was approved; make a new request")
             }
-            let manifest = HandoverManifest(
-                bundleID: Hex.encode(Random.bytes(16)), vaultID: vault.vaultID, centreName: vault.centreName, centreRoot: vault.rootKey,
-                caseID: request.caseID, caseVersion: opened.latest.version + 1, sender: member.id, recipient: request.recipient,
-                recipientRole: request.recipientRole, recipientFingerprint: selection.recipient.identity.fingerprint, purpose: purpose,
-                basis: request.basis, consentReference: request.consentReference,
-                approvalRequired: state.policy.approvalRequired.contains(request.recipientRole), created: now, expires: request.expires,
-                fields: [], payloadHash: [])
-            guard let policySignature = try db.policySignature(serial: state.policy.serial) else {
+            let senderRoles = state.roster.entry(member.id)?.roles ?? []
+            if case let .denied(reason) = state.policy.maySendHandover(from: senderRoles, to: request.recipientRole) {
+                throw VaultError.denied("you may not send a bundle to \(request.recipient): \(reason)")
+            }
+            // As `handover create`: the bundle's `created` is its log entry's time and index.
+            let index = try db.logFrontier().size
+            let time = max(clock.now(), try db.logLastTime() ?? Timestamp(seconds: 0))
+            guard let policySignature = try db.policySignature(serial: state.policy.serial), let roster = state.rosters.last,
+                  let policySerial = UInt64(exactly: state.policy.serial) else {
                 throw VaultError.format("the policy in force has no signature")
             }
-            guard let senderEntry = state.roster.entry(member.id) else { throw VaultError.denied("sender is not on the roster") }
-            // The approver's key is not used: with evidence, the approval is the signed decision.
-            let sealed = try HandoverBundle.seal(
-                manifest: manifest, fields: selection.values, sender: .init(entry: senderEntry, key: identity.signer),
-                approver: .init(entry: approver, key: identity.signer), policy: .init(bytes: state.policy.sourceBytes, signature: policySignature),
-                recipient: selection.recipient.identity, evidence: .init(request: request.text, decision: decision.text))
-            try HandoverOperations(session: session).recordDisclosure(db: db, state: state, opened: opened, manifest: sealed.manifest,
-                                                                      approver: approver.id)
+            let manifest = HandoverBundle.prepare(HandoverManifest(
+                bundleID: Hex.encode(Random.bytes(16)), vaultID: vault.vaultID, caseID: request.caseID, caseVersion: opened.latest.version + 1,
+                sender: member.id, recipient: request.recipient, recipientRole: request.recipientRole,
+                recipientFingerprint: selection.recipient.identity.fingerprint, purpose: purpose, basis: request.basis,
+                consentReference: request.consentReference, approvalRequired: state.policy.approvalRequired.contains(request.recipientRole),
+                created: time, expires: request.expires, logIndex: index, rosterSerial: roster.roster.serial, policySerial: policySerial,
+                fields: [], payloadHash: []), fields: selection.values)
+            let handover = HandoverOperations(session: session)
+            let entry = try handover.recordDisclosure(db: db, state: state, opened: opened, manifest: manifest, roster: roster, approver: approver.id)
+            let evidence = HandoverBundle.LogEvidence(roster: roster.fileText, logEntry: entry.bytes, proof: try handover.inclusionProof(db: db, entry: entry))
+            // The approver's key is not used: with a request, the approval is the signed decision.
+            let bytes = try HandoverBundle.seal(
+                manifest: manifest, fields: selection.values, sender: identity.signer, approver: .init(entry: approver, key: identity.signer),
+                policy: .init(bytes: state.policy.sourceBytes, signature: policySignature), evidence: evidence,
+                recipient: selection.recipient.identity, request: .init(request: request.text, decision: decision.text))
             var row = v.record
-            row.bundleID = sealed.manifest.bundleID
+            row.bundleID = manifest.bundleID
             try db.updateHandoverRequest(row)
             let withheld = opened.sealedFields.filter { f in
                 FieldCatalog.pattern(ofPath: f.path).map(state.policy.readablePatterns(for: request.recipientRole).contains) ?? false
             }.count
-            return (sealed.bytes, sealed.manifest, withheld)
+            return (bytes, manifest, withheld)
         }
     }
 }

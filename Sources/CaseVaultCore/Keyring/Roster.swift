@@ -5,22 +5,31 @@ import SodiumKit
 /// The signed list of who belongs to the vault and with which keys (docs/FORMAT.md, "Roster").
 /// Its text form is both what reviewers read in Keys/keyring.txt and exactly what the centre root signs.
 public struct Roster: Sendable, Equatable {
-    public static let header = "casevault-roster v1"
+    /// Version 2 adds the `centre` line; version 1 rosters (older vaults) are still read.
+    public static let header = "casevault-roster v2"
+    static let formatOneHeader = "casevault-roster v1"
     static let signatureDomain = Array("casevault/v1/roster\0".utf8)
 
     public var vaultID: VaultID
+    /// The centre's name as `init --centre` set it: signed, so a recipient shows this and not
+    /// what a sender typed. Nil only in a version-1 roster.
+    public var centre: String?
     public var serial: UInt64
     public var rootKey: SigningPublicKey
     public var issued: Timestamp
     public var entries: [RosterEntry]
 
-    public init(vaultID: VaultID, serial: UInt64, rootKey: SigningPublicKey, issued: Timestamp, entries: [RosterEntry]) {
+    public init(vaultID: VaultID, centre: String? = nil, serial: UInt64, rootKey: SigningPublicKey, issued: Timestamp, entries: [RosterEntry]) {
         self.vaultID = vaultID
+        self.centre = centre
         self.serial = serial
         self.rootKey = rootKey
         self.issued = issued
         self.entries = entries
     }
+
+    /// The centre root key's fingerprint, as recipients compare it.
+    public var rootFingerprint: String { Fingerprint.root(rootKey) }
 
     public func entry(_ id: String) -> RosterEntry? { entries.first { $0.id == id } }
 
@@ -30,7 +39,8 @@ public struct Roster: Sendable, Equatable {
 
     /// The canonical text that the root key signs.
     public var text: String {
-        var lines = [Self.header, "vault \(vaultID.hex)", "serial \(serial)", "root \(Base64.encode(rootKey.bytes))", "issued \(issued.rfc3339)"]
+        var lines = centre.map { [Self.header, "vault \(vaultID.hex)", "centre \($0)"] } ?? [Self.formatOneHeader, "vault \(vaultID.hex)"]
+        lines += ["serial \(serial)", "root \(Base64.encode(rootKey.bytes))", "issued \(issued.rfc3339)"]
         for e in entries {
             lines.append("")
             lines.append(e.certifiedText.trimmingSuffixNewline())
@@ -57,12 +67,29 @@ public struct SignedRoster: Sendable, Equatable {
 
     public var fileText: String { roster.text + "\nsignature \(Base64.encode(signature))\n" }
 
-    init(roster: Roster, signedBy root: SigningSecretKey) throws(VaultError) {
+    static let hashDomain = Array("casevault/v2/roster-hash\0".utf8)
+
+    /// `BLAKE2b-256("casevault/v2/roster-hash\0" ‖ file text)`: how a log entry names this roster.
+    public var hash: [UInt8] { BLAKE2b.hash(Self.hashDomain + Array(fileText.utf8)) }
+
+    package init(roster: Roster, signedBy root: SigningSecretKey) throws(VaultError) {
         guard root.publicKey == roster.rootKey else { throw .denied("this key file does not hold the centre root key") }
         var roster = roster
         roster.certifyEntries(with: root)
         self.roster = roster
         self.signature = roster.signature(by: root)
+    }
+
+    /// Parses and verifies a roster whose root key is known only by its fingerprint (a recipient
+    /// holds the fingerprint it confirmed out of band).
+    public init(fileText: String, trustedFingerprint: String) throws(VaultError) {
+        let head = fileText.split(separator: "\n", maxSplits: 7, omittingEmptySubsequences: false).prefix(7)
+        guard let line = head.first(where: { $0.hasPrefix("root ") }), let bytes = Base64.decode(String(line.dropFirst(5))),
+              let root = try? SigningPublicKey(bytes: bytes) else { throw .format("the roster names no centre root key") }
+        guard Fingerprint.matches(trustedFingerprint, Fingerprint.root(root)) else {
+            throw .auth("the roster's centre root is not the one you trust (fingerprint \(Fingerprint.root(root)))")
+        }
+        try self.init(fileText: fileText, trustedRoot: root)
     }
 
     /// Parses and verifies against the trusted root key. Refuses non-canonical text, so one
@@ -97,8 +124,16 @@ public struct SignedRoster: Sendable, Equatable {
 enum RosterParser {
     static func parse(_ text: String) throws(VaultError) -> Roster {
         let blocks = text.components(separatedBy: "\n\n")
-        let head = blocks[0].split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard head.count == 5, head[0] == Roster.header else {
+        var head = blocks[0].split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var centre: String?
+        if head.count == 6, head[0] == Roster.header {
+            let name = try value(head[2], "centre")
+            do { try RosterEntry.validate(name: name) } catch { throw .format("keyring centre name is malformed", cause: error) }
+            centre = name
+            head.remove(at: 2)
+            head[0] = Roster.formatOneHeader
+        }
+        guard head.count == 5, head[0] == Roster.formatOneHeader else {
             if head.first?.hasPrefix("casevault-roster ") == true { throw .format("keyring format \"\(head[0])\" is not supported") }
             throw .format("not a CaseVault keyring")
         }
@@ -113,7 +148,7 @@ enum RosterParser {
             guard !entries.contains(where: { $0.id == entry.id }) else { throw .format("keyring lists \(entry.id) twice") }
             entries.append(entry)
         }
-        return Roster(vaultID: vault, serial: serial, rootKey: root, issued: issued, entries: entries)
+        return Roster(vaultID: vault, centre: centre, serial: serial, rootKey: root, issued: issued, entries: entries)
     }
 
     static func parseEntry(_ allLines: [String]) throws(VaultError) -> RosterEntry {

@@ -152,11 +152,14 @@ package struct Opener {
     }
 
     /// Decrypts the latest version's fields that `reader` holds keys for, into one secure arena.
-    package func open(_ chain: [CaseVersion], caseID: CaseID, reader: RosterEntry, key: any SealedBoxOpener) throws(VaultError) -> OpenedCase {
+    /// `released`: class keys sealed to `reader` outside the versions (recovery), already verified.
+    package func open(_ chain: [CaseVersion], caseID: CaseID, reader: RosterEntry, key: any SealedBoxOpener,
+                      released: [CaseVersion.KeyRef: [UInt8]] = [:]) throws(VaultError) -> OpenedCase {
         let latest = chain.last!
         // A case has a handful of key generations: a short list beats hashing for every field.
         var refused = refusedGrants
-        let classKeys = try unsealClassKeys(latest.fields.map(\.key), in: chain, caseID: caseID, reader: reader, key: key, refusedGrants: &refused)
+        let classKeys = try unsealClassKeys(latest.fields.map(\.key), in: chain, caseID: caseID, reader: reader, key: key, refusedGrants: &refused,
+                                            released: released)
         var readable: [(field: CaseVersion.Field, key: SymmetricKey)] = []
         readable.reserveCapacity(latest.fields.count)
         var sealed: [CaseVersion.Field] = []
@@ -193,7 +196,8 @@ package struct Opener {
     /// The class keys sealed to `reader` among `refs`, each checked against its commitment; nil
     /// for a class sealed to others. All boxes are opened in one call (one agent round trip).
     private func unsealClassKeys(_ refs: [CaseVersion.KeyRef], in chain: [CaseVersion], caseID: CaseID, reader: RosterEntry,
-                                 key: any SealedBoxOpener, refusedGrants: inout [String]) throws(VaultError) -> [(ref: CaseVersion.KeyRef, key: SymmetricKey?)] {
+                                 key: any SealedBoxOpener, refusedGrants: inout [String],
+                                 released: [CaseVersion.KeyRef: [UInt8]]) throws(VaultError) -> [(ref: CaseVersion.KeyRef, key: SymmetricKey?)] {
         var distinct: [CaseVersion.KeyRef] = []
         for ref in refs where !distinct.contains(ref) { distinct.append(ref) }
         var wanted: [(ref: CaseVersion.KeyRef, commitment: [UInt8], box: [UInt8], granted: Bool)] = []
@@ -203,7 +207,7 @@ package struct Opener {
             else { throw .auth("case \(caseID) names a missing key generation") }
             if let envelope = cls.envelopes.first(where: { $0.member == reader.id }) {
                 wanted.append((ref, cls.commitment, envelope.sealedKey, false))
-            } else if let box = grantedBoxes[ref] { wanted.append((ref, cls.commitment, box, true)) }
+            } else if let box = grantedBoxes[ref] ?? released[ref] { wanted.append((ref, cls.commitment, box, true)) }
         }
         let opened: [SecureBytes?]
         do { opened = try key.openSealedBoxes(wanted.map(\.box)) } catch {

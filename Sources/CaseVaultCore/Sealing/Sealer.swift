@@ -13,6 +13,8 @@ package struct Sealer {
     var roster: Roster
     var policy: Policy
     var assignments: [CaseVersion.Assignment]
+    /// Recovery and break-glass keys: every class key is sealed to them as well.
+    package var escrow: [EscrowRecipient] = []
 
     package init(vaultID: VaultID, caseID: CaseID, version: UInt64, parentHash: [UInt8], author: RosterEntry,
                  created: Timestamp, roster: Roster, policy: Policy, assignments: [CaseVersion.Assignment]) {
@@ -66,6 +68,7 @@ package struct Sealer {
                     guard let member = roster.entry(id) else { continue }
                     envelopes.append(.init(member: id, sealedKey: try SealedBox.seal(key, to: member.identity.boxKey)))
                 }
+                for e in escrow { envelopes.append(.init(member: e.label, sealedKey: try SealedBox.seal(key, to: e.key))) }
                 classes.append(.init(index: UInt32(i), commitment: CaseVersion.commitment(to: key, vault: vaultID, caseID: caseID, ref: ref), envelopes: envelopes))
                 keys.append(key)
             }

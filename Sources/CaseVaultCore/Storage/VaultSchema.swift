@@ -52,6 +52,30 @@ enum VaultSchema {
                     case_id BLOB NOT NULL, member TEXT NOT NULL, PRIMARY KEY (case_id, member)) STRICT;
                 """)
         }
+        m.registerMigration("v4-escrow") { db in
+            // Recovery (k of n trustees) and break-glass: root-signed key records, nested wraps of
+            // their seeds, signed requests and statements, peel blobs and released class keys.
+            // Every secret here is a sealed box; EscrowRecords.swift reads and writes these tables.
+            try db.execute(sql: """
+                CREATE TABLE escrow_keys (kind TEXT NOT NULL, epoch INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (kind, epoch)) STRICT;
+                CREATE TABLE escrow_wraps (
+                    kind TEXT NOT NULL, epoch INTEGER NOT NULL, holder TEXT NOT NULL, wrap BLOB NOT NULL,
+                    PRIMARY KEY (kind, epoch, holder)) STRICT;
+                CREATE TABLE escrow_requests (
+                    request TEXT PRIMARY KEY NOT NULL, kind TEXT NOT NULL, case_id BLOB NOT NULL, text TEXT NOT NULL, log_idx INTEGER NOT NULL) STRICT;
+                CREATE TABLE escrow_statements (
+                    request TEXT NOT NULL REFERENCES escrow_requests(request), kind TEXT NOT NULL, author TEXT NOT NULL,
+                    text TEXT NOT NULL, log_idx INTEGER NOT NULL, PRIMARY KEY (request, kind, author)) STRICT;
+                CREATE TABLE recovery_peels (
+                    request TEXT NOT NULL REFERENCES escrow_requests(request), step INTEGER NOT NULL, blob BLOB NOT NULL,
+                    PRIMARY KEY (request, step)) STRICT;
+                CREATE TABLE released_keys (
+                    request TEXT NOT NULL REFERENCES escrow_requests(request), case_id BLOB NOT NULL, generation INTEGER NOT NULL,
+                    class INTEGER NOT NULL, holder TEXT NOT NULL, grant_text TEXT NOT NULL,
+                    PRIMARY KEY (request, generation, class, holder)) STRICT;
+                CREATE INDEX released_keys_by_case ON released_keys (case_id, holder);
+                """)
+        }
         m.registerMigration("v5-handover-requests-answers") { db in
             // Requests and decisions are signed texts carrying their own version line; the purpose
             // is sealed (to the requester and the approvers), never stored in the clear. An answer

@@ -49,7 +49,7 @@ public final class ClientAnchor: @unchecked Sendable {
         } else if state.anchorSerial > 0 {
             throw .auth("the vault's re-anchor \(state.anchorSerial) is gone (restored from a copy older than the re-anchor)")
         }
-        let range = try verifiedLog(vault: vault, state: state, checking: !reanchoring)
+        let range = try verifiedLog(vault: vault, state: &state, checking: !reanchoring)
         return ClientAnchor(keyFile: keyFile, vaultID: vault.vaultID, macKey: macKey, state: state, range: range, suspended: reanchoring)
     }
 
@@ -70,9 +70,11 @@ public final class ClientAnchor: @unchecked Sendable {
     /// extended by the entries stored after it, must give the vault's own frontier. Only the new
     /// entries are read; the whole log only when just a root is known (a first use, or a state
     /// adopted from a re-anchor).
-    private static func verifiedLog(vault: Vault, state: ClientState, checking: Bool) throws(VaultError) -> CompactRange {
+    private static func verifiedLog(vault: Vault, state: inout ClientState, checking: Bool) throws(VaultError) -> CompactRange {
         let seen = checking ? state.logSize : 0
-        return try vault.read { db in
+        let known = state
+        let (range, logged): (CompactRange, LoggedState) = try vault.read { db in
+            let state = known
             let frontier = try db.logFrontier()
             let stored = UInt64(try db.logEntryCount())
             guard frontier.size >= seen, stored >= seen else {
@@ -91,14 +93,51 @@ public final class ClientAnchor: @unchecked Sendable {
             guard stored == frontier.size, !checking || (range.size == frontier.size && range.root == frontier.root) else {
                 throw VaultError.auth("the access log does not extend the \(seen) entries seen before (rewritten, or the vault restored from an older copy)")
             }
-            return range
+            // On the same snapshot: what the new entries name, and the newest roster and policy against it.
+            guard checking else { return (range, state.logged) }
+            let logged = try followed(state.logged, vault: vault, db: db)
+            try crossCheckRosterAndPolicy(logged, vault: vault, db: db)
+            return (range, logged)
         }
+        state.logged = logged
+        return range
+    }
+
+    /// `logged` extended over the entries stored after those it followed.
+    /// The rosters are loaded and verified only when a new entry names something: most commands
+    /// append only reads, which name nothing.
+    private static func followed(_ logged: LoggedState, vault: Vault, db: StoreTransaction) throws -> LoggedState {
+        var entries: [[UInt8]] = []
+        try db.forEachLogEntry(from: logged.followed) { entries.append($0) }
+        guard entries.contains(where: { LogFollower.action(in: $0).map(LogFollower.namingActions.contains) == true }) else {
+            var unchanged = logged
+            unchanged.followed += UInt64(entries.count)
+            return unchanged
+        }
+        let (rosters, migration) = try LogFollower.sources(vault: vault, db: db)
+        var follower = LogFollower(vaultID: vault.vaultID, logged: logged, rosters: rosters, migration: migration)
+        for bytes in entries { try follower.follow(bytes) }
+        return follower.logged
+    }
+
+    /// The newest stored roster and policy must be the newest the log names.
+    private static func crossCheckRosterAndPolicy(_ logged: LoggedState, vault: Vault, db: StoreTransaction) throws {
+        let roster = try db.rosters().max { $0.serial < $1.serial }.map { ($0.serial, StateHashes.roster($0.text)) }
+        if let problem = LoggedState.disagreement("roster", stored: roster, logged: logged.roster) { throw VaultError.auth(problem) }
+        let policy = try db.policies().max { $0.serial < $1.serial }.map { ($0.serial, StateHashes.policy(bytes: $0.bytes, signature: $0.signature)) }
+        if let problem = LoggedState.disagreement("policy", stored: policy, logged: logged.policy) { throw VaultError.auth(problem) }
     }
 
     private func locked<T>(_ body: () throws(VaultError) -> T) throws(VaultError) -> T {
         lock.lock()
         defer { lock.unlock() }
         return try body()
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
     }
 
     /// Roster and policy serials only grow.
@@ -116,37 +155,58 @@ public final class ClientAnchor: @unchecked Sendable {
         }
     }
 
-    /// A case's head never goes back, and a version once seen is never replaced.
-    func checkHead(_ caseID: CaseID, stored: [StoredVersion]) throws(VaultError) {
-        guard let last = stored.last else { return }
+    /// A case's stored versions must be exactly those the log names: its head the newest named,
+    /// each earlier one the one named, each by the member who logged it. `chain` is the verified
+    /// chain of `stored` (empty for a case with no stored version).
+    func checkHead(_ caseID: CaseID, stored: [StoredVersion], chain: [CaseVersion]) throws(VaultError) {
         try locked { () throws(VaultError) in
-            if !suspended, let seen = state.heads[caseID] {
-                guard last.version >= seen.version, stored.count >= Int(seen.version) else {
-                    throw .auth("case \(caseID) went back from version \(seen.version) to \(last.version) (newest version deleted, or the vault restored from an older copy)")
-                }
-                let row = stored[Int(seen.version) - 1]
-                guard Memory.constantTimeEquals(CaseVersion.chainHash(body: row.body, signature: row.signature), seen.hash) else {
-                    throw .auth("case \(caseID) version \(seen.version) is not the one seen before (replaced)")
-                }
-            }
-            state.heads[caseID] = .init(version: last.version, hash: CaseVersion.chainHash(body: last.body, signature: last.signature))
+            guard !suspended else { return }
+            let names = zip(stored, chain).map { LoggedState.StoredName(version: $0.version, hash: CaseVersion.chainHash(body: $0.body, signature: $0.signature), author: $1.author) }
+            if let problem = state.logged.disagreement(case: caseID, stored: names) { throw .auth(problem) }
         }
     }
 
-    /// A version this client wrote is one it has seen. (Noted before its transaction commits: a
-    /// rolled-back write leaves a head the vault never had, refused as tampering next time, so
-    /// the state file is only saved after a command succeeds.)
+    /// Follows entries another client appended since this anchor was opened, inside the
+    /// caller's transaction: their versions are then logged, not mistaken for unlogged ones.
+    func catchUp(vault: Vault, db: StoreTransaction) throws(VaultError) {
+        let logged = locked { suspended ? nil : state.logged }
+        guard let logged else { return }
+        let newer: LoggedState
+        do { newer = try Self.followed(logged, vault: vault, db: db) } catch let e as VaultError { throw e } catch {
+            throw .io("cannot read the access log", cause: error)
+        }
+        locked {
+            if state.logged == logged { state.logged = newer }
+        }
+    }
+
+    /// Whether the log names `caseID` (so its absence from the database is a deletion, not "not found").
+    func logNames(_ caseID: CaseID) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return !suspended && state.logged.cases[caseID] != nil
+    }
+
+    /// A version this client wrote is one the log names, from its entry in the same
+    /// transaction. (Noted before its transaction commits: a rolled-back write leaves a head the
+    /// vault never had, refused as tampering next time, so the state file is only saved after a
+    /// command succeeds.)
     func noteWritten(_ sealed: SealedVersion, caseID: CaseID) {
         lock.lock()
         defer { lock.unlock() }
-        state.heads[caseID] = .init(version: sealed.version.version, hash: sealed.chainHash)
+        let head = state.logged.cases[caseID]
+        let start = head?.history ?? StateHashes.historyStart(caseID: caseID, migratedHead: nil)
+        state.logged.cases[caseID] = .init(version: sealed.version.version, hash: sealed.chainHash,
+                                           history: StateHashes.history(start, version: sealed.version.version, hash: sealed.chainHash, author: sealed.version.author),
+                                           index: state.logged.followed, base: head?.base ?? 0)
     }
 
-    /// Every case this client has seen is still there.
-    func requireCasesPresent(_ ids: Set<CaseID>) throws(VaultError) {
+    /// Every case the log names is stored with the head version the log names, and no stored
+    /// case is unlogged. Cases in `reached` are left to the full per-case check.
+    func checkCaseList(storedHeads: [CaseID: UInt64], reached: Set<CaseID>) throws(VaultError) {
         try locked { () throws(VaultError) in
-            guard !suspended, let gone = state.heads.keys.sorted().first(where: { !ids.contains($0) }) else { return }
-            throw .auth("case \(gone) (seen at version \(state.heads[gone]!.version)) is gone from the vault (deleted, or the vault restored from an older copy)")
+            guard !suspended, let problem = state.logged.firstDisagreement(storedHeads: storedHeads, skip: reached) else { return }
+            throw .auth(problem)
         }
     }
 
@@ -161,15 +221,18 @@ public final class ClientAnchor: @unchecked Sendable {
     /// Remembers the log as it now stands (what was verified, plus entries appended since) and
     /// writes the state file atomically.
     public func save(vault: Vault) throws(VaultError) {
-        let size = try locked { () throws(VaultError) in range.size }
-        let newer = try vault.read { db in try db.leafHashList(from: size) }
+        let (size, logged, following) = try locked { () throws(VaultError) in (range.size, state.logged, !suspended) }
+        let (newer, followed): ([[UInt8]], LoggedState) = try vault.read { db in
+            (try db.leafHashList(from: size), following ? try Self.followed(logged, vault: vault, db: db) : logged)
+        }
         let text: String = try locked { () throws(VaultError) in
-            guard range.size == size else { throw .io("the client state changed while it was being saved") }
+            guard range.size == size, state.logged == logged else { throw .io("the client state changed while it was being saved") }
             do { for leaf in newer { try range.append(leafHash: leaf) } } catch { throw .format("the access log's leaf hashes are malformed", cause: error) }
             if !suspended {
                 state.logSize = range.size
                 state.logRoot = range.root
                 state.logRange = range
+                state.logged = followed
             }
             return state.fileText(key: macKey)
         }
@@ -180,7 +243,7 @@ public final class ClientAnchor: @unchecked Sendable {
 extension ClientState {
     init(adopting s: ReanchorStatement) {
         self.init(vaultID: s.vaultID, anchorSerial: s.serial, rosterSerial: s.rosterSerial, policySerial: s.policySerial,
-                  logSize: s.logSize, logRoot: s.logRoot, heads: [:])
+                  logSize: s.logSize, logRoot: s.logRoot)
     }
 }
 

@@ -4,17 +4,14 @@ import TransparencyLog
 
 /// What one client has seen of one vault, kept outside the vault so that the vault cannot be
 /// turned back to an older state unnoticed: the newest roster and policy serials, the log
-/// checkpoint, each case head, and the last re-anchor serial. Stored in `KEYFILE.<vault-id>.state`,
+/// checkpoint, what the log names (`LoggedState`: followed entry by entry), and the last re-anchor serial. Stored in `KEYFILE.<vault-id>.state`,
 /// authenticated with a MAC key derived from the owner's secret key (docs/FORMAT.md, "Client state file").
 public struct ClientState: Sendable, Equatable {
-    static let header = "casevault-client-state v1"
+    static let header = "casevault-client-state v2"
+    /// The format before the log follower: still read, and its owner's log followed again from entry 0.
+    static let previousHeader = "casevault-client-state v1"
     public static let keyDomain = "casevault/v1/client-state-key"
     static let macDomain = Array("casevault/v1/client-state\0".utf8)
-
-    struct Head: Sendable, Equatable {
-        var version: UInt64
-        var hash: [UInt8]
-    }
 
     var vaultID: VaultID
     var anchorSerial: UInt64 = 0
@@ -24,14 +21,14 @@ public struct ClientState: Sendable, Equatable {
     var logRoot: [UInt8] = []
     /// The log's right edge at `logSize` (nil when only the root is known, after a re-anchor).
     var logRange: CompactRange?
-    var heads: [CaseID: Head] = [:]
+    var logged = LoggedState()
 
     static func path(forKeyFile keyFile: String, vault: VaultID) -> String { keyFile + "." + vault.hex + ".state" }
 
     var body: String {
         var lines = [Self.header, "vault \(vaultID.hex)", "anchor \(anchorSerial)", "roster \(rosterSerial)", "policy \(policySerial)",
                      "log \(logSize) \(logSize == 0 ? "-" : Hex.encode(logRoot)) \(logRange.map(Self.rangeText) ?? "-")"]
-        for id in heads.keys.sorted() { lines.append("case \(id.hex) \(heads[id]!.version) \(Hex.encode(heads[id]!.hash))") }
+        lines += logged.lines
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -47,7 +44,7 @@ public struct ClientState: Sendable, Equatable {
               let mac = Hex.decode(String(text[macStart.upperBound...].dropLast())), mac.count == 32
         else { throw .format("client state file \(path) is malformed") }
         let body = String(text[..<macStart.lowerBound])
-        if let first = body.split(separator: "\n").first, first != Self.header, first.hasPrefix("casevault-client-state ") {
+        if let first = body.split(separator: "\n").first, first != Self.header, first != Self.previousHeader, first.hasPrefix("casevault-client-state ") {
             throw .format("client state format \"\(first)\" is not supported")
         }
         guard Memory.constantTimeEquals(Self.mac(body, key: key), mac) else {
@@ -55,7 +52,8 @@ public struct ClientState: Sendable, Equatable {
         }
         var lines = body.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         func fail() -> VaultError { .format("client state file \(path) is malformed") }
-        guard lines.count >= 6, lines[0] == ["casevault-client-state", "v1"], lines[1].count == 2, lines[1][0] == "vault",
+        let previous = lines.first == ["casevault-client-state", "v1"]
+        guard lines.count >= 6, previous || lines[0] == ["casevault-client-state", "v2"], lines[1].count == 2, lines[1][0] == "vault",
               VaultID(hex: lines[1][1]) == vault else { throw fail() }
         func number(_ line: [String], _ key: String) throws(VaultError) -> UInt64 {
             guard line.count == 2, line[0] == key, let n = UInt64(line[1]) else { throw fail() }
@@ -78,11 +76,12 @@ public struct ClientState: Sendable, Equatable {
             state.logRange = range
         }
         lines.removeFirst(6)
-        for line in lines {
-            guard line.count == 4, line[0] == "case", let id = try? CaseID(line[1]), let version = UInt64(line[2]),
-                  let hash = Hex.decode(line[3]), hash.count == 32, state.heads[id] == nil else { throw fail() }
-            state.heads[id] = Head(version: version, hash: hash)
-        }
+        // A v1 file remembered the case heads this client read, not what the log names: its
+        // owner's client follows the log again from entry 0 (the log itself is still checked
+        // to extend the remembered checkpoint).
+        if previous { return state }
+        guard let logged = LoggedState.parse(lines[...]) else { throw fail() }
+        state.logged = logged
         return state
     }
 }

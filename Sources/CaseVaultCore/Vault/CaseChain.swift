@@ -39,6 +39,7 @@ extension SessionBound {
         for (p, v) in written { fresh[p] = v }
         let next = opened.latest.version + 1
         let parent = try chainHash(caseID: caseID, version: opened.latest.version, db: db)
+        try requireUnnamedVersion(caseID, next, db: db)
         // Time never runs backwards along a case, so a version cannot be dated before its parent;
         // nor is it carried far ahead of this member's own clock by a parent from a wrong clock.
         let now = clock.now()
@@ -54,6 +55,7 @@ extension SessionBound {
     }
 
     func open(_ caseID: CaseID, state: VaultState, db: StoreTransaction) throws -> OpenedCase {
+        if let anchor, anchor.logNames(caseID), try db.caseVersions(caseID).isEmpty { try anchor.checkHead(caseID, stored: [], chain: []) }
         guard try reaches(caseID, state: state, db: db) else { throw VaultError.notFound("case \(caseID) not found") }
         let chain = try verifiedChain(caseID, state: state, db: db)
         guard let latest = chain.last else { throw VaultError.notFound("case \(caseID) not found") }
@@ -69,7 +71,7 @@ extension SessionBound {
                             rosters: state.rosters.map(\.roster), now: clock.now())
         opener.grantHolders = try grantHolders(caseID, stored: stored, state: state, db: db)
         let chain = try opener.verifyChain(stored, caseID: caseID)
-        try anchor?.checkHead(caseID, stored: stored)
+        try anchor?.checkHead(caseID, stored: stored, chain: chain)
         return chain
     }
 
@@ -93,8 +95,10 @@ extension SessionBound {
 
     func sealer(caseID: CaseID, version: UInt64, parent: [UInt8], state: VaultState, assignments: [CaseVersion.Assignment],
                         created: Timestamp? = nil) -> Sealer {
-        Sealer(vaultID: vault.vaultID, caseID: caseID, version: version, parentHash: parent, author: member, created: created ?? clock.now(),
-               roster: state.roster, policy: state.policy, assignments: assignments)
+        var sealer = Sealer(vaultID: vault.vaultID, caseID: caseID, version: version, parentHash: parent, author: member, created: created ?? clock.now(),
+                            roster: state.roster, policy: state.policy, assignments: assignments)
+        sealer.escrow = state.escrow
+        return sealer
     }
 
     func insert(_ v: SealedVersion, caseID: CaseID, db: StoreTransaction) throws {

@@ -29,7 +29,8 @@ extension SessionBound {
         var opener = Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies)
         opener.grantedBoxes = ledger.usableBoxes(for: member, head: head, access: access)
         opener.refusedGrants = ledger.refused
-        var opened = try opener.open(chain, caseID: caseID, reader: member, key: identity.boxOpener)
+        var opened = try opener.open(chain, caseID: caseID, reader: member, key: identity.boxOpener,
+                                     released: try recoveryReleases(caseID, db: db, state: state))
         opened.pendingGrants = ledger.pending(chain: chain, roster: state.roster, access: access)
         opened.readerWaitsForGrants = opened.pendingGrants.first { $0.member == member.id }?.classes ?? 0
         return opened

@@ -35,6 +35,11 @@ extension Vault {
     /// key agent holding the key file at `path`), under the same pin and freshness checks.
     public func openSession(keyFile path: String, keys: any MemberKeys, command: String, reanchoring: Bool = false) throws(VaultError) -> Session {
         _ = try Session(vault: self, identity: keys, command: command)  // a key not on the roster is refused (and logged) first
+        if format == Self.migratableFormat {
+            // Only `vault migrate` opens a format-1 vault with keys: it needs the centre root secret
+            // matching the vault's root (which is a stronger pin than a fingerprint), and verifies the whole vault.
+            return try Session(vault: self, identity: keys, command: command)
+        }
         let anchor = try ClientAnchor.open(keyFile: path, identity: keys, vault: self, reanchoring: reanchoring)
         let session = try Session(vault: self, identity: keys, command: command, anchor: anchor)
         // Every command's session first completes the grants this member can give (Vault/CaseGrants.swift).

@@ -60,6 +60,7 @@ struct RosterOperations: SessionBound {
             let now = clock.now()
             try change(&roster, now)
             roster.serial += 1
+            roster.centre = roster.centre ?? vault.centreName  // an older vault's next roster gains the signed centre name
             roster.issued = max(now, roster.issued)
             let signed = try SignedRoster(roster: roster, signedBy: root)
             try db.insertRoster(serial: roster.serial, text: signed.fileText)

@@ -73,6 +73,7 @@ extension SessionBound {
         }
         guard now.revoked == nil else { throw VaultError.denied("\(member.id) has been revoked") }
         try anchor?.checkForward(roster: state.roster.serial, policy: UInt64(state.policy.serial))
+        try anchor?.catchUp(vault: vault, db: db)
         return state
     }
 

@@ -4,7 +4,11 @@ import SodiumKit
 
 /// One centre's vault: a folder holding `vault.sqlite` and `Keys/keyring.txt`.
 public final class Vault: Sendable {
-    public static let formatVersion = "1"
+    /// Format 2: every log entry that changes state names it by number and hash (docs/FORMAT.md).
+    public static let formatVersion = "2"
+    /// The format `vault migrate` converts from; no other command opens it.
+    static let migratableFormat = "1"
+    static let migrateFormatOneError = "vault format 1 must be migrated: run `casevault vault migrate` (needs the centre root key)"
 
     public let directory: String
     let store: VaultStore
@@ -15,20 +19,26 @@ public final class Vault: Sendable {
     public let rootKey: SigningPublicKey
     /// A test vault accepts synthetic identity numbers; production vaults refuse them.
     public let isTestVault: Bool
+    /// The format the vault was opened in: `formatVersion`, or `migratableFormat` when the caller allowed it.
+    public let format: String
 
     var keyringPath: String { directory + "/Keys/keyring.txt" }
 
-    private convenience init(directory: String, store: VaultStore, clock: (any VaultClock)?) throws(VaultError) {
+    private convenience init(directory: String, store: VaultStore, clock: (any VaultClock)?, allowingFormat1: Bool) throws(VaultError) {
         let meta: [String: String]
         do { meta = try store.read { try $0.meta() } } catch { throw .io("cannot read the vault's metadata", cause: error) }
-        try self.init(directory: directory, store: store, meta: meta, clock: clock)
+        try self.init(directory: directory, store: store, meta: meta, clock: clock, allowingFormat1: allowingFormat1)
     }
 
-    private init(directory: String, store: VaultStore, meta: [String: String], clock: (any VaultClock)?) throws(VaultError) {
+    private init(directory: String, store: VaultStore, meta: [String: String], clock: (any VaultClock)?, allowingFormat1: Bool = false) throws(VaultError) {
         self.directory = directory
         self.store = store
         guard let version = meta["format"] else { throw .format("vault metadata is missing") }
-        guard version == Self.formatVersion else { throw .format("vault format \(version) is not supported (this program reads \(Self.formatVersion))") }
+        if version == Self.migratableFormat, !allowingFormat1 { throw .format(Self.migrateFormatOneError) }
+        guard version == Self.formatVersion || version == Self.migratableFormat else {
+            throw .format("vault format \(version) is not supported (this program reads \(Self.formatVersion))")
+        }
+        format = version
         guard let id = meta["vault_id"].flatMap(VaultID.init(hex:)), let name = meta["centre"],
               let rootBytes = meta["root_key"].flatMap({ Base64.decode($0) }), let root = try? SigningPublicKey(bytes: rootBytes)
         else { throw .format("vault metadata is malformed") }
@@ -40,10 +50,11 @@ public final class Vault: Sendable {
     }
 
     /// Opens an existing vault. `clock` is for tests; a vault otherwise reads the system clock.
-    public static func open(at directory: String, clock: (any VaultClock)? = nil) throws(VaultError) -> Vault {
+    /// A format-1 vault is refused unless `allowingFormat1` (only `vault info` and `vault migrate`).
+    public static func open(at directory: String, clock: (any VaultClock)? = nil, allowingFormat1: Bool = false) throws(VaultError) -> Vault {
         let path = directory + "/" + VaultStore.fileName
         guard FileManager.default.fileExists(atPath: path) else { throw .notFound("no vault at \(directory) (run `casevault init` first)") }
-        let vault = try Vault(directory: directory, store: try VaultStore.open(path: path, create: false), clock: clock)
+        let vault = try Vault(directory: directory, store: try VaultStore.open(path: path, create: false), clock: clock, allowingFormat1: allowingFormat1)
         if let pinned = TrustPin.rootFingerprint, !Fingerprint.matches(pinned, Fingerprint.root(vault.rootKey)) {
             throw .auth("the vault's centre root key does not match the pinned fingerprint")
         }
@@ -67,7 +78,7 @@ public final class Vault: Sendable {
         } catch { throw .io("cannot create \(directory)", cause: error) }
         let id = VaultID.random()
         let now = (clock ?? TestClockOverride.clock(forTestVault: testVault) ?? SystemClock()).now()
-        let roster = Roster(vaultID: id, serial: 1, rootKey: root.publicKey, issued: now, entries: [
+        let roster = Roster(vaultID: id, centre: centreName, serial: 1, rootKey: root.publicKey, issued: now, entries: [
             RosterEntry(kind: .member, id: leaderID, name: leaderName, roles: [.leader], identity: leader.publicIdentity, added: now),
         ])
         let signedRoster = try SignedRoster(roster: roster, signedBy: root)

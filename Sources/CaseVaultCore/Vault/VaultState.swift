@@ -10,6 +10,8 @@ package struct VaultState: Sendable {
     /// The latest roster and the policy with the highest serial, fixed when loaded.
     let roster: Roster
     let policy: Policy
+    /// The newest recovery and break-glass keys (verified), sealed to with every class written.
+    var escrow: [EscrowRecipient] = []
 
     /// Nil when either history is empty: a vault without a roster or a policy is damaged.
     init?(rosters: [SignedRoster], policies: [Int: Policy]) {
@@ -44,7 +46,8 @@ extension Vault {
             guard UInt64(exactly: policy.serial) == row.serial else { throw .auth("stored policy serial does not match its row") }
             policies[policy.serial] = policy
         }
-        guard let state = VaultState(rosters: rosters, policies: policies) else { throw .format("the vault has no policy") }
+        guard var state = VaultState(rosters: rosters, policies: policies) else { throw .format("the vault has no policy") }
+        do { state.escrow = try escrowRecipients(db) } catch let e as VaultError { throw e } catch { throw .io("cannot read the escrow keys", cause: error) }
         return state
     }
 

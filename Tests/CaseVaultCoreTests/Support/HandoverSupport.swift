@@ -60,8 +60,28 @@ final class HandoverWorld {
     }
 
     func open(_ bytes: [UInt8], as recipient: String, now: Timestamp = .now(), allowExpired: Bool = false,
-              keyring: String? = nil) throws -> OpenedBundle {
-        try HandoverBundle.open(bytes, identity: identity(recipient), trustedRoot: trust, now: now, allowExpired: allowExpired, keyring: keyring)
+              keyring: String? = nil, seen: RecipientMemory.Centre? = nil) throws -> OpenedBundle {
+        try HandoverBundle.open(bytes, identity: identity(recipient), trustedRoot: trust, now: now, allowExpired: allowExpired, keyring: keyring,
+                                seen: seen)
+    }
+
+    /// The vault's current signed roster and policy, as a forger holding a copy of the vault has them.
+    func standalone(priorLog: [[UInt8]]? = nil) throws -> StandaloneHandover {
+        let state = try vault.state()
+        return StandaloneHandover(roster: try XCTUnwrap(state.rosters.last), policy: try vault.signedPolicy(),
+                                  priorLog: try priorLog ?? rawLogEntries())
+    }
+
+    /// A bundle crafted with the core's building blocks by `sender` (their own key), appended
+    /// to a copy of the vault's log and checkpointed by the sender, as a vault would.
+    func forge(to recipient: String, sender: String, fields: [String: FieldValue] = HandoverWorld.policeFields,
+               created: Timestamp? = nil, maker: StandaloneHandover? = nil) throws -> (bytes: [UInt8], manifest: HandoverManifest) {
+        let approver = Self.role(of: recipient) == .police ? try signer("lina") : nil
+        let maker = try maker ?? standalone()
+        let draft = try manifest(to: recipient, sender: sender, created: created ?? vault.clock.now())
+        return try maker.make(draft, fields: fields.filter { FieldCatalog.pattern(ofPath: $0.key).map { p in
+            try! vault.policy().readablePatterns(for: Self.role(of: recipient)).contains(p) } ?? false },
+            sender: identity(sender).signingKey, approver: approver, recipient: try certifiedEntry(recipient).identity)
     }
 
     /// The exported, signed keyring (what the centre hands a recipient to check revocations).
@@ -100,10 +120,10 @@ final class HandoverWorld {
         let entry = try certifiedEntry(recipient)
         let role = Self.role(of: recipient)
         return HandoverManifest(
-            bundleID: Hex.encode(Random.bytes(16)), vaultID: vault.vaultID, centreName: vault.centreName, centreRoot: vault.rootKey,
-            caseID: caseID, caseVersion: caseVersion, sender: sender, recipient: recipient, recipientRole: role,
+            bundleID: Hex.encode(Random.bytes(16)), vaultID: vault.vaultID, caseID: caseID, caseVersion: caseVersion, sender: sender, recipient: recipient, recipientRole: role,
             recipientFingerprint: entry.identity.fingerprint, purpose: Self.purpose, basis: .consent, consentReference: "SAM-2026-014",
-            approvalRequired: approvalRequired ?? (role == .police), created: created, expires: expires, fields: [], payloadHash: [])
+            approvalRequired: approvalRequired ?? (role == .police), created: created, expires: expires,
+            logIndex: 0, rosterSerial: 0, policySerial: 0, fields: [], payloadHash: [])
     }
 
     /// A small payload the police may read.
@@ -167,18 +187,21 @@ enum BundleSurgery {
         var magic: [UInt8] = HandoverBundle.innerMagic
         var manifest: String
         var payload: [UInt8]
-        var senderEntry: String
+        var roster: String
         var approverEntry: String
         var approverSignature: [UInt8]
         var policy: [UInt8]
         var policySignature: [UInt8]
+        var logEntry: [UInt8]
+        var proof: [UInt8]
         var senderSignature: [UInt8]
 
         static func parse(_ bytes: [UInt8]) throws -> Inner {
             var r = ByteReader(bytes)
             let inner = Inner(magic: try r.raw(5), manifest: try r.string(max: 1 << 20), payload: try r.data(max: 1 << 27),
-                              senderEntry: try r.string(), approverEntry: try r.string(), approverSignature: try r.data(),
-                              policy: try r.data(max: 1 << 20), policySignature: try r.data(), senderSignature: try r.data())
+                              roster: try r.string(max: 1 << 22), approverEntry: try r.string(), approverSignature: try r.data(),
+                              policy: try r.data(max: 1 << 20), policySignature: try r.data(), logEntry: try r.data(), proof: try r.data(),
+                              senderSignature: try r.data())
             try r.expectEnd()
             return inner
         }
@@ -188,11 +211,13 @@ enum BundleSurgery {
             w.raw(magic)
             w.string(manifest)
             w.data(payload)
-            w.string(senderEntry)
+            w.string(roster)
             w.string(approverEntry)
             w.data(approverSignature)
             w.data(policy)
             w.data(policySignature)
+            w.data(logEntry)
+            w.data(proof)
             w.data(senderSignature)
             return w.bytes
         }
