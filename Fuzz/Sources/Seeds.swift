@@ -69,6 +69,27 @@ enum Seeds {
         let opened = try HandoverBundle.open(bundle, identity: Fixed.recipient, trustedRoot: Fixed.vectorTrustedRoot, now: Fixed.vectorOpenAt)
         try put("receipt", "vector.txt", HandoverReceipt(for: opened, identity: Fixed.recipient, received: Fixed.vectorOpenAt).text)
 
+        // A request and its decision, answer files of each kind, and an answer to the vector bundle.
+        var request = ApprovalRequest(
+            requestID: String(repeating: "ab", count: 16), vaultID: Fixed.vaultID, caseID: opened.manifest.caseID, caseVersion: 4,
+            requester: "kari", recipient: opened.manifest.recipient, recipientRole: .police, basis: .consent, consentReference: "SAM-2026-014",
+            purposeCommitment: [UInt8](repeating: 7, count: 32), fields: opened.manifest.fields, expires: Fixed.vectorOpenAt, created: Fixed.vectorOpenAt)
+        try request.sign(with: Fixed.member.signingKey)
+        var decision = ApprovalDecision(requestID: request.requestID, vaultID: Fixed.vaultID, requestHash: request.hash, verdict: .approve,
+                                        reasonCommitment: nil, approver: "lina", decided: Fixed.vectorOpenAt)
+        try decision.sign(with: leader.signingKey)
+        try put("handover-request", "request.txt", request.text)
+        try put("handover-request", "decision.txt", decision.text)
+        let answers = [
+            ("assessment.yaml", "kind: assessment\nsummary: Høy risiko\nassessment_tool: SARA:SV\nassessment_level: high\nassessment_date: 2026-11-30\n"),
+            ("measures.yaml", "kind: measures\nmeasures:\n  - {type: mobile-violence-alarm, decided_on: 2026-11-30, valid_from: 2026-12-01, valid_to: 2027-03-01}\n"),
+            ("offer.json", #"{"kind": "housing-offer", "offer_area": "Nordstrand", "offer_kind": "municipal", "offer_respond_by": "2026-12-10"}"#),
+        ]
+        for (name, text) in answers { try put("answer-content", name, text) }
+        let answer = try HandoverAnswer.make(answering: opened, answerText: answers[0].1, identity: Fixed.recipient, now: Fixed.vectorOpenAt)
+        try put("answer", "vector.cva", answer.bytes)
+        try put("answer", "manifest.txt", answer.manifest.text)
+
         // Log entries, checkpoints, cosignatures, proofs and a witness state under the Fixed keys.
         var entries: [LogEntry] = []
         for i in 0..<3 {

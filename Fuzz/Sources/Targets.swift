@@ -67,6 +67,23 @@ enum FuzzTargets {
         },
         "manifest": { d in _ = try? HandoverManifest.parse(text(d)) },
         "receipt": { d in _ = try? HandoverReceipt.parse(text(d)) },
+        "handover-request": { d in
+            _ = try? ApprovalRequest.parse(text(d))
+            _ = try? ApprovalDecision.parse(text(d))
+        },
+        "answer-content": { d in
+            for role in [Role.police, .housingOffice] { _ = try? AnswerContent.parse(text(d), role: role) }
+        },
+        "answer": { d in
+            // The member's fingerprint is written in so mutations get past the addressing check.
+            var bytes = [UInt8](d)
+            let me = Fixed.member.publicIdentity
+            let fp = PublicIdentity.fingerprintBytes(boxKey: me.boxKey.bytes, signingKey: me.signingKey.bytes)
+            let at = HandoverAnswer.magic.count + 1
+            if bytes.count >= at + fp.count { bytes.replaceSubrange(at..<at + fp.count, with: fp) }
+            _ = try? HandoverAnswer.open(bytes, keys: Fixed.member) { _ throws(VaultError) in Fixed.recipient.publicIdentity.signingKey }
+            _ = try? AnswerManifest.parse(text(d))
+        },
         "signed-note": { d in _ = try? SignedNote.parse([UInt8](d)) },
         "checkpoint": { d in
             _ = try? Checkpoint.parse(text(d))

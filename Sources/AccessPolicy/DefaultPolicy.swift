@@ -186,6 +186,29 @@ extension Policy {
           disclosures[].fields:         {read: [contact-person, leader, resident], write: [contact-person]}
           disclosures[].approved_by:    {read: [contact-person, leader, resident], write: [contact-person]}
           disclosures[].receipt:        {read: [contact-person, leader, resident], write: [contact-person]}
+          disclosures[].expires:        {read: [contact-person, leader, resident], write: [contact-person]}
+
+          # answers / svar: what the police, the housing office or NAV sent back, imported by the
+          # contact person. Who sent what, and when, is shown like a disclosure; the content like
+          # the record part it answers (threat assessment, measures, housing).
+          answers[].answer:            {read: [contact-person, leader, resident], write: [contact-person]}
+          answers[].bundle:            {read: [contact-person, leader, resident], write: [contact-person]}
+          answers[].from:              {read: [contact-person, leader, resident], write: [contact-person]}
+          answers[].from_role:         {read: [contact-person, leader, resident], write: [contact-person]}
+          answers[].received:          {read: [contact-person, leader, resident], write: [contact-person]}
+          answers[].kind:              {read: [contact-person, leader, resident], write: [contact-person]}
+          answers[].summary:           {read: [contact-person, child-contact, resident], write: [contact-person]}
+          answers[].assessment_tool:   {read: [contact-person, child-contact, resident], write: [contact-person]}
+          answers[].assessment_level:  {read: [contact-person, child-contact, resident], write: [contact-person]}
+          answers[].assessment_date:   {read: [contact-person, child-contact, resident], write: [contact-person]}
+          answers[].measures[].type:       {read: [contact-person, child-contact, night-shift, resident], write: [contact-person]}
+          answers[].measures[].decided_on: {read: [contact-person, child-contact, night-shift, resident], write: [contact-person]}
+          answers[].measures[].valid_from: {read: [contact-person, child-contact, night-shift, resident], write: [contact-person]}
+          answers[].measures[].valid_to:   {read: [contact-person, child-contact, night-shift, resident], write: [contact-person]}
+          answers[].offer_area:           {read: [contact-person, child-contact, resident], write: [contact-person]}
+          answers[].offer_kind:           {read: [contact-person, child-contact, resident], write: [contact-person]}
+          answers[].offer_available_from: {read: [contact-person, child-contact, resident], write: [contact-person]}
+          answers[].offer_respond_by:     {read: [contact-person, child-contact, resident], write: [contact-person]}
 
         """
 

@@ -49,6 +49,7 @@ public enum FieldCatalog {
         ("applications", "boligsøknader"), ("result", "resultat av fasen"), ("tasks", "oppgaver og frister"),
         ("economy", "økonomi"), ("followup", "oppfølgingsplan"),
         ("notes", "notater"), ("consents", "samtykker"), ("disclosures", "utleveringer"),
+        ("answers", "svar fra mottakere"),
     ]
 
     public static let fields: [FieldSpec] = [
@@ -194,7 +195,32 @@ public enum FieldCatalog {
         FieldSpec("disclosures[].fields", "utleverte felt", .textList),
         FieldSpec("disclosures[].approved_by", "godkjent av", .text),
         FieldSpec("disclosures[].receipt", "kvittering mottatt", .date),
+        FieldSpec("disclosures[].expires", "pakken utløper", .date),
+        // answers / svar: what a recipient sent back about a bundle (`handover import-answer`); the
+        // first five are set by the centre from the verified answer, the rest are the recipient's words
+        FieldSpec("answers[].answer", "svar-id", .text),
+        FieldSpec("answers[].bundle", "pakke-id", .text),
+        FieldSpec("answers[].from", "fra", .text),
+        FieldSpec("answers[].from_role", "fra rolle", .choice(["police", "housing-office", "nav"])),
+        FieldSpec("answers[].received", "mottatt", .date),
+        FieldSpec("answers[].kind", "type svar", .choice(answerKinds)),
+        FieldSpec("answers[].summary", "oppsummering", .text),
+        FieldSpec("answers[].assessment_tool", "politiets vurderingsverktøy", .text),
+        FieldSpec("answers[].assessment_level", "politiets risikonivå", .choice(threatLevels)),
+        FieldSpec("answers[].assessment_date", "vurdert dato", .date),
+        FieldSpec("answers[].measures[].type", "vedtatt tiltak", .choice(measureTypes)),
+        FieldSpec("answers[].measures[].decided_on", "vedtatt dato", .date),
+        FieldSpec("answers[].measures[].valid_from", "gyldig fra", .date),
+        FieldSpec("answers[].measures[].valid_to", "gyldig til", .date),
+        FieldSpec("answers[].offer_area", "tilbudt område", .text),
+        FieldSpec("answers[].offer_kind", "type bolig", .choice(housingKinds)),
+        FieldSpec("answers[].offer_available_from", "ledig fra", .date),
+        FieldSpec("answers[].offer_respond_by", "svarfrist", .date),
     ]
+
+    /// What a recipient's answer may be: the police's own assessment, the measures they decided,
+    /// or a housing offer (housing office or NAV).
+    public static let answerKinds = ["assessment", "measures", "housing-offer"]
 
     /// Fields added to the catalogue after the first policies were signed. A policy that has
     /// no rule for one of them still parses, and the field is closed to every role until the
@@ -205,7 +231,12 @@ public enum FieldCatalog {
         "applications[].ads_viewed", "applications[].contacts_made", "applications[].viewings_attended",
         "applications[].deposit", "applications[].lease_explained", "result.safe_home", "result.obtained_on",
         "result.housing_kind", "tasks[].what", "tasks[].owner", "tasks[].due", "tasks[].done", "tasks[].done_by",
-        "consents[].valid_to",
+        "consents[].valid_to", "disclosures[].expires",
+        "answers[].answer", "answers[].bundle", "answers[].from", "answers[].from_role", "answers[].received",
+        "answers[].kind", "answers[].summary", "answers[].assessment_tool", "answers[].assessment_level",
+        "answers[].assessment_date", "answers[].measures[].type", "answers[].measures[].decided_on",
+        "answers[].measures[].valid_from", "answers[].measures[].valid_to", "answers[].offer_area",
+        "answers[].offer_kind", "answers[].offer_available_from", "answers[].offer_respond_by",
     ]
 
     private static let byPattern: [String: FieldSpec] = Dictionary(uniqueKeysWithValues: fields.map { ($0.pattern, $0) })

@@ -4,6 +4,14 @@ public enum ValueLabels {
     private static let roles = ["police": "politiet", "housing-office": "boligkontoret", "nav": "NAV"]
     private static let owners = ["centre": "krisesenteret", "nav": "NAV", "housing-office": "boligkontoret", "resident": "beboer"]
     private static let bases = ["consent": "samtykke", "avvergeplikt": "avvergeplikt"]
+    private static let measureTypes = [
+        "mobile-violence-alarm": "mobil voldsalarm", "visiting-ban": "besøksforbud",
+        "visiting-ban-own-home": "besøksforbud i eget hjem", "contact-ban": "kontaktforbud",
+        "electronic-monitoring": "elektronisk kontroll (omvendt voldsalarm)", "address-block": "sperret adresse",
+        "fictitious-identity": "fiktiv identitet", "relocation": "flytting",
+    ]
+    private static let threatLevels = ["low": "lav", "moderate": "moderat", "high": "høy", "acute": "akutt"]
+    private static let housingKinds = ["municipal": "kommunal bolig", "private-rental": "privat leid bolig", "owned": "eid bolig", "other": "annet"]
 
     private static let byPattern: [String: [String: String]] = [
         "case.type": ["resident": "beboer", "day-user": "dagbruker", "aftercare": "ettervern"],
@@ -14,14 +22,10 @@ public enum ValueLabels {
             "strengt-fortrolig-utland": "strengt fortrolig utland",
         ],
         "threats[].subject": ["adult": "voksen"],
-        "threats[].centre_judgement": ["low": "lav", "moderate": "moderat", "high": "høy", "acute": "akutt"],
+        "threats[].centre_judgement": threatLevels,
         "police.basis": bases,
-        "measures[].type": [
-            "mobile-violence-alarm": "mobil voldsalarm", "visiting-ban": "besøksforbud",
-            "visiting-ban-own-home": "besøksforbud i eget hjem", "contact-ban": "kontaktforbud",
-            "electronic-monitoring": "elektronisk kontroll (omvendt voldsalarm)", "address-block": "sperret adresse",
-            "fictitious-identity": "fiktiv identitet", "relocation": "flytting",
-        ],
+        "measures[].type": measureTypes,
+        "result.housing_kind": housingKinds,
         "applications[].kind": [
             "municipal-housing": "kommunal bolig", "private-rental": "privat leie", "deposit-guarantee": "depositumsgaranti",
             "social-assistance": "økonomisk sosialhjelp", "housing-allowance": "bostøtte",
@@ -33,11 +37,15 @@ public enum ValueLabels {
         "applications[].deposit": [
             "none": "ingen", "cash-deposit": "kontant depositum", "nav-guarantee": "garanti fra NAV", "guarantee-other": "annen garanti",
         ],
-        "result.housing_kind": ["municipal": "kommunal bolig", "private-rental": "privat leid bolig", "owned": "eid bolig", "other": "annet"],
         "tasks[].owner": owners,
         "consents[].recipient_role": roles,
         "disclosures[].recipient_role": roles,
         "disclosures[].basis": bases,
+        "answers[].from_role": roles,
+        "answers[].kind": ["assessment": "politiets vurdering", "measures": "vedtatte tiltak", "housing-offer": "boligtilbud"],
+        "answers[].assessment_level": threatLevels,
+        "answers[].measures[].type": measureTypes,
+        "answers[].offer_kind": housingKinds,
     ]
 
     /// The Norwegian word for `value` of the field `pattern`, or the value itself when it has none.

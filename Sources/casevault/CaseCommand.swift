@@ -119,16 +119,17 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             let v = try vault.open()
-            let chain = try identity.withCase(id, in: v, command: "case.history") { s, c in try s.history(c) }.result
+            let (chain, sources) = try identity.withCase(id, in: v, command: "case.history") { s, c in (try s.history(c), try s.answerSources(c)) }.result
             if output.json {
                 Output.json(chain.map {
                     JSONShape.HistoryRow(version: $0.version, author: $0.author, created: $0.created.rfc3339, written: $0.written, removed: $0.removed,
-                                         assigned: JSONShape.Assignment.list($0.assignments))
+                                         assigned: JSONShape.Assignment.list($0.assignments), from: sources[$0.version]?.recipient)
                 })
                 return
             }
             for c in chain {
-                print("v\(c.version)  \(c.created.osloText)  \(c.author.padding(14)) wrote \(c.written.count), removed \(c.removed.count), assigned: \(c.assignments.map { "\($0.member) (\($0.role))" }.joined(separator: ", "))")
+                let from = sources[c.version].map { "  from \($0.role.label): \($0.recipient)" } ?? ""
+                print("v\(c.version)  \(c.created.osloText)  \(c.author.padding(14)) wrote \(c.written.count), removed \(c.removed.count), assigned: \(c.assignments.map { "\($0.member) (\($0.role))" }.joined(separator: ", "))\(from)")
             }
         }
     }

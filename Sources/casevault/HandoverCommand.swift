@@ -6,7 +6,8 @@ import Foundation
 struct HandoverCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "handover", abstract: "Sealed, signed handover bundles for the police, the housing office and NAV.",
-        subcommands: [Create.self, Open.self, Receipt.self, Confirm.self])
+        subcommands: [Create.self, Open.self, Receipt.self, Confirm.self, Request.self, Requests.self, Review.self, Approve.self, Reject.self,
+                      Answer.self, ImportAnswer.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -21,11 +22,11 @@ struct HandoverCommand: ParsableCommand {
                 """)
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
-        @Option(name: .customLong("case"), help: CaseRef.help, completion: CaseRef.completion) var caseID: String
-        @Option(help: "Recipient id (see `casevault recipient list`).", completion: RosterCompletion.recipients) var to: String
+        @Option(name: .customLong("case"), help: CaseRef.help, completion: CaseRef.completion) var caseID: String?
+        @Option(help: "Recipient id (see `casevault recipient list`).", completion: RosterCompletion.recipients) var to: String?
         @Option(help: ArgumentHelp("Read why the recipient gets this from FILE, or - for standard input (one line; inside the bundle, sealed in the case). Asked for when absent.", valueName: "file"),
                 completion: .file()) var purposeFile: String?
-        @Option(help: "consent or avvergeplikt.") var basis: HandoverManifest.Basis
+        @Option(help: "consent or avvergeplikt.") var basis: HandoverManifest.Basis?
         @Option(help: ArgumentHelp("Read the consent reference from FILE, or - (required with --basis consent; asked for when absent).", valueName: "file"),
                 completion: .file()) var consentFile: String?
         @Option(name: .customLong("purpose"), help: .hidden) var purposeArgument: String?
@@ -35,6 +36,7 @@ struct HandoverCommand: ParsableCommand {
         @Option(help: "The approving leader's key file (required where the policy demands approval, by default for the police).", completion: .file()) var approverIdentity: String?
         @Option(help: "Read the approver's passphrase from this file (else $\(Passphrase.approver), else a prompt).", completion: .file()) var approverPassphraseFile: String?
         @Option(help: "Where to write the bundle; never overwritten.", completion: .file()) var out: String
+        @Option(help: "Send an approved request (`handover request`): exactly its fields, with its approval; no other selection option.") var request: String?
 
         func validate() throws {
             if purposeArgument != nil { throw FreeText.argumentRefused("--purpose", use: "--purpose-file") }
@@ -42,6 +44,8 @@ struct HandoverCommand: ParsableCommand {
         }
 
         func run() throws {
+            if let request { return try RequestedSend.run(request: request, selection: self) }
+            guard let caseRef = caseID, let to, let basis else { throw CLIError.usage("--case, --to and --basis are required (or --request REQ)") }
             try FreeText.requireOneStdin([("--purpose-file", purposeFile), ("--consent-file", consentFile)])
             var expiry: Timestamp?
             if let expires {
@@ -57,7 +61,7 @@ struct HandoverCommand: ParsableCommand {
             let approver = try approverIdentity.map {
                 try KeyUnlock.load($0, passphraseFile: approverPassphraseFile, variable: Passphrase.approver, whose: "the approver's")
             }
-            let (caseID, result) = try identity.withCase(caseID, in: v, command: "handover.create") { s, caseID in
+            let (caseID, result) = try identity.withCase(caseRef, in: v, command: "handover.create") { s, caseID in
                 try s.createHandover(HandoverRequest(caseID: caseID, recipientID: to, purpose: purpose, basis: basis, consentReference: consent,
                                                      expires: expiry, includeAddress: includeAddress), approver: approver)
             }

@@ -36,7 +36,11 @@ enum JSONShape {
 
     struct PendingGrantRow: Encodable { let member: String, classes: Int }
 
-    struct HistoryRow: Encodable { let version: UInt64, author: String, created: String, written: [String], removed: [String], assigned: [Assignment] }
+    struct HistoryRow: Encodable {
+        let version: UInt64, author: String, created: String, written: [String], removed: [String], assigned: [Assignment]
+        /// Set on a version that imported a recipient's answer: the recipient's id (absent otherwise).
+        var from: String? = nil
+    }
 
     struct Roster: Encodable { let rosterSerial: UInt64; let entries: [RosterEntry] }
     struct RosterEntry: Encodable {

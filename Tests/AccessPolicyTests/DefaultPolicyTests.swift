@@ -88,9 +88,17 @@ final class DefaultPolicyTests: XCTestCase {
         for name in ["purpose", "recipient_role", "reference", "written", "given_on", "withdrawn_on", "valid_to"] {
             table["consents[].\(name)"] = ("CP L RE PO HO NAV", "CP")
         }
-        for name in ["bundle", "recipient", "recipient_role", "date", "basis", "consent_ref", "purpose", "fields", "approved_by", "receipt"] {
+        for name in ["bundle", "recipient", "recipient_role", "date", "basis", "consent_ref", "purpose", "fields", "approved_by", "receipt",
+                     "expires"] {
             table["disclosures[].\(name)"] = ("CP L RE", "CP")
         }
+        // A recipient's answer: who sent what is seen like a disclosure, its content like the part it answers.
+        for name in ["answer", "bundle", "from", "from_role", "received", "kind"] { table["answers[].\(name)"] = ("CP L RE", "CP") }
+        for name in ["summary", "assessment_tool", "assessment_level", "assessment_date", "offer_area", "offer_kind",
+                     "offer_available_from", "offer_respond_by"] {
+            table["answers[].\(name)"] = ("CP CC RE", "CP")
+        }
+        for name in ["type", "decided_on", "valid_from", "valid_to"] { table["answers[].measures[].\(name)"] = ("CP CC NS RE", "CP") }
         return table
     }()
 

@@ -55,6 +55,8 @@ final class PolicyEvaluationTests: XCTestCase {
             "case.type", "case.phase", "case.status", "person.alias", "children[].alias",
             "measures[].type", "measures[].decided_by", "measures[].valid_from", "measures[].valid_to",
             "measures[].renewal_due", "safety.do_not_admit", "safety.alarm_active", "safety.night_instructions",
+            "answers[].measures[].type", "answers[].measures[].decided_on", "answers[].measures[].valid_from",
+            "answers[].measures[].valid_to",
         ])
         XCTAssertEqual(policy.readablePatterns(for: .leader), [
             "case.type", "case.phase", "case.status", "case.opened", "case.closed", "person.alias",
@@ -62,7 +64,8 @@ final class PolicyEvaluationTests: XCTestCase {
             "consents[].reference", "consents[].written", "consents[].given_on", "consents[].withdrawn_on", "consents[].valid_to",
             "disclosures[].bundle", "disclosures[].recipient", "disclosures[].recipient_role", "disclosures[].date",
             "disclosures[].basis", "disclosures[].consent_ref", "disclosures[].purpose", "disclosures[].fields",
-            "disclosures[].approved_by", "disclosures[].receipt",
+            "disclosures[].approved_by", "disclosures[].receipt", "disclosures[].expires",
+            "answers[].answer", "answers[].bundle", "answers[].from", "answers[].from_role", "answers[].received", "answers[].kind",
         ])
     }
 

@@ -57,4 +57,27 @@ final class DueListTests: XCTestCase {
         XCTAssertEqual(items[0].due, CalendarDate("2026-11-27"))
         XCTAssertNil(items[0].alias)
     }
+
+    func testASentBundlesExpiryIsADeadline() throws {
+        let w = try HandoverWorld()
+        let sent = try w.create(to: HandoverWorld.nav).manifest
+        let expires = try XCTUnwrap(sent.expires)
+        let today = sent.created.osloDate
+        let items = try DueList(session: try w.session("kari"), today: today).items(withinDays: 60).filter { $0.kind == .bundleExpiry }
+        XCTAssertEqual(items.count, 1)
+        XCTAssertEqual(items.first?.due, CalendarDate(expires.date))
+        XCTAssertEqual(items.first?.daysLeft, Int(DisclosureBasis.defaultExpiryDays))
+        XCTAssertEqual(items.first?.what, "Pakke til \(HandoverWorld.nav) utløper")
+        XCTAssertEqual(items.first?.path, "disclosures[0].expires")
+        let receipt = try DueList(session: try w.session("kari"), today: today).items(withinDays: 60).filter { $0.kind == .receiptMissing }
+        XCTAssertEqual(receipt.count, 1, "the unconfirmed receipt is a deadline too")
+    }
+
+    func testAHousingOfferToAnswerIsTheResidentsDeadline() {
+        let fields: [String: FieldValue] = ["answers[0].from": .text("nyby-bolig"), "answers[0].offer_respond_by": .text("2026-12-04")]
+        let items = Deadlines(today: Self.today).items(caseID: CaseID.random(), fields: fields)
+        XCTAssertEqual(items.map(\.kind), [.offerResponse])
+        XCTAssertEqual(items.first?.owner, "resident")
+        XCTAssertEqual(items.first?.daysLeft, 2)
+    }
 }

@@ -35,6 +35,12 @@ public enum LogAction: String, CaseIterable, Sendable {
     case keysWrap = "keys.wrap"
     case handoverCreate = "handover.create"
     case handoverConfirm = "handover.confirm"
+    /// A contact person asked for a handover's approval; the approver's decision follows.
+    case handoverRequest = "handover.request"
+    case handoverApprove = "handover.approve"
+    case handoverReject = "handover.reject"
+    /// A recipient's signed answer to a bundle was imported into the case as a new version.
+    case handoverAnswerImport = "handover.answer-import"
     case auditExport = "audit.export"
     case auditCosign = "audit.cosign"
     /// The auditor or leader searched the log (`audit log`); the case line names the case searched for.

@@ -37,7 +37,7 @@ enum ReasonSeal {
     }
 
     /// Opens a sealed reason and checks it against the log's commitment.
-    static func open(_ sealed: [UInt8], member: String, key: BoxSecretKey, commitment: [UInt8]) throws(VaultError) -> String? {
+    static func open(_ sealed: [UInt8], member: String, key: any SealedBoxOpener, commitment: [UInt8]) throws(VaultError) -> String? {
         var r = ByteReader(sealed)
         do {
             var mine: [UInt8]?
@@ -49,7 +49,7 @@ enum ReasonSeal {
             let nonce = try r.raw(24)
             let ct = try r.data()
             guard let mine else { return nil }
-            let k = try SymmetricKey(secret: try SealedBox.open(mine, with: key))
+            let k = try SymmetricKey(secret: try key.openSealedBox(mine))
             let plain = try XChaCha20Poly1305.open(ct, key: k, nonce: nonce, associatedData: Array("casevault/v1/log-reason-text\0".utf8))
             let bytes = plain.withUnsafeBytes { Array($0) }
             guard bytes.count >= 32 else { throw VaultError.format("sealed reason is malformed") }

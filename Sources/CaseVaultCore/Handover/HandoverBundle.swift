@@ -88,7 +88,8 @@ public enum HandoverBundle {
 
     /// Seals a bundle whose manifest `prepare` made final.
     public static func seal(manifest: HandoverManifest, fields: [String: FieldValue], sender: any MessageSigner, approver: Signer?,
-                            policy: SignedPolicy, evidence: LogEvidence, recipient: PublicIdentity) throws(VaultError) -> [UInt8] {
+                            policy: SignedPolicy, evidence: LogEvidence, recipient: PublicIdentity,
+                            request: ApprovalEvidence? = nil) throws(VaultError) -> [UInt8] {
         guard manifest.fields == CaseRecord.order(Array(fields.keys)) else { throw .input("the bundle's manifest does not list its fields") }
         var payload = encodePayload(fields, order: manifest.fields)
         defer { Memory.zero(&payload) }
@@ -102,7 +103,7 @@ public enum HandoverBundle {
         inner.string(approver?.entry.certifiedText ?? "")
         let approval: [UInt8], senderSignature: [UInt8]
         do {
-            approval = try approver.map { try $0.key.signature(for: approvalDomain + manifestBytes) } ?? []
+            approval = request != nil ? [] : try approver.map { try $0.key.signature(for: approvalDomain + manifestBytes) } ?? []
             senderSignature = try sender.signature(for: senderDomain + manifestBytes)
         } catch let e as VaultError { throw e } catch { throw .io("cannot sign the bundle: \(error)") }
         inner.data(approval)
@@ -111,6 +112,7 @@ public enum HandoverBundle {
         inner.data(evidence.logEntry)
         inner.data(evidence.proof)
         inner.data(senderSignature)
+        request?.append(to: &inner)
         var innerBytes = inner.bytes
         defer { Memory.zero(&innerBytes) }
         for (what, size, limit) in [("manifest", manifestBytes.count, Limits.manifestBytes), ("payload", payload.count, Limits.payloadBytes),

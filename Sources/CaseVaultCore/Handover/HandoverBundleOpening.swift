@@ -68,6 +68,8 @@ extension HandoverBundle {
         var manifest = "", roster = "", approverEntry = ""
         var payload: [UInt8] = [], approval: [UInt8] = [], policy: [UInt8] = [], policySignature: [UInt8] = []
         var logEntry: [UInt8] = [], proof: [UInt8] = [], senderSignature: [UInt8] = []
+        /// Present only in a bundle sent from an approved request.
+        var requestEvidence: ApprovalEvidence?
 
         init(_ bytes: [UInt8]) throws(VaultError) {
             var r = ByteReader(bytes)
@@ -83,6 +85,7 @@ extension HandoverBundle {
                 logEntry = try r.data(max: Limits.logEntryBytes)
                 proof = try r.data(max: Limits.proofBytes)
                 senderSignature = try r.data(max: Limits.signatureBytes)
+                requestEvidence = try ApprovalEvidence.read(from: &r)
                 try r.expectEnd()
             } catch let e as VaultError { throw e } catch { throw .format("handover bundle's inner part is malformed") }
         }
@@ -154,13 +157,20 @@ extension HandoverBundle {
     /// The leader's approval: a certified entry that the carried roster lists, active, as a leader.
     private static func verifyApproval(_ parts: InnerParts, manifest: HandoverManifest, roster: Roster) throws(VaultError) -> RosterEntry? {
         guard !parts.approverEntry.isEmpty else {
-            if manifest.approvalRequired || !parts.approval.isEmpty { throw .auth("the bundle needs a leader's approval and carries none") }
+            if manifest.approvalRequired || !parts.approval.isEmpty || parts.requestEvidence != nil {
+                throw .auth("the bundle needs a leader's approval and carries none")
+            }
             return nil
         }
         let a = try RosterEntry.parseCertified(parts.approverEntry, vault: manifest.vaultID, root: roster.rootKey)
         guard a.roles.contains(.leader), a.id != manifest.sender, let listed = roster.entry(a.id), listed.identity == a.identity,
               listed.kind == .member, listed.roles.contains(.leader), listed.isActive(at: manifest.created) else {
             throw .auth("the approver is not an active leader on the centre's roster")
+        }
+        if let evidence = parts.requestEvidence {
+            guard parts.approval.isEmpty, let sender = roster.entry(manifest.sender) else { throw .auth("the bundle carries two approvals") }
+            try evidence.verify(manifest: manifest, sender: sender, approver: listed)
+            return listed
         }
         do { try a.identity.signingKey.verify(parts.approval, for: approvalDomain + Array(parts.manifest.utf8)) } catch {
             throw .auth("the leader's approval signature does not verify")

@@ -95,7 +95,7 @@ struct HandoverOperations: SessionBound {
     }
 
     /// The disclosure in the case (a new version) and in the log, at the manifest's time and index.
-    private func recordDisclosure(db: StoreTransaction, state: VaultState, opened: OpenedCase, manifest: HandoverManifest,
+    func recordDisclosure(db: StoreTransaction, state: VaultState, opened: OpenedCase, manifest: HandoverManifest,
                                   roster: SignedRoster, approver: String?) throws -> LogEntry {
         let existing = Set(opened.fields.keys).union(opened.sealedFields.map(\.path))
         var entry: [String: FieldValue] = [
@@ -105,6 +105,7 @@ struct HandoverOperations: SessionBound {
             "disclosures[0].fields": .list(manifest.fields),
         ]
         if let ref = manifest.consentReference { entry["disclosures[0].consent_ref"] = .text(ref) }
+        if let expires = manifest.expires { entry["disclosures[0].expires"] = .text(expires.date) }
         if let approver { entry["disclosures[0].approved_by"] = .text(approver) }
         var patch = RecordPatch()
         patch.add.append((group: "disclosures", fields: entry))
@@ -121,7 +122,7 @@ struct HandoverOperations: SessionBound {
     }
 
     /// A c2sp.org/tlog-proof of `entry` against the checkpoint its own append signed.
-    private func inclusionProof(db: StoreTransaction, entry: LogEntry) throws -> [UInt8] {
+    func inclusionProof(db: StoreTransaction, entry: LogEntry) throws -> [UInt8] {
         guard let note = try vault.storedCheckpoint(db), try Checkpoint.parse(note.text).size == entry.index + 1 else {
             throw VaultError.format("the disclosure's checkpoint is missing")
         }

@@ -86,6 +86,21 @@ enum VaultSchema {
                 CREATE INDEX resident_bindings_case ON resident_bindings(case_id);
                 """)
         }
+        m.registerMigration("v5-handover-requests-answers") { db in
+            // Requests and decisions are signed texts carrying their own version line; the purpose
+            // is sealed (to the requester and the approvers), never stored in the clear. An answer
+            // is kept as received, still sealed, so its signature can be re-checked later.
+            try db.execute(sql: """
+                CREATE TABLE handover_requests (
+                    request_id TEXT PRIMARY KEY NOT NULL, case_id BLOB NOT NULL, request TEXT NOT NULL,
+                    purpose_sealed BLOB NOT NULL, reviewed_by TEXT NOT NULL DEFAULT '', decision TEXT, reason_sealed BLOB,
+                    bundle_id TEXT, created INTEGER NOT NULL) STRICT;
+                CREATE TABLE handover_answers (
+                    answer_id TEXT PRIMARY KEY NOT NULL, bundle_id TEXT NOT NULL REFERENCES handover_disclosures(bundle_id),
+                    case_id BLOB NOT NULL, version INTEGER NOT NULL, recipient TEXT NOT NULL, recipient_role TEXT NOT NULL,
+                    answer BLOB NOT NULL, imported INTEGER NOT NULL) STRICT;
+                """)
+        }
         registerRoleKeys(&m)
         return m
     }

@@ -48,6 +48,16 @@ public struct Deadlines: Sendable {
             add(.receiptMissing, "disclosures[\(i)].receipt", "Kvittering mangler fra \(text(fields["disclosures[\(i)].recipient"]) ?? "mottaker")",
                 owner: "centre", due: due)
         }
+        for i in indices("disclosures", fields) {
+            guard let due = date(fields["disclosures[\(i)].expires"]) else { continue }
+            add(.bundleExpiry, "disclosures[\(i)].expires", "Pakke til \(text(fields["disclosures[\(i)].recipient"]) ?? "mottaker") utløper",
+                owner: "centre", due: due)
+        }
+        for i in indices("answers", fields) {
+            guard let due = date(fields["answers[\(i)].offer_respond_by"]) else { continue }
+            add(.offerResponse, "answers[\(i)].offer_respond_by", "Svar på boligtilbud fra \(text(fields["answers[\(i)].from"]) ?? "boligkontoret")",
+                owner: "resident", due: due)
+        }
         return out
     }
 

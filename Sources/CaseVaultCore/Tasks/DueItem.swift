@@ -2,7 +2,7 @@ import AccessPolicy
 
 /// One thing that must be done by a date: a task from a case's task list, or a deadline the
 /// record implies (an alarm to renew, a threat picture to review, a meeting, a consent that
-/// lapses, a receipt that has not come back).
+/// lapses, a receipt that has not come back, a bundle that expires, a housing offer to answer).
 public struct DueItem: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         case task
@@ -11,6 +11,10 @@ public struct DueItem: Sendable, Equatable {
         case followUpMeeting = "follow-up-meeting"
         case consentExpiry = "consent-expiry"
         case receiptMissing = "receipt-missing"
+        /// A bundle sent from the case lapses: the recipient may no longer open it.
+        case bundleExpiry = "bundle-expiry"
+        /// A housing offer that came back in an answer must be answered by its date.
+        case offerResponse = "offer-response"
     }
 
     public let caseID: CaseID
