@@ -146,8 +146,9 @@ enum LegacyVersion {
             let ref = CaseVersion.KeyRef(generation: v.version, index: cls.index)
             let secret = try key.withUnsafeBytes { try SecureBytes(copying: $0) }
             out.classes[i].commitment = CaseVersion.commitment(to: key, vault: v.vaultID, caseID: v.caseID, ref: ref, format: 1)
-            out.classes[i].envelopes = try cls.envelopes.map {
-                CaseVersion.Envelope(member: $0.member, sealedKey: try SealedBox.seal(secret, to: roster.entry($0.member)!.identity.boxKey))
+            // Format 1 knew only members' own envelopes: role, escrow and pseudonym labels are dropped.
+            out.classes[i].envelopes = try cls.envelopes.compactMap { e in
+                try roster.entry(e.member).map { CaseVersion.Envelope(member: e.member, sealedKey: try SealedBox.seal(secret, to: $0.identity.boxKey)) }
             }
             keys[cls.index] = key
         }

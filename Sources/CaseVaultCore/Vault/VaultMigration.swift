@@ -125,7 +125,7 @@ extension Session {
     public func migrateVault() throws(VaultError) -> MigrationSummary {
         guard vault.format == Vault.migratableFormat else { throw .refused("the vault is already format \(vault.format); nothing to migrate") }
         let root = try requireRoot(for: "vault migrate")
-        return try loggingRefusal("vault.migrate") { () throws(VaultError) in
+        let summary = try loggingRefusal("vault.migrate") { () throws(VaultError) in
             try vault.write { db in
                 var context = VaultMigration.Context(session: self, db: db, root: root, state: try vault.loadState(db))
                 for step in VaultMigration.steps { try step.run(&context) }
@@ -133,5 +133,12 @@ extension Session {
                 return MigrationSummary(fromFormat: s.fromFormat, toFormat: s.toFormat, cases: s.heads.count, logSize: s.logSize)
             }
         }
+        // Residents leave the roster once the vault is format 2: the same member and keys, on
+        // the vault as it now is (its own transactions, signed by the root and logged).
+        let migrated = try Vault.open(at: vault.directory, clock: vault.clock)
+        if try migrated.roster().entries.contains(where: { $0.roles.contains(.resident) }) {
+            _ = try ResidentMigration.apply(Session(vault: migrated, member: member, identity: identity, clock: clock, anchor: anchor))
+        }
+        return summary
     }
 }
