@@ -364,17 +364,12 @@ final class TamperTests: XCTestCase {
     /// (a leader acting at once, or a script) is not "after" the revocation, and the case must
     /// stay readable rather than become unreadable for everyone.
     func testVersionInTheSecondOfTheRevocationStaysReadable() throws {
-        let rows = try raw.rows(a)
-        let created = try CaseVersion.decode(rows.last!.body).created
+        let created = try CaseVersion.decode(try raw.rows(a).last!.body).created
+        // The test clock stands still: the revocation falls in the second kari's version was written.
         _ = try t.session("lina").revoke(id: "kari", kind: .member)
         let revoked = try XCTUnwrap(try t.vault.roster().entry("kari")?.revoked)
-        // The leader's client re-sealed after the revocation; kari's version is to be the head again.
-        for later in try raw.rows(a) where later.version > rows.last!.version { try raw.delete(a, version: later.version) }
-        // Make the revocation fall in the version's own second, as it would when both happen at once.
-        var v = try CaseVersion.decode(rows.last!.body)
-        v.created = revoked
-        try Forge.replaceLatest(raw, a, with: v, signedBy: t.identity("kari"))
-        XCTAssertGreaterThanOrEqual(revoked, created)
+        XCTAssertEqual(revoked, created)
+        XCTAssertTrue(try raw.rows(a).contains { (try? CaseVersion.decode($0.body).author) == "kari" }, "kari's versions stay in the chain")
         for m in ["cecilie", "nils", "lina", "rita"] {
             XCTAssertNoThrow(try t.session(m).showCase(a), m)
         }

@@ -38,10 +38,14 @@ package struct Opener {
                 throw .auth("\(label) does not belong here (moved or renumbered)")
             }
             guard Memory.constantTimeEquals(v.parentHash, parent) else { throw .auth("\(label) does not follow its parent (history altered)") }
-            guard let author = roster.entry(v.author), author.kind == .member else { throw .auth("\(label): author \(v.author) is not on the signed roster") }
             // Revocation takes effect at its roster serial, not at a time some clock wrote down:
             // the author must be an active member of the roster the version was written under.
             let atWriting = v.rosterSerial >= 1 && v.rosterSerial <= UInt64(rosters.count) ? rosters[Int(v.rosterSerial - 1)] : roster
+            // A resident of a migrated vault left the roster without being revoked: her earlier
+            // versions are judged by the roster they were written under, like a revoked author's.
+            guard let author = roster.entry(v.author) ?? atWriting.entry(v.author), author.kind == .member else {
+                throw .auth("\(label): author \(v.author) is not on the signed roster")
+            }
             guard let then = atWriting.entry(v.author), then.kind == .member, then.identity == author.identity, then.revoked == nil else {
                 throw .auth("\(label): author \(v.author) was not an active member of roster \(v.rosterSerial), under which it was written (revoked)")
             }

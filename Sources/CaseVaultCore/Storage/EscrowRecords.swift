@@ -93,6 +93,11 @@ extension StoreTransaction {
         }
     }
 
+    /// Every member some key of the case was released to.
+    func releasedKeyHolders(caseID: CaseID) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT DISTINCT holder FROM released_keys WHERE case_id = ? ORDER BY holder", arguments: [Data(caseID.bytes)])
+    }
+
     /// Removes the keys released under one request (expired break-glass); `secure_delete` is on.
     func deleteReleasedKeys(request: String) throws {
         try db.execute(sql: "DELETE FROM released_keys WHERE request = ?", arguments: [request])

@@ -14,10 +14,14 @@ extension SessionBound {
     /// Judged on the decoded bodies, which `verifyChain` then verifies in full before any use.
     func grantHolders(_ caseID: CaseID, stored: [StoredVersion], state: VaultState, db: StoreTransaction) throws -> [CaseVersion.KeyRef: Set<String>] {
         let rows = try db.caseGrants(caseID)
-        guard !rows.grants.isEmpty else { return [:] }
+        var holders = try recoveryHolders(caseID, db: db, state: state)
+        guard !rows.grants.isEmpty else { return holders }
         let decoded = stored.compactMap { try? CaseVersion.decode($0.body) }
-        guard decoded.count == stored.count else { return [:] }
-        return GrantLedger(vaultID: vault.vaultID, caseID: caseID, roster: state.roster, grants: rows.grants, chain: decoded).holders
+        guard decoded.count == stored.count else { return holders }
+        for (ref, members) in GrantLedger(vaultID: vault.vaultID, caseID: caseID, roster: state.roster, grants: rows.grants, chain: decoded).holders {
+            holders[ref, default: []].formUnion(members)
+        }
+        return holders
     }
 
     /// Opens a verified chain with the reader's envelopes and usable grants; lists the grants

@@ -8,6 +8,7 @@ extension SessionBound {
     /// Whether the head of `opened` is stale in a way this member can repair: some class that
     /// still holds an envelope for a removed recipient has a field this member can re-seal.
     func canRepairStaleness(_ opened: OpenedCase, state: VaultState, db: StoreTransaction) throws -> Bool {
+        guard session.residentCase == nil else { return false }  // a resident writes nothing, re-seals included
         // Residents are readers too: their pseudonyms are recipients, not removed members.
         let residents = try verifiedResidents(opened.caseID, chain: opened.chain, state: state, db: db, pending: nil)
         let access = CaseAccess(policy: state.policy, roster: state.roster.withResidents(residents), assignments: opened.latest.assignments)
