@@ -13,6 +13,11 @@ package struct GrantLedger: Sendable {
     private(set) var refused: [String] = []
     /// Members holding each granted class key: its envelopes, then authentic grants.
     private(set) var holders: [CaseVersion.KeyRef: Set<String>] = [:]
+    /// Recipients of authentic grants only, by class: recipients in the sense of `Recipients`
+    /// (member ids), unlike `holders`, whose role envelopes are expanded to the role's members.
+    var grantees: [CaseVersion.KeyRef: Set<String>] {
+        authentic.reduce(into: [:]) { $0[$1.key, default: []].insert($1.recipient) }
+    }
 
     init(vaultID: VaultID, caseID: CaseID, roster: Roster, grants: [CaseGrant], unreadable: [String] = [], chain: [CaseVersion]) {
         refused = unreadable

@@ -8,11 +8,13 @@ extension SessionBound {
     /// Whether the head of `opened` is stale in a way this member can repair: some class that
     /// still holds an envelope for a removed recipient has a field this member can re-seal.
     func canRepairStaleness(_ opened: OpenedCase, state: VaultState, db: StoreTransaction) throws -> Bool {
-        guard session.residentCase == nil else { return false }  // a resident writes nothing, re-seals included
+        // A resident writes nothing, so leaves a stale head to the staff who read it next.
+        guard !isResident else { return false }
         // Residents are readers too: their pseudonyms are recipients, not removed members.
         let residents = try verifiedResidents(opened.caseID, chain: opened.chain, state: state, db: db, pending: nil)
         let access = CaseAccess(policy: state.policy, roster: state.roster.withResidents(residents), assignments: opened.latest.assignments)
-        let granted = try grantLedger(opened.caseID, chain: opened.chain, state: state, db: db).holders
+        // Grant recipients, not `holders`: a role envelope's members are no label, so they would make every granted class look stale.
+        let granted = try grantLedger(opened.caseID, chain: opened.chain, state: state, db: db).grantees
         let stale = try Recipients(access: access, state: state).staleClasses(of: opened.latest, in: opened.chain, granted: granted)
         guard !stale.isEmpty else { return false }
         let resealable = Set(resealablePaths(opened, access: access))
