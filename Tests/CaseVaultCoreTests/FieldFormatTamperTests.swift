@@ -29,7 +29,8 @@ final class FieldFormatTamperTests: XCTestCase {
         var v = chain.last!
         let i = try XCTUnwrap(v.fields.firstIndex { $0.path == path })
         var f = v.fields[i]
-        let key = try Forge.classKey(f.key, in: chain, reader: holder, key: t.identity(holder).boxKey)
+        let box = t.identity(holder).boxKey
+        let key = try Forge.classKey(f.key, in: chain, reader: holder, key: box, roleKeys: try raw.roleKeys(holder: holder, box: box))
         let ad = CaseVersion.associatedData(vault: v.vaultID, caseID: a, origin: f.origin, key: f.key, path: path, format: 2, vc: f.vc)
         var buffer = [UInt8](repeating: 0, count: f.ciphertext.count - 16)
         let n = try buffer.withUnsafeMutableBytes {
@@ -146,9 +147,15 @@ enum LegacyVersion {
             let ref = CaseVersion.KeyRef(generation: v.version, index: cls.index)
             let secret = try key.withUnsafeBytes { try SecureBytes(copying: $0) }
             out.classes[i].commitment = CaseVersion.commitment(to: key, vault: v.vaultID, caseID: v.caseID, ref: ref, format: 1)
-            // Format 1 knew only members' own envelopes: role, escrow and pseudonym labels are dropped.
-            out.classes[i].envelopes = try cls.envelopes.compactMap { e in
-                try roster.entry(e.member).map { CaseVersion.Envelope(member: e.member, sealedKey: try SealedBox.seal(secret, to: $0.identity.boxKey)) }
+            // Format 1 knew only members' own envelopes: a role envelope becomes one for each
+            // member holding the role now; escrow and pseudonym labels are dropped.
+            let holders = cls.envelopes.flatMap { e in
+                RoleKeys.parseLabel(e.member).map { label in
+                    roster.entries.filter { $0.kind == .member && $0.revoked == nil && $0.roles.contains(label.role) }.map(\.id)
+                } ?? [e.member]
+            }
+            out.classes[i].envelopes = try Array(Set(holders)).sorted().compactMap { id in
+                try roster.entry(id).map { CaseVersion.Envelope(member: id, sealedKey: try SealedBox.seal(secret, to: $0.identity.boxKey)) }
             }
             keys[cls.index] = key
         }

@@ -16,10 +16,13 @@ final class ResealTests: XCTestCase {
 
     override func tearDown() { t = nil }
 
-    /// What `member`'s own box key opens in the stored head (every envelope tried, every field).
+    /// What `member`'s own box key, and every role key whose seed was ever sealed to them, opens
+    /// in the stored head (every envelope tried, every field).
     private func openedFromDatabase(by member: String) throws -> [String: FieldValue] {
-        let chain = try t.raw().decoded(a)
-        let keys = RawField.classKeys(in: chain, reader: member, box: t.identity(member).boxKey)
+        let raw = try t.raw()
+        let chain = try raw.decoded(a)
+        let box = t.identity(member).boxKey
+        let keys = RawField.classKeys(in: chain, boxes: [box] + Array(try raw.roleKeys(holder: member, box: box).values))
         return RawField.readable(chain.last!, chain: chain, keys: keys)
     }
 

@@ -63,10 +63,13 @@ final class RoleKeyTests: XCTestCase {
         for sealed in try raw.seedWraps(holder: "nils") { seeds.append(try SealedBox.open(sealed, with: nils.boxKey)) }
         XCTAssertEqual(seeds.count, 1, "nils was sealed a seed after his revocation")
         let roleKey = try BoxSecretKey(seed: seeds[0])
-        // Control: his old seed opens the case written before his revocation...
-        XCTAssertTrue(try Self.roleEnvelopes(raw.latest(before)).contains { (try? SealedBox.open($0, with: roleKey)) != nil })
-        // ...and no envelope of the case written after it, nor any member envelope.
-        for box in try Self.allEnvelopes(raw.latest(after)) {
+        // Control: his old seed opens the version written before his revocation...
+        XCTAssertTrue(try Self.roleEnvelopes(raw.decoded(before)[0]).contains { (try? SealedBox.open($0, with: roleKey)) != nil })
+        // ...and no envelope of the case written after it, nor of that case's head once a
+        // reader has re-sealed it (the revocation made it stale), nor any member envelope.
+        _ = try t.session("kari").showCase(before)
+        XCTAssertGreaterThan(try raw.latest(before).version, 1, "the revocation left the earlier case as it was")
+        for box in try Self.allEnvelopes(raw.latest(after)) + Self.allEnvelopes(raw.latest(before)) {
             XCTAssertThrowsError(try SealedBox.open(box, with: roleKey))
             XCTAssertThrowsError(try SealedBox.open(box, with: nils.boxKey))
         }

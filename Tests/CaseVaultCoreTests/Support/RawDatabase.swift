@@ -141,11 +141,14 @@ enum Forge {
     /// The chain hash the next version must name as its parent.
     static func parentHash(after row: RawDatabase.Row) -> [UInt8] { CaseVersion.chainHash(body: row.body, signature: row.signature) }
 
-    /// Opens the class key of `ref` for `reader` straight from the stored versions.
-    static func classKey(_ ref: CaseVersion.KeyRef, in chain: [CaseVersion], reader: String, key: BoxSecretKey) throws -> SymmetricKey {
+    /// Opens the class key of `ref` for `reader` straight from the stored versions: through their
+    /// own envelope, or one sealed to a role key in `roleKeys` (`RawDatabase.roleKeys(holder:box:)`).
+    static func classKey(_ ref: CaseVersion.KeyRef, in chain: [CaseVersion], reader: String, key: BoxSecretKey,
+                         roleKeys: [String: BoxSecretKey] = [:]) throws -> SymmetricKey {
         let cls = try XCTUnwrap(chain[Int(ref.generation) - 1].classes.first { $0.index == ref.index })
-        let envelope = try XCTUnwrap(cls.envelopes.first { $0.member == reader })
-        return try SymmetricKey(secret: try SealedBox.open(envelope.sealedKey, with: key))
+        let envelope = try XCTUnwrap(cls.envelopes.first { $0.member == reader || roleKeys[$0.member] != nil },
+                                     "\(reader) holds no envelope of class \(ref.index) of version \(ref.generation)")
+        return try SymmetricKey(secret: try SealedBox.open(envelope.sealedKey, with: roleKeys[envelope.member] ?? key))
     }
 
     /// A new access class in `v` holding `key`, sealed to `members`, with a correct commitment for `v`'s case.

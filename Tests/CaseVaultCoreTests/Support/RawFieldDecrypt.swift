@@ -21,14 +21,16 @@ enum RawField {
         return try? value.withUnsafeBytes { try FieldValue.decode($0) }
     }
 
-    /// Every class key `reader`'s box key opens in `chain`, by reference.
-    static func classKeys(in chain: [CaseVersion], reader: String, box: BoxSecretKey) -> [CaseVersion.KeyRef: SymmetricKey] {
+    /// Every class key that one of `boxes` (a reader's own box key and the role keys whose seeds
+    /// are sealed to them) opens in `chain`, by reference.
+    static func classKeys(in chain: [CaseVersion], boxes: [BoxSecretKey]) -> [CaseVersion.KeyRef: SymmetricKey] {
         var keys: [CaseVersion.KeyRef: SymmetricKey] = [:]
         for v in chain {
             for cls in v.classes {
-                // Every envelope, whoever it is labelled for: a label proves nothing.
+                // Every envelope, whoever it is labelled for, with every key: a label proves nothing.
                 for e in cls.envelopes {
-                    if let s = try? SealedBox.open(e.sealedKey, with: box), let k = try? SymmetricKey(secret: s) {
+                    for box in boxes {
+                        guard let s = try? SealedBox.open(e.sealedKey, with: box), let k = try? SymmetricKey(secret: s) else { continue }
                         keys[.init(generation: v.version, index: cls.index)] = k
                     }
                 }
