@@ -66,13 +66,29 @@ let package = Package(
         .testTarget(name: "SodiumKitTests", dependencies: ["SodiumKit", "TestVectors"]),
         .testTarget(name: "AccessPolicyTests", dependencies: ["AccessPolicy"]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "SodiumKit", "TestVectors"]),
+        // Test vaults, clients with saved state, raw database access and the independent access
+        // model, shared by the core tests and the model-based tests (debug builds only).
+        .target(
+            name: "CaseVaultTestSupport",
+            dependencies: [
+                "CaseVaultCore", "CaseVaultSamples", "SodiumKit", "AccessPolicy", "TransparencyLog",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/TestSupport"),
         .testTarget(
             name: "CaseVaultCoreTests",
             dependencies: [
-                "CaseVaultCore", "CaseVaultSamples", "SodiumKit", "AccessPolicy", "TransparencyLog", "TestVectors",
+                "CaseVaultCore", "CaseVaultSamples", "SodiumKit", "AccessPolicy", "TransparencyLog", "TestVectors", "CaseVaultTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Fixtures"]),
+        // Seeded random sequences of commands by every role, checked from every member's seat.
+        .testTarget(
+            name: "CaseVaultModelTests",
+            dependencies: [
+                "CaseVaultCore", "CaseVaultSamples", "SodiumKit", "AccessPolicy", "CaseVaultTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(name: "CaseVaultAgentTests", dependencies: ["CaseVaultAgent", "CaseVaultCore", "SodiumKit"]),
         .testTarget(
             name: "CLITests",

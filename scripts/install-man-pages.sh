@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ]; then dest=/usr/local/share/man/man1; else dest="$HOME/.local/share/man/man1"; fi
 swift build -c release --product casevault
+# The plugin runs the debug build of the product to read its commands: on a fresh clone there
+# is none yet, and the plugin exits 64 without it.
+swift build --product casevault
 # The plugin builds its generator tool; the tool is then run on the built binary, so the pages
 # come from exactly the binary that is installed.
 swift package --allow-writing-to-package-directory generate-manual --product casevault --multi-page >/dev/null

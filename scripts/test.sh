@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
 # Set-up command 2: install what is missing, build, and run every test suite.
 # The conformance vectors are vendored in Tests/Vectors; a missing one fails the run.
+# Tests run in parallel (one process per test); the model-based sequences are their own target
+# (CASEVAULT_MODEL_SEQUENCES=N runs more of them; see Tests/CaseVaultModelTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 swift build --build-tests
-swift test --skip-build
+report=.build/test-results.xml
+rm -f "$report"
+status=0
+swift test --skip-build --parallel --xunit-output "$report" || status=$?
+if [[ -f $report ]]; then
+  total=$(grep -o '<testcase ' "$report" | wc -l)
+  failed=$(grep -o '<failure' "$report" | wc -l)
+else
+  total=0 failed=1
+fi
+[[ $status -eq 0 && $failed -eq 0 && $total -gt 0 ]] || { echo "tests: $((total - failed)) passed, $failed failed" >&2; exit 1; }
 scripts/fuzz.sh --smoke  # every parser fuzzed for a few seconds (seed corpora in Fuzz/corpus)
+echo "tests: $total passed, 0 failed"

@@ -45,6 +45,7 @@ struct CaseCommand: ParsableCommand {
             let why = try reason.read()
             let v = try vault.open()
             let opened = try identity.withCase(id, in: v, command: "case.show") { s, c in try s.showCase(c, reason: why) }.result
+            for warning in opened.datingWarnings(now: v.now) { Output.note("warning: \(warning)") }
             if let first = opened.refusedGrants.first {
                 Output.note("warning: \(opened.refusedGrants.count) grant(s) of this case refused as tampered and ignored: \(first)")
             }
@@ -62,6 +63,8 @@ struct CaseCommand: ParsableCommand {
         func run() throws {
             let v = try vault.open()
             let cases = try identity.withSession(in: v, command: "case.list") { try $0.listCases() }
+            let failed = cases.filter { $0.problem != nil }
+            defer { if !failed.isEmpty { Output.failedCases(failed) } }
             if output.json {
                 Output.json(cases.map { c in
                     JSONShape.CaseRow(case: c.caseID.hex, version: c.version, updated: c.updated.rfc3339, assigned: JSONShape.Assignment.list(c.assignments),

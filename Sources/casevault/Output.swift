@@ -12,6 +12,13 @@ enum Output {
         exit(code)
     }
 
+    /// After a listing that still printed every other case: the exit status says some failed.
+    static func failedCases(_ failed: [CaseSummary]) -> Never {
+        let n = failed.count
+        fail("\(n) case\(n == 1 ? "" : "s") failed verification (marked FAILED VERIFICATION above); every other case was listed",
+             hints: ["ask the leader or the data protection officer to run `casevault audit verify`"], code: 77)
+    }
+
     static func note(_ message: String) {
         FileHandle.standardError.write(Data("casevault: \(neutralised(message, keepNewlines: false))\n".utf8))
     }

@@ -26,7 +26,8 @@ struct TasksCommand: ParsableCommand {
             date = d
         }
         let v = try vault.open()
-        let items = try identity.withSession(in: v, command: "tasks") { try DueList(session: $0, today: date).items(withinDays: days, owner: owner) }
+        let (items, failed) = try identity.withSession(in: v, command: "tasks") { try DueList(session: $0, today: date).listing(withinDays: days, owner: owner) }
+        defer { if !failed.isEmpty { Output.failedCases(failed) } }
         if output.json {
             Output.json(items.map { i in
                 JSONShape.DueItem(case: i.caseID.hex, alias: i.alias, kind: i.kind.rawValue, field: i.path, what: i.what,
@@ -34,6 +35,7 @@ struct TasksCommand: ParsableCommand {
             })
             return
         }
+        for c in failed { Output.line("\(c.caseID.hex)  FAILED VERIFICATION: \(c.problem ?? "")") }
         if items.isEmpty { Output.line("Ingenting forfaller de neste \(days) dagene."); return }
         for i in items {
             let when = i.isOverdue ? "FORFALT \(-i.daysLeft) d" : i.daysLeft == 0 ? "i dag" : "om \(i.daysLeft) d"

@@ -1,5 +1,6 @@
 import AccessPolicy
 import CaseVaultCore
+@testable import CaseVaultTestSupport
 import XCTest
 
 /// Case-id prefixes are resolved among the cases a member reaches, so a prefix never tells a

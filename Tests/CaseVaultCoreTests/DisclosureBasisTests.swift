@@ -1,5 +1,6 @@
 import AccessPolicy
 @testable import CaseVaultCore
+@testable import CaseVaultTestSupport
 import XCTest
 
 /// A handover must rest on a consent that is in the case, in force and covers the recipient's

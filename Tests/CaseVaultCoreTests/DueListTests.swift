@@ -1,5 +1,6 @@
 import AccessPolicy
 @testable import CaseVaultCore
+@testable import CaseVaultTestSupport
 import XCTest
 
 /// Tasks and deadlines: what is due, from the records each member can read, against a fixed "today".

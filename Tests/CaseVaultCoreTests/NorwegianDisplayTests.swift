@@ -1,5 +1,6 @@
 import AccessPolicy
 @testable import CaseVaultCore
+@testable import CaseVaultTestSupport
 import XCTest
 
 /// Norwegian words and local time for people; canonical values and UTC stay in formats.

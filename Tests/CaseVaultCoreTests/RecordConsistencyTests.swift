@@ -1,5 +1,6 @@
 import AccessPolicy
 @testable import CaseVaultCore
+@testable import CaseVaultTestSupport
 import XCTest
 
 /// Records that contradict themselves, patches that reach past the end of a group or repeat an

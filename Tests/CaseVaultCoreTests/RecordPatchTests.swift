@@ -1,5 +1,6 @@
 import AccessPolicy
 @testable import CaseVaultCore
+@testable import CaseVaultTestSupport
 import XCTest
 
 /// Updates by patch (set / add / remove): each a new signed version, history kept, fields the

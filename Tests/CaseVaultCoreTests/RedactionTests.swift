@@ -1,4 +1,5 @@
 @testable import CaseVaultCore
+@testable import CaseVaultTestSupport
 import XCTest
 
 /// Printing a case's values, by accident in a log line or an error, shows their shape only.

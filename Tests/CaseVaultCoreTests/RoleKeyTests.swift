@@ -1,5 +1,6 @@
 import AccessPolicy
 @testable import CaseVaultCore
+@testable import CaseVaultTestSupport
 import Foundation
 import GRDB
 import SodiumKit
@@ -187,6 +188,9 @@ final class RoleKeyTests: XCTestCase {
                                         assignments: [.init(member: "kari", role: Role.contactPerson.rawValue)], roleKeys: state)
                     .seal(fresh: fields, carried: [], written: Array(fields.keys), removed: [], signingKey: kari.signingKey)
                 try db.insertCaseVersion(id, version: 1, body: sealed.body, signature: sealed.signature)
+                // Every stored version is named by the log, or the store refuses the transaction.
+                try t.vault.appendLog(db, state: state, actor: "kari", key: kari.signingKey, checkpoint: false, action: LogAction.caseCreate.rawValue,
+                                      caseID: id, fields: [], detail: ["version": "1"], reason: nil)
                 return id
             }
         }

@@ -1,6 +1,7 @@
 import CaseVaultSamples
 import AccessPolicy
 @testable import CaseVaultCore
+@testable import CaseVaultTestSupport
 import Foundation
 import GRDB
 import SodiumKit

@@ -68,13 +68,9 @@ public enum LogAction: String, CaseIterable, Sendable {
     public var isContentRead: Bool { self == .caseRead }
 
     /// Entries of these actions store a new case version, and name it by `version` and `hash`
-    /// (docs/FORMAT.md, "What a log entry names"). A new version-writing action opts in here.
-    public var writesVersion: Bool {
-        switch self {
-        case .caseCreate, .caseUpdate, .caseAssign, .caseUnassign, .caseReseal, .handoverCreate, .handoverConfirm, .caseBindKey, .caseUnbindKey: true
-        default: false
-        }
-    }
+    /// (docs/FORMAT.md, "What a log entry names"): exactly the actions `VersionWritingAction`
+    /// lists, the only ones a version can be written under.
+    public var writesVersion: Bool { VersionWritingAction(rawValue: rawValue) != nil }
 
     /// Entries of these actions install a signed roster, named by `roster-serial` and `roster-hash`.
     public var installsRoster: Bool {
@@ -104,6 +100,36 @@ extension VaultError.Kind {
         case .unsupportedFormat: "unsupported-format"
         case .ioFailure: "io-failure"
         case .refused: "refused"
+        }
+    }
+}
+
+/// The actions that store a new case version. A version is written only through
+/// `SessionBound.commitVersion`, which takes one of these and appends the entry naming it.
+package enum VersionWritingAction: String, CaseIterable, Sendable {
+    case caseCreate = "case.create"
+    case caseUpdate = "case.update"
+    case caseAssign = "case.assign"
+    case caseUnassign = "case.unassign"
+    case caseReseal = "case.reseal"
+    case caseBindKey = "case.bind-key"
+    case caseUnbindKey = "case.unbind-key"
+    case handoverCreate = "handover.create"
+    case handoverConfirm = "handover.confirm"
+    case handoverAnswerImport = "handover.answer-import"
+
+    var logAction: LogAction {
+        switch self {
+        case .caseCreate: .caseCreate
+        case .caseUpdate: .caseUpdate
+        case .caseAssign: .caseAssign
+        case .caseUnassign: .caseUnassign
+        case .caseReseal: .caseReseal
+        case .caseBindKey: .caseBindKey
+        case .caseUnbindKey: .caseUnbindKey
+        case .handoverCreate: .handoverCreate
+        case .handoverConfirm: .handoverConfirm
+        case .handoverAnswerImport: .handoverAnswerImport
         }
     }
 }

@@ -23,6 +23,7 @@ extension Vault {
                 throw VaultError.io("a \(action.rawValue) entry must name a version this transaction stored")
             }
             d[LogDetail.hash] = Hex.encode(StateHashes.version(body: row.body, signature: row.signature))
+            db.versions.noteNamed(caseID, version: n)
         }
         if action.installsRoster {
             guard let s = detail[LogDetail.rosterSerial].flatMap(UInt64.init), let row = try db.rosters().first(where: { $0.serial == s }) else {

@@ -128,7 +128,7 @@ public struct AuditVerifier: Sendable {
             let bytes = try dir.read(AuditExportFormat.rostersFolder + "/" + name)
             guard let text = String(validating: bytes, as: UTF8.self) else { throw .malformed(subject, "is not UTF-8") }
             let signed: SignedRoster
-            do { signed = try SignedRoster(fileText: text, trustedRoot: manifest.rootKey) } catch {
+            do { signed = try RosterCache.verified(text, trustedRoot: manifest.rootKey) } catch {
                 throw AuditFailure(error.kind == .authenticationFailed ? .failed : .malformed, subject, error.message)
             }
             guard signed.roster.vaultID == manifest.vaultID else { throw .failed(subject, "belongs to another vault") }

@@ -11,7 +11,7 @@ enum VersionCrossCheck {
         for serial in 1...max(1, UInt64(rosterCount)) where rosterCount > 0 {
             let bytes = try dir.read(AuditExportFormat.rostersFolder + "/" + AuditExportFormat.rosterFileName(serial))
             let text = String(decoding: bytes, as: UTF8.self)
-            guard let signed = try? SignedRoster(fileText: text, trustedRoot: manifest.rootKey) else { throw .malformed("roster \(serial)", "does not verify") }
+            guard let signed = try? RosterCache.verified(text, trustedRoot: manifest.rootKey) else { throw .malformed("roster \(serial)", "does not verify") }
             rosters[serial] = .init(roster: signed.roster, hash: StateHashes.roster(text))
         }
         var migration: (statement: MigrationStatement, hash: [UInt8])?

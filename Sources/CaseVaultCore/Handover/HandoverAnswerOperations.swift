@@ -54,13 +54,12 @@ struct HandoverAnswerOperations: SessionBound {
             patch.add.append((group: "answers", fields: entry))
             let change = try patch.resolve(existingPaths: Set(caseOpened.fields.keys).union(caseOpened.sealedFields.map(\.path)))
             let version = try writeVersion(db: db, state: state, opened: caseOpened, written: change.written, removed: [],
-                                           assignments: caseOpened.latest.assignments).version
+                                           assignments: caseOpened.latest.assignments,
+                                           log: VersionLogEntry(action: .handoverAnswerImport, fields: CaseRecord.order(Array(change.written.keys)),
+                                                                detail: ["answer": m.answerID, "bundle": m.bundleID, "recipient": m.recipient])).version
             try db.insertHandoverAnswer(HandoverAnswerRecord(
                 answerID: m.answerID, bundleID: m.bundleID, caseID: Data(m.caseID.bytes), version: Int64(version), recipient: m.recipient,
                 recipientRole: m.recipientRole.rawValue, answer: Data(bytes), imported: clock.now().seconds))
-            try vault.appendLog(db, state: state, session: session, action: .handoverAnswerImport, caseID: m.caseID,
-                                fields: CaseRecord.order(Array(change.written.keys)),
-                                detail: ["answer": m.answerID, "bundle": m.bundleID, "recipient": m.recipient, "version": String(version)], reason: nil)
             return ImportedAnswer(manifest: m, version: version)
         }
     }

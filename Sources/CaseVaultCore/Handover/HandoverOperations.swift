@@ -110,13 +110,13 @@ struct HandoverOperations: SessionBound {
         var patch = RecordPatch()
         patch.add.append((group: "disclosures", fields: entry))
         let change = try patch.resolve(existingPaths: existing)
-        let version = try writeVersion(db: db, state: state, opened: opened, written: change.written, removed: [], assignments: opened.latest.assignments).version
-        guard version == manifest.caseVersion else { throw VaultError.format("the disclosure's case version is not the one its bundle names") }
+        guard opened.latest.version + 1 == manifest.caseVersion else { throw VaultError.format("the disclosure's case version is not the one its bundle names") }
+        let logged = try writeVersion(db: db, state: state, opened: opened, written: change.written, removed: [], assignments: opened.latest.assignments,
+                                      log: VersionLogEntry(action: .handoverCreate, fields: manifest.fields,
+                                                           detail: HandoverLogCheck.detail(manifest: manifest, roster: roster, approver: approver),
+                                                           reason: manifest.purpose, time: manifest.created)).entry
         try db.insertDisclosure(bundleID: manifest.bundleID, caseID: opened.caseID, recipient: manifest.recipient,
                                 manifestHash: manifest.hash, created: manifest.created)
-        let logged = try vault.appendLog(db, state: state, session: session, action: .handoverCreate, caseID: opened.caseID, fields: manifest.fields,
-                                         detail: HandoverLogCheck.detail(manifest: manifest, roster: roster, approver: approver),
-                                         reason: manifest.purpose, time: manifest.created)
         guard logged.index == manifest.logIndex else { throw VaultError.format("the disclosure's log entry is not at the index its bundle names") }
         return logged
     }
@@ -161,11 +161,10 @@ struct ReceiptOperations: SessionBound {
             guard let index = opened.fields.first(where: { $0.key.hasPrefix("disclosures[") && $0.key.hasSuffix("].bundle") && $0.value == .text(receipt.bundleID) })?.key.dropLast(".bundle".count) else {
                 throw VaultError.denied("only a member who can read and write the case's disclosures (its contact person) may confirm this receipt")
             }
-            let version = try writeVersion(db: db, state: state, opened: opened, written: ["\(index).receipt": .text(receipt.received.date)],
-                                           removed: [], assignments: opened.latest.assignments).version
+            try writeVersion(db: db, state: state, opened: opened, written: ["\(index).receipt": .text(receipt.received.date)],
+                             removed: [], assignments: opened.latest.assignments,
+                             log: VersionLogEntry(action: .handoverConfirm, detail: ["bundle": receipt.bundleID, "recipient": receipt.recipient]))
             try db.insertReceipt(bundleID: receipt.bundleID, text: receipt.text, confirmed: vault.clock.now())
-            try vault.appendLog(db, state: state, session: session, action: .handoverConfirm, caseID: caseID, fields: [],
-                                detail: ["bundle": receipt.bundleID, "recipient": receipt.recipient, "version": String(version)], reason: nil)
         }
         return receipt
     }

@@ -49,11 +49,8 @@ package struct Opener {
             guard let then = atWriting.entry(v.author), then.kind == .member, then.identity == author.identity, then.revoked == nil else {
                 throw .auth("\(label): author \(v.author) was not an active member of roster \(v.rosterSerial), under which it was written (revoked)")
             }
-            // A date far ahead of this reader's clock, jumping far past the version before, comes
-            // from a wrong clock: accepting it would date every later version after it.
-            if ClockBound.isAhead(v.created, of: now), out.last.map({ ClockBound.isAhead(v.created, of: $0.created) }) ?? true {
-                throw .auth("\(label) is dated \(v.created), more than \(ClockBound.seconds / 60) minutes ahead of this computer's clock (\(now)): \(v.author)'s clock is wrong")
-            }
+            // A version's date carries no authority (its log position and roster serial do): a
+            // date from a wrong clock is shown flagged (`OpenedCase.datingWarnings`), never refused.
             do { try author.identity.signingKey.verify(row.signature, for: CaseVersion.signedMessage(row.body)) } catch {
                 throw .auth("\(label): signature does not verify")
             }
@@ -73,9 +70,6 @@ package struct Opener {
             }
             // Policies and rosters only grow: a version never names an older one than its parent
             // (a downgrade to a laxer policy), nor a roster the vault no longer has (a rolled-back roster).
-            if let prior = out.last, v.created < prior.created {
-                throw .auth("\(label) is dated before the version it follows (backdated)")
-            }
             if let prior = out.last, v.format < prior.format {
                 throw .auth("\(label) is in case version format \(v.format), older than the version before it")
             }
@@ -323,6 +317,16 @@ package struct StoredVersion: Sendable {
 }
 
 /// What one reader sees of a case.
+extension OpenedCase {
+    /// Versions dated more than the clock bound ahead of `now`: written on a computer whose
+    /// clock was wrong. Shown beside the case; a date decides nothing about a version.
+    public func datingWarnings(now: Timestamp) -> [String] {
+        chain.filter { ClockBound.isAhead($0.created, of: now) }.map {
+            "version \($0.version) by \($0.author) is dated \($0.created), ahead of this computer's clock: that computer's clock was wrong"
+        }
+    }
+}
+
 public struct OpenedCase: Sendable {
     public let caseID: CaseID
     public let chain: [CaseVersion]

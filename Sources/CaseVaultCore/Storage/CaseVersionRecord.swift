@@ -43,5 +43,6 @@ extension StoreTransaction {
     func insertCaseVersion(_ caseID: CaseID, version: UInt64, body: [UInt8], signature: [UInt8]) throws {
         try CaseVersionRecord(caseID: Data(caseID.bytes), version: try StoredValue.signed(version, "case version"),
                               body: Data(body), signature: Data(signature)).insert(db)
+        versions.noteStored(caseID, version: version)
     }
 }

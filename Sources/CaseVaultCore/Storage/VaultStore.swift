@@ -43,14 +43,21 @@ final class VaultStore: Sendable {
 
     /// Runs `body` in one write transaction; a thrown error rolls everything back.
     func write<T>(_ body: (StoreTransaction) throws -> T) throws(VaultError) -> T {
-        do { return try pool.write { try body(StoreTransaction(db: $0)) } } catch let e as VaultError { throw e } catch let e as DatabaseError {
+        do {
+            return try pool.write { db in
+                let tx = StoreTransaction(db: db, versions: VersionLedger())
+                let result = try body(tx)
+                try tx.versions.requireEveryVersionNamed()
+                return result
+            }
+        } catch let e as VaultError { throw e } catch let e as DatabaseError {
             throw .io("database error (\(e.resultCode))", cause: e)
         } catch { throw .io("database write failed", cause: error) }
     }
 
     /// Runs `body` on one read snapshot.
     func read<T>(_ body: (StoreTransaction) throws -> T) throws(VaultError) -> T {
-        do { return try pool.read { try body(StoreTransaction(db: $0)) } } catch let e as VaultError { throw e } catch let e as DatabaseError {
+        do { return try pool.read { try body(StoreTransaction(db: $0, versions: VersionLedger())) } } catch let e as VaultError { throw e } catch let e as DatabaseError {
             throw .io("database error (\(e.resultCode))", cause: e)
         } catch { throw .io("database read failed", cause: error) }
     }
@@ -66,6 +73,30 @@ final class VaultStore: Sendable {
 /// One transaction (or read snapshot) on the store: the only handle the core's operations get.
 package struct StoreTransaction {
     let db: Database
+    /// The versions this transaction stored and the log entries that named them.
+    let versions: VersionLedger
+}
+
+/// Every case version a transaction stores must be named by a log entry appended in the same
+/// transaction (docs/FORMAT.md, "What a log entry names"); a transaction that stored a version
+/// no entry names is rolled back instead of committed, so no client is left with an unlogged
+/// version that every other client refuses.
+final class VersionLedger {
+    private var stored: Set<VersionKey> = []
+    private var named: Set<VersionKey> = []
+
+    struct VersionKey: Hashable {
+        let caseID: CaseID
+        let version: UInt64
+    }
+
+    func noteStored(_ caseID: CaseID, version: UInt64) { stored.insert(VersionKey(caseID: caseID, version: version)) }
+    func noteNamed(_ caseID: CaseID, version: UInt64) { named.insert(VersionKey(caseID: caseID, version: version)) }
+
+    func requireEveryVersionNamed() throws(VaultError) {
+        guard let unnamed = stored.subtracting(named).first else { return }
+        throw .io("case \(unnamed.caseID) version \(unnamed.version) was stored without the log entry that names it; nothing was written")
+    }
 }
 
 /// Checked conversions for values read from the database: out of range is damage, not a trap.

@@ -12,13 +12,20 @@ public struct DueList {
     }
 
     /// Everything overdue, and what falls due within `days` days; overdue first.
-    /// Cases that fail verification are left out here; `case list` shows their problem.
     public func items(withinDays days: Int, owner: String? = nil) throws(VaultError) -> [DueItem] {
+        try listing(withinDays: days, owner: owner).items
+    }
+
+    /// The items, and the cases that failed verification (listed so they are noticed: one damaged
+    /// case never hides the deadlines of the others).
+    public func listing(withinDays days: Int, owner: String? = nil) throws(VaultError) -> (items: [DueItem], failed: [CaseSummary]) {
         var out: [DueItem] = []
-        for summary in try session.listCases() where summary.problem == nil {
+        var failed: [CaseSummary] = []
+        for summary in try session.listCases() {
+            guard summary.problem == nil else { failed.append(summary); continue }
             let opened = try session.showCase(summary.caseID, reason: "oppgaver og frister")
             out += deadlines.items(caseID: summary.caseID, fields: opened.fields)
         }
-        return Deadlines.sorted(out.filter { $0.daysLeft <= days && (owner == nil || $0.owner == owner) })
+        return (Deadlines.sorted(out.filter { $0.daysLeft <= days && (owner == nil || $0.owner == owner) }), failed)
     }
 }

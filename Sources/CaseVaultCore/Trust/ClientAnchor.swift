@@ -43,10 +43,11 @@ public final class ClientAnchor: @unchecked Sendable {
             let statement = try ReanchorStatement.verify(statementText, vault: vault.vaultID, root: vault.rootKey)
             if statement.serial > state.anchorSerial {
                 state = ClientState(adopting: statement)  // the leader vouched for this state: start again from it
-            } else if statement.serial < state.anchorSerial {
+            } else if statement.serial < state.anchorSerial, !reanchoring {
                 throw .auth("the vault's re-anchor went back from serial \(state.anchorSerial) to \(statement.serial) (restored from an older copy)")
             }
-        } else if state.anchorSerial > 0 {
+        } else if state.anchorSerial > 0, !reanchoring {
+            // The leader restoring the same backup twice: the new re-anchor goes above the one remembered.
             throw .auth("the vault's re-anchor \(state.anchorSerial) is gone (restored from a copy older than the re-anchor)")
         }
         let range = try verifiedLog(vault: vault, state: &state, checking: !reanchoring)
@@ -116,6 +117,9 @@ public final class ClientAnchor: @unchecked Sendable {
         }
         let (rosters, migration) = try LogFollower.sources(vault: vault, db: db)
         var follower = LogFollower(vaultID: vault.vaultID, logged: logged, rosters: rosters, migration: migration)
+        // A case whose entries disagree stops being followed: its head stays where the log last
+        // agreed, so that case (and only it) fails its own check; the others stay readable.
+        follower.problems = [:]
         for bytes in entries { try follower.follow(bytes) }
         return follower.logged
     }

@@ -19,8 +19,9 @@ struct LogFollower {
     let rosters: [UInt64: RosterRef]
     /// The root-signed migration statement and its hash, in a vault migrated from format 1.
     let migration: (statement: MigrationStatement, hash: [UInt8])?
-    /// When set (the auditor), a case whose entries disagree is noted here and followed no further,
-    /// instead of stopping the whole follow.
+    /// When set, a case whose entries disagree is noted here and followed no further, instead of
+    /// stopping the whole follow: one damaged case never hides the others (roster and policy
+    /// disagreements still stop it).
     var problems: [CaseID: String]?
     /// When set (the auditor), every version named, not only each case's newest.
     var named: [CaseID: [UInt64: [UInt8]]]?
@@ -81,6 +82,9 @@ struct LogFollower {
         }
         if act.writesVersion {
             guard let c = entry.caseID else { throw .format("log entry \(index) (\(action)) names no case") }
+            // Answer imports written before they named their version name nothing (as they did
+            // then): the version they stored stays unlogged, and is reported so.
+            if act == .handoverAnswerImport, entry.detailValue(LogDetail.hash) == nil { return }
             let (version, hash) = try named(entry, LogDetail.version, LogDetail.hash)
             try nameVersion(c, version: version, hash: hash, author: entry.actor, index: index)
         }
@@ -163,7 +167,7 @@ extension LogFollower {
         let text: String?
         do {
             for row in try db.rosters() {
-                let signed = try SignedRoster(fileText: row.text, trustedRoot: vault.rootKey)
+                let signed = try RosterCache.verified(row.text, trustedRoot: vault.rootKey)
                 guard signed.roster.serial == row.serial, signed.roster.vaultID == vault.vaultID else { throw VaultError.auth("roster \(row.serial) is out of place") }
                 rosters[row.serial] = RosterRef(roster: signed.roster, hash: StateHashes.roster(row.text))
             }

@@ -13,8 +13,11 @@ extension SessionBound {
     /// everything else is carried forward byte for byte.
     /// `reseal` false (an assignment): every field is carried byte for byte, and grants give the
     /// new reader the keys (Vault/CaseGrants.swift).
+    /// The version and the log entry naming it are written together (`commitVersion`).
+    @discardableResult
     func writeVersion(db: StoreTransaction, state: VaultState, opened: OpenedCase, written: [String: FieldValue], removed: Set<String>,
-                      assignments: [CaseVersion.Assignment], reseal: Bool = true, binding: ResidentBinding? = nil) throws -> (version: UInt64, carried: Int) {
+                      assignments: [CaseVersion.Assignment], reseal: Bool = true, binding: ResidentBinding? = nil,
+                      log: VersionLogEntry) throws -> (version: UInt64, carried: Int, entry: LogEntry) {
         let caseID = opened.caseID
         try requireStaff("write a case")
         let before = CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments)
@@ -47,21 +50,16 @@ extension SessionBound {
         let next = opened.latest.version + 1
         let parent = try chainHash(caseID: caseID, version: opened.latest.version, db: db)
         try requireUnnamedVersion(caseID, next, db: db)
-        // Time never runs backwards along a case, so a version cannot be dated before its parent;
-        // nor is it carried far ahead of this member's own clock by a parent from a wrong clock.
-        let now = clock.now()
-        let created = max(now, opened.latest.created)
-        guard !ClockBound.isAhead(created, of: now) else {
-            throw VaultError.refused("case \(caseID) version \(next) would be dated \(created), ahead of this computer's clock (\(now))")
-        }
+        // Dated by this computer's own clock, never carried forward from a parent: one wrong
+        // clock then dates only the versions written on it (readers flag those, and refuse none).
+        let created = clock.now()
         // A binding made in this transaction names the version being written: it joins the readers here.
         let residents = try verifiedResidents(caseID, chain: opened.chain, state: state, db: db, pending: binding)
         let sealed = try sealer(caseID: caseID, version: next, parent: parent, state: state, assignments: assignments, created: created, residents: residents)
             .seal(fresh: fresh, carried: carried, written: Array(written.keys), removed: Array(removed), resealing: resealing, from: opened,
                   signingKey: identity.signer)
-        try insert(sealed, caseID: caseID, db: db)
-        anchor?.noteWritten(sealed, caseID: caseID)
-        return (next, carried.count)
+        let entry = try commitVersion(sealed, caseID: caseID, state: state, db: db, log: log)
+        return (next, carried.count, entry)
     }
 
     func open(_ caseID: CaseID, state: VaultState, db: StoreTransaction, roleKeys: RoleKeyring? = nil) throws -> OpenedCase {
@@ -114,8 +112,15 @@ extension SessionBound {
         return sealer
     }
 
-    func insert(_ v: SealedVersion, caseID: CaseID, db: StoreTransaction) throws {
+    /// The one way a case version is stored: with the log entry that names it by number and
+    /// hash, in the same transaction (the store refuses to commit a version no entry names).
+    func commitVersion(_ v: SealedVersion, caseID: CaseID, state: VaultState, db: StoreTransaction, log: VersionLogEntry) throws -> LogEntry {
         try db.insertCaseVersion(caseID, version: v.version.version, body: v.body, signature: v.signature)
+        anchor?.noteWritten(v, caseID: caseID)
+        var detail = log.detail
+        detail[LogDetail.version] = String(v.version.version)
+        return try vault.appendLog(db, state: state, session: session, action: log.action.logAction, caseID: caseID,
+                                   fields: log.fields, detail: detail, reason: log.reason, time: log.time)
     }
 
     func chainHash(caseID: CaseID, version: UInt64, db: StoreTransaction) throws -> [UInt8] {

@@ -38,10 +38,8 @@ struct CaseOperations: SessionBound {
             }
             let sealed = try sealer(caseID: caseID, version: 1, parent: [UInt8](repeating: 0, count: 32), state: state, assignments: assignments)
                 .seal(fresh: record.fields, carried: [], written: Array(record.fields.keys), removed: [], signingKey: identity.signer)
-            try insert(sealed, caseID: caseID, db: db)
-            anchor?.noteWritten(sealed, caseID: caseID)
-            try vault.appendLog(db, state: state, session: session, action: .caseCreate, caseID: caseID,
-                                 fields: CaseRecord.order(Array(record.fields.keys)), detail: ["version": "1"], reason: reason)
+            try commitVersion(sealed, caseID: caseID, state: state, db: db,
+                              log: VersionLogEntry(action: .caseCreate, fields: CaseRecord.order(Array(record.fields.keys)), reason: reason))
         }
         return caseID
     }
@@ -170,7 +168,7 @@ struct CaseOperations: SessionBound {
     /// One new version in one transaction. `reseal` false (decided once the change is known)
     /// carries every field byte for byte;
     /// `then` runs in the same transaction, after the version and its log entry, on the new chain.
-    private func rewrite(_ caseID: CaseID, action: LogAction, reason: String?, detail: [String: String] = [:],
+    private func rewrite(_ caseID: CaseID, action: VersionWritingAction, reason: String?, detail: [String: String] = [:],
                          reseal: (VaultState, OpenedCase, [CaseVersion.Assignment]) -> Bool = { _, _, _ in true },
                          carriedCount: inout Int,
                          change: (VaultState, OpenedCase) throws -> (written: [String: FieldValue], removed: Set<String>, assignments: [CaseVersion.Assignment]),
@@ -181,13 +179,11 @@ struct CaseOperations: SessionBound {
             let state = try currentState(db)
             let opened = try open(caseID, state: state, db: db)
             let (written, removed, assignments) = try change(state, opened)
-            let (next, carried) = try writeVersion(db: db, state: state, opened: opened, written: written, removed: removed,
-                                                   assignments: assignments, reseal: reseal(state, opened, assignments))
+            let (next, carried, _) = try writeVersion(db: db, state: state, opened: opened, written: written, removed: removed,
+                                                      assignments: assignments, reseal: reseal(state, opened, assignments),
+                                                      log: VersionLogEntry(action: action, fields: CaseRecord.order(Array(written.keys) + Array(removed)),
+                                                                           detail: detail, reason: reason))
             carriedCount_ = carried
-            var d = detail
-            d["version"] = String(next)
-            try vault.appendLog(db, state: state, session: session, action: action, caseID: caseID,
-                                 fields: CaseRecord.order(Array(written.keys) + Array(removed)), detail: d, reason: reason)
             guard let stored = try db.caseVersion(caseID, version: next) else { throw VaultError.notFound("case \(caseID) not found") }
             try then(state, db, opened.chain + [try CaseVersion.decode(stored.body)])
             return next

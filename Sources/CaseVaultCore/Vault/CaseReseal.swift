@@ -32,10 +32,8 @@ extension SessionBound {
 
     /// Writes the re-seal version of `opened` and its `case.reseal` entry, inside the caller's transaction.
     func writeReseal(db: StoreTransaction, state: VaultState, opened: OpenedCase, reason: String? = nil) throws -> UInt64 {
-        let (next, _) = try writeVersion(db: db, state: state, opened: opened, written: [:], removed: [], assignments: opened.latest.assignments)
-        try vault.appendLog(db, state: state, session: session, action: .caseReseal, caseID: opened.caseID, fields: [],
-                            detail: ["version": String(next)], reason: reason)
-        return next
+        try writeVersion(db: db, state: state, opened: opened, written: [:], removed: [], assignments: opened.latest.assignments,
+                         log: VersionLogEntry(action: .caseReseal, reason: reason)).version
     }
 
     /// Opens a case for reading; when its head is stale and this member can repair it, re-seals

@@ -56,16 +56,11 @@ package enum ResidentMigration {
                         bound.insert(first.member)
                         binding = b
                     }
-                    _ = try writeVersion(db: db, state: state, opened: opened, written: [:], removed: [], assignments: assignments, binding: binding)
-                    if let binding {
-                        summary.bound += 1
-                        try vault.appendLog(db, state: state, session: session, action: .caseBindKey, caseID: caseID, fields: [],
-                                            detail: ["version": String(next), "holder": binding.pseudonym,
-                                                     "key": Hex.encode(binding.identity.signingKey.bytes)], reason: nil)
-                    } else {
-                        try vault.appendLog(db, state: state, session: session, action: .caseUnassign, caseID: caseID, fields: [],
-                                            detail: ["version": String(next), "role": Role.resident.rawValue], reason: nil)
-                    }
+                    let log = binding.map {
+                        VersionLogEntry(action: .caseBindKey, detail: ["holder": $0.pseudonym, "key": Hex.encode($0.identity.signingKey.bytes)])
+                    } ?? VersionLogEntry(action: .caseUnassign, detail: ["role": Role.resident.rawValue])
+                    try writeVersion(db: db, state: state, opened: opened, written: [:], removed: [], assignments: assignments, binding: binding, log: log)
+                    if binding != nil { summary.bound += 1 }
                     summary.unassigned += moving.count - (binding == nil ? 0 : 1)
                 }
                 var roster = state.roster

@@ -31,9 +31,9 @@ struct ResidentOperations: SessionBound {
                                                      binder: member.id, boundAt: next, key: identity.signer)
             try db.insertResidentBinding(binding)
             let assignments = opened.latest.assignments + [CaseVersion.Assignment(member: pseudonym, role: Role.resident.rawValue)]
-            _ = try writeVersion(db: db, state: state, opened: opened, written: [:], removed: [], assignments: assignments, binding: binding)
-            try vault.appendLog(db, state: state, session: session, action: .caseBindKey, caseID: caseID, fields: [],
-                                detail: ["version": String(next), "holder": pseudonym, "key": Hex.encode(resident.signingKey.bytes)], reason: reason)
+            try writeVersion(db: db, state: state, opened: opened, written: [:], removed: [], assignments: assignments, binding: binding,
+                             log: VersionLogEntry(action: .caseBindKey, detail: ["holder": pseudonym, "key": Hex.encode(resident.signingKey.bytes)],
+                                                  reason: reason))
             return (pseudonym, next)
         }
     }
@@ -52,10 +52,9 @@ struct ResidentOperations: SessionBound {
             }
             let next = opened.latest.version + 1
             let assignments = opened.latest.assignments.filter { $0.member != pseudonym }
-            _ = try writeVersion(db: db, state: state, opened: opened, written: [:], removed: [], assignments: assignments)
+            try writeVersion(db: db, state: state, opened: opened, written: [:], removed: [], assignments: assignments,
+                             log: VersionLogEntry(action: .caseUnbindKey, detail: ["holder": pseudonym], reason: reason))
             try db.markResidentUnbound(pseudonym, at: next)
-            try vault.appendLog(db, state: state, session: session, action: .caseUnbindKey, caseID: caseID, fields: [],
-                                detail: ["version": String(next), "holder": pseudonym], reason: reason)
             return next
         }
     }

@@ -30,3 +30,8 @@ enum TestClockOverride {
         return FixedClock(time)
     }
 }
+
+extension Vault {
+    /// The time by this vault's clock (the system clock, or a test vault's fixed time).
+    public var now: Timestamp { clock.now() }
+}

@@ -34,7 +34,7 @@ extension Vault {
         } catch let e as VaultError { throw e } catch { throw .io("cannot read the roster and policy", cause: error) }
         var rosters: [SignedRoster] = []
         for row in rosterRows {
-            let signed = try SignedRoster(fileText: row.text, trustedRoot: rootKey)
+            let signed = try RosterCache.verified(row.text, trustedRoot: rootKey)
             guard signed.roster.serial == row.serial, signed.roster.serial == UInt64(rosters.count + 1),
                   signed.roster.vaultID == vaultID else { throw .auth("roster history is out of order or from another vault") }
             rosters.append(signed)
@@ -43,8 +43,7 @@ extension Vault {
         var policies: [Int: Policy] = [:]
         for row in policyRows {
             try PolicySigning.verify(row.bytes, signature: row.signature, vault: vaultID, root: rootKey)
-            let policy: Policy
-            do { policy = try Policy(bytes: row.bytes) } catch { throw .format("stored policy: \(error)", cause: error) }
+            let policy = try PolicyCache.parse(row.bytes)
             guard UInt64(exactly: policy.serial) == row.serial else { throw .auth("stored policy serial does not match its row") }
             policies[policy.serial] = policy
         }

@@ -1,12 +1,13 @@
 @testable import CaseVaultCore
 import Foundation
 
-/// The vault clock of a test vault: real time plus an offset the test moves forward, or a
-/// frozen time. Tests that need "a later second" advance it instead of waiting.
+/// The vault clock of a test vault: frozen at the time the test vault was made, so nothing a
+/// test asserts depends on the wall clock crossing a second. Tests that need "a later second"
+/// advance it instead of waiting.
 final class TestClock: VaultClock, @unchecked Sendable {
     private let lock = NSLock()
     private var offset: Int64 = 0
-    private var frozen: Timestamp?
+    private var frozen: Timestamp? = Timestamp.now()
 
     func now() -> Timestamp {
         lock.withLock { frozen ?? Timestamp(seconds: Timestamp.now().seconds + offset) }

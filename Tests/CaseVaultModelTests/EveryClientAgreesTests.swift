@@ -1,0 +1,162 @@
+import Foundation
+import XCTest
+
+/// Seeded random sequences of commands by every role and by the police, checked after every
+/// step from every member's seat, a client with no saved state and the auditor's.
+///
+///     swift test --filter CaseVaultModelTests                             # the CI run
+///     CASEVAULT_MODEL_SEQUENCES=10000 swift test --filter CaseVaultModelTests
+///     CASEVAULT_MODEL_SEED=1234 swift test --filter CaseVaultModelTests   # replay one failure
+final class EveryClientAgreesTests: XCTestCase {
+    static let defaultSequences = 40
+    static let defaultSteps = 12
+
+    private var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    func testEveryClientAgreesAfterEverySequence() throws {
+        let steps = environment["CASEVAULT_MODEL_STEPS"].flatMap(Int.init) ?? Self.defaultSteps
+        if let seed = environment["CASEVAULT_MODEL_SEED"].flatMap(UInt64.init) {
+            return try checkSeed(seed, steps: steps)
+        }
+        let count = environment["CASEVAULT_MODEL_SEQUENCES"].flatMap(Int.init) ?? Self.defaultSequences
+        let first = environment["CASEVAULT_MODEL_FIRST_SEED"].flatMap(UInt64.init) ?? 1
+        for seed in first..<(first + UInt64(count)) {
+            try checkSeed(seed, steps: steps)
+            if testRun?.failureCount ?? 0 > 0 { return }
+        }
+    }
+
+    private func checkSeed(_ seed: UInt64, steps: Int) throws {
+        let sequence = try ModelRunner.generate(seed: seed, steps: steps)
+        guard let failure = try ModelRunner.run(sequence) else { return }
+        let shrunk = try ModelRunner.shrink(sequence, failing: failure)
+        XCTFail("""
+            seed \(seed) fails \(shrunk.failure)
+            shrunk sequence (\(shrunk.steps.count) of \(sequence.count) steps):
+            \(shrunk.steps.enumerated().map { "  \($0.offset + 1). \($0.element)" }.joined(separator: "\n"))
+            replay: CASEVAULT_MODEL_SEED=\(seed) CASEVAULT_MODEL_STEPS=\(steps) swift test --filter CaseVaultModelTests
+            """)
+    }
+}
+
+/// Generating, running and shrinking sequences.
+enum ModelRunner {
+    /// A sequence drawn from the seed, each step drawn from what the model allows after the ones before.
+    static func generate(seed: UInt64, steps: Int) throws -> [Step] {
+        var generator = StepGenerator(random: SeededGenerator(seed: seed))
+        var model = ModelState()
+        var out: [Step] = []
+        for _ in 0..<steps {
+            let step = generator.next(model)
+            out.append(step)
+            model = ModelRunner.predict(step, model)
+        }
+        return out
+    }
+
+    /// The model's own view of a step (without a vault), for generation and for shrinking.
+    static func predict(_ step: Step, _ m: ModelState) -> ModelState {
+        var m = m
+        switch step {
+        case let .createCase(by):
+            m.cases.append([by: [.contactPerson]])
+            m.residentsBound.append(false)
+        case let .assign(_, member, role, n): m.cases[n][member, default: []].insert(role)
+        case let .unassign(_, member, role, n):
+            m.cases[n][member]?.remove(role)
+            if m.cases[n][member]?.isEmpty == true { m.cases[n][member] = nil }
+        case let .addMember(id, role):
+            m.roles[id] = role
+            m.addedMembers += 1
+        case let .revoke(id): m.revoked.insert(id)
+        case .installPolicy: m.policySerial += 1
+        case let .bindResident(_, n): m.residentsBound[n] = true
+        case .backup:
+            var snapshot = m
+            snapshot.saved = []
+            m.saved = [snapshot]
+            m.hasBackup = true
+        case .restoreAndReanchor:
+            guard let snapshot = m.saved.first else { break }
+            m = snapshot
+            m.saved = [snapshot]
+            m.hasBackup = true
+        default: break
+        }
+        return m
+    }
+
+    /// Runs a sequence on a new vault; the first disagreement, or nil.
+    static func run(_ steps: [Step]) throws -> ModelFailure? {
+        let world = try ModelWorld()
+        let timing = ProcessInfo.processInfo.environment["CASEVAULT_MODEL_TIMING"] != nil
+        let clock = ContinuousClock()
+        var spent: [String: Duration] = [:]
+        defer { if timing { print("model timing:", spent.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", ")) } }
+        for (i, step) in steps.enumerated() {
+            var t0 = clock.now
+            do { try world.apply(step) } catch {
+                return ModelFailure(step: i, message: "\(step) was refused: \(error)")
+            }
+            spent["apply", default: .zero] += clock.now - t0
+            t0 = clock.now
+            do { try world.checkEverySeat(auditEveryStep: false) } catch let f as ModelFailure {
+                return ModelFailure(step: i, message: "\(step): \(f.message)")
+            }
+            spent["seats", default: .zero] += clock.now - t0
+            t0 = clock.now
+            do { try world.verifyAudit() } catch let f as ModelFailure {
+                return ModelFailure(step: i, message: "\(step): \(f.message)")
+            }
+            spent["audit", default: .zero] += clock.now - t0
+        }
+        return nil
+    }
+
+    /// Drops steps (halves, then single steps) while the sequence still fails and stays valid.
+    static func shrink(_ steps: [Step], failing: ModelFailure) throws -> (steps: [Step], failure: ModelFailure) {
+        var best = Array(steps.prefix(failing.step + 1)), bestFailure = failing
+        var chunk = max(1, best.count / 2)
+        while chunk >= 1 {
+            var start = 0
+            var progressed = false
+            while start < best.count {
+                var candidate = best
+                candidate.removeSubrange(start..<min(best.count, start + chunk))
+                if !candidate.isEmpty, isValid(candidate), let f = try run(candidate) {
+                    best = Array(candidate.prefix(f.step + 1))
+                    bestFailure = f
+                    progressed = true
+                } else {
+                    start += chunk
+                }
+            }
+            if !progressed { chunk /= 2 }
+        }
+        return (best, bestFailure)
+    }
+
+    /// Whether every step still names a case and people the model has at that point.
+    static func isValid(_ steps: [Step]) -> Bool {
+        var m = ModelState()
+        for step in steps {
+            func active(_ id: String) -> Bool { m.roles[id] != nil && !m.revoked.contains(id) }
+            func hasCase(_ n: Int) -> Bool { n < m.cases.count }
+            let ok: Bool = switch step {
+            case let .createCase(by): active(by) && m.roles[by] == .contactPerson
+            case let .note(by, n), let .setStatus(by, n), let .reseal(by, n), let .skewedNote(by, n): active(by) && hasCase(n)
+            case let .assign(by, member, _, n): active(by) && active(member) && hasCase(n) && m.cases[n][member] == nil
+            case let .unassign(by, member, role, n): active(by) && hasCase(n) && m.cases[n][member]?.contains(role) == true
+            case let .policeRoundTrip(by, n): active(by) && hasCase(n) && m.contactPersons(of: n).contains(by)
+            case let .bindResident(by, n): active(by) && hasCase(n) && !m.residentsBound[n] && m.contactPersons(of: n).contains(by)
+            case let .addMember(id, _): m.roles[id] == nil
+            case let .revoke(id): active(id)
+            case .installPolicy, .backup: true
+            case .restoreAndReanchor: m.hasBackup
+            }
+            guard ok else { return false }
+            m = predict(step, m)
+        }
+        return true
+    }
+}

@@ -1,0 +1,196 @@
+import AccessPolicy
+@testable import CaseVaultCore
+@testable import CaseVaultTestSupport
+import Foundation
+import GRDB
+import SodiumKit
+
+/// A disagreement between a seat and the model, or a command the model allowed that the vault refused.
+struct ModelFailure: Error, CustomStringConvertible {
+    let step: Int
+    let message: String
+    var description: String { "after step \(step + 1): \(message)" }
+}
+
+/// A clock a fixed number of seconds off the vault's: a workstation whose clock is wrong.
+final class SkewedClock: VaultClock, @unchecked Sendable {
+    let base: any VaultClock
+    let seconds: Int64
+    init(base: any VaultClock, seconds: Int64) {
+        self.base = base
+        self.seconds = seconds
+    }
+    func now() -> Timestamp { Timestamp(seconds: base.now().seconds + seconds) }
+}
+
+/// One vault, every member's client with its saved state (each on its own machine folder), the
+/// police with their own key, and the model; `apply` gives a command through the member's client
+/// as the CLI would, `checkEverySeat` looks at the vault from each seat.
+final class ModelWorld {
+    static let police = "politi"
+    static let answer = """
+        kind: assessment
+        summary: Politiet vurderer risikoen som høy.
+        assessment_tool: SARA:SV
+        assessment_level: high
+        assessment_date: 2026-11-30
+        """
+
+    let t: TestVault
+    var model = ModelState()
+    var caseIDs: [CaseID] = []
+    private var clients: [String: TrustClient] = [:]
+    private var backup: (db: DatabaseQueue, cases: [CaseID])?
+    private var memberCounter = 0
+    private var freshCounter = 0
+
+    init() throws {
+        t = try TestVault()
+        t.clock.freeze()
+        _ = try t.addRecipient(Self.police, role: .police)
+        for id in model.roles.keys { clients[id] = try client(id) }
+    }
+
+    private func client(_ id: String, machine: String = "own") throws -> TrustClient {
+        let c = try TrustClient(t, id, machine: machine + "-" + id)
+        c.clock = t.clock
+        return c
+    }
+
+    private func run<T>(_ id: String, _ body: (Session) throws -> T) throws -> T {
+        guard let c = clients[id] else { throw VaultError.notFound("no client for \(id)") }
+        return try c.run(nil, reanchoring: false, body)
+    }
+
+    static func record(_ n: Int) -> String {
+        """
+        case: {type: resident, phase: 1, status: open, opened: 2026-11-20}
+        person: {alias: Alias\(n), gender: female}
+        safety: {do_not_admit: [Mann 40 år], alarm_active: true, night_instructions: Ring 112}
+        children: [{alias: Barn\(n)}]
+        consents: [{purpose: Sikkerhetstiltak, recipient_role: police, reference: SAM-\(n), written: true, given_on: 2026-11-20}]
+        """
+    }
+
+    func apply(_ step: Step) throws {
+        t.clock.advance(seconds: 60)
+        switch step {
+        case let .createCase(by):
+            caseIDs.append(try run(by) { try $0.createCase(recordText: Self.record(caseIDs.count + 1)) })
+        case let .note(by, n):
+            try run(by) { try $0.updateCase(caseIDs[n], patchText: "add:\n  notes: {date: 2026-12-07, text: \"Ringte kl. 02:10: urolig\"}\n") }
+        case let .setStatus(by, n):
+            try run(by) { try $0.updateCase(caseIDs[n], patchText: "set:\n  case.status: open\n") }
+        case let .assign(by, member, role, n):
+            try run(by) { try $0.assign(caseIDs[n], memberID: member, role: role) }
+        case let .unassign(by, member, role, n):
+            try run(by) { try $0.assign(caseIDs[n], memberID: member, role: role, remove: true) }
+        case let .policeRoundTrip(by, n):
+            try policeRoundTrip(by: by, caseID: caseIDs[n], consent: "SAM-\(n + 1)")
+        case let .addMember(id, role):
+            let identity = try SecretIdentity.generate()
+            _ = try run("lina") { try $0.addMember(id: id, name: id, roles: [role], identity: identity.publicIdentity) }
+            t.remember(id, identity)
+            memberCounter += 1
+            clients[id] = try client(id, machine: "own\(memberCounter)")
+        case let .revoke(id):
+            _ = try run("lina") { try $0.revoke(id: id, kind: .member) }
+        case .installPolicy:
+            let bytes = TestVault.policy(serial: model.policySerial + 1)
+            _ = try run("lina") { try $0.installPolicy(bytes: bytes) }
+        case let .reseal(by, n):
+            _ = try run(by) { try $0.reseal(caseIDs[n]) }
+        case let .bindResident(by, n):
+            _ = try run(by) { try $0.addResident(caseIDs[n], identity: try SecretIdentity.generate().publicIdentity) }
+        case let .skewedNote(by, n):
+            // The whole workstation is 30 years ahead: its vault handle and its session.
+            let skew = SkewedClock(base: t.clock, seconds: 30 * 365 * 86_400)
+            let vault = try Vault.open(at: t.directory, clock: skew)
+            let c = clients[by]!
+            c.clock = skew
+            defer { c.clock = t.clock }
+            try c.run(vault) { try $0.updateCase(caseIDs[n], patchText: "add:\n  notes: {date: 2026-12-07, text: \"Skrevet med feil klokke\"}\n") }
+        case .backup:
+            backup = (try t.backup(), caseIDs)
+        case .restoreAndReanchor:
+            guard let b = backup else { return }
+            try t.restore(b.db)
+            caseIDs = b.cases
+            try clients["lina"]!.run(reanchoring: true) { try $0.reanchor() }
+        }
+        model = ModelRunner.predict(step, model)
+    }
+
+    private func policeRoundTrip(by: String, caseID: CaseID, consent: String) throws {
+        let request = HandoverRequest(caseID: caseID, recipientID: Self.police, purpose: "Sikkerhetstiltak ved ny bolig", basis: .consent,
+                                      consentReference: consent, expires: nil, includeAddress: false)
+        let sent = try run(by) { try $0.createHandover(request, approver: t.identity("lina")) }
+        let police = t.identity(Self.police)
+        let bundle = try HandoverBundle.open(sent.bytes, identity: police, trustedRoot: t.vault.rootFingerprint, now: t.clock.now())
+        let answer = try HandoverAnswer.make(answering: bundle, answerText: Self.answer, identity: police).bytes
+        _ = try run(by) { try $0.importAnswer(answer) }
+        let receipt = HandoverReceipt(for: bundle, identity: police, received: t.clock.now())
+        _ = try run(by) { try $0.confirmReceipt(receipt.text) }
+    }
+
+    // MARK: - Every seat
+
+    /// Each active member's own client, one client with no saved state, and the auditor's offline
+    /// verification with the pinned root; a revoked member's client is refused.
+    func checkEverySeat(auditEveryStep: Bool = true) throws {
+        let policy = try t.vault.policy()
+        for id in model.roles.keys.sorted() {
+            if model.revoked.contains(id) {
+                if (try? run(id) { try $0.listCases() }) != nil { throw failure("\(id) is revoked, yet their client listed cases") }
+                continue
+            }
+            try check(id, clients[id]!, policy: policy)
+        }
+        freshCounter += 1
+        let active = model.active
+        let freshID = active[freshCounter % active.count]
+        try check(freshID, try client(freshID, machine: "fresh\(freshCounter)"), policy: policy, label: "a fresh client of \(freshID)")
+        if auditEveryStep { try verifyAudit() }
+    }
+
+    /// One command's worth of reading, as the seat's client does it: the list, then every case
+    /// the model says the seat reaches, inside one session of its client.
+    private func check(_ id: String, _ c: TrustClient, policy: Policy, label: String? = nil) throws {
+        let seat = label ?? "\(id)'s client"
+        let raw = try t.raw()
+        let problem: String? = try c.run { session in
+            let listed: [CaseSummary]
+            do { listed = try session.listCases() } catch { return "case list failed: \(error)" }
+            for s in listed where s.problem != nil { return "case list marks \(s.caseID) as failing: \(s.problem!)" }
+            let listedIDs = Set(listed.map(\.caseID))
+            for (n, caseID) in caseIDs.enumerated() {
+                let expected = model.expectedAccess(policy: policy, case: n)
+                guard expected.reaches(id) else {
+                    if listedIDs.contains(caseID) { return "lists case #\(n + 1), which the model says they do not reach" }
+                    continue
+                }
+                guard listedIDs.contains(caseID) else { return "does not list case #\(n + 1)" }
+                let opened: OpenedCase
+                do { opened = try session.showCase(caseID) } catch { return "case show #\(n + 1) failed: \(error)" }
+                let want = expected.readable(by: id, among: try raw.latest(caseID).fields.map(\.path))
+                let got = Set(opened.fields.keys)
+                if got != want {
+                    return "reads case #\(n + 1) with \(got.subtracting(want).sorted()) beyond the policy and without \(want.subtracting(got).sorted())"
+                }
+            }
+            return nil
+        }
+        if let problem { throw failure("\(seat): \(problem)") }
+    }
+
+    func verifyAudit() throws {
+        let dir = t.directory + "/export-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        do {
+            _ = try clients["anne"]!.run { try $0.exportAudit(to: dir) }
+            _ = try AuditVerifier(folder: dir, options: .init(rootFingerprint: t.vault.rootFingerprint)).verify()
+        } catch { throw failure("the auditor's export does not verify with the pinned root: \(error)") }
+    }
+
+    private func failure(_ message: String) -> ModelFailure { ModelFailure(step: -1, message: message) }
+}

@@ -1,0 +1,51 @@
+import AccessPolicy
+@testable import CaseVaultCore
+
+/// Draws the next command from those the model says someone may give now, so a sequence is a
+/// centre's ordinary day (and its mishaps: revocations, a restore, a wrong clock), not noise.
+struct StepGenerator {
+    var random: SeededGenerator
+
+    mutating func pick<T>(_ options: [T]) -> T? { options.isEmpty ? nil : options[Int(random.next() % UInt64(options.count))] }
+
+    mutating func next(_ m: ModelState) -> Step {
+        var candidates: [Step] = []
+        let caseNumbers = Array(m.cases.indices)
+        if m.cases.count < 3, let by = pick(m.active(in: .contactPerson)) { candidates += [.createCase(by: by), .createCase(by: by)] }
+        for n in caseNumbers {
+            let contacts = m.contactPersons(of: n)
+            let childContacts = m.cases[n].filter { $0.value.contains(.childContact) && !m.revoked.contains($0.key) }.map(\.key).sorted()
+            let writers = contacts + childContacts + m.active(in: .nightShift)
+            if let by = pick(writers) { candidates.append(.note(by: by, caseNumber: n)) }
+            if let by = pick(contacts + m.active(in: .leader)) { candidates.append(.setStatus(by: by, caseNumber: n)) }
+            let assigners = contacts + m.active(in: .leader)
+            if let by = pick(assigners) {
+                let unassigned = m.active.filter { id in
+                    let role = m.roles[id]!
+                    return (role == .childContact || role == .contactPerson) && m.cases[n][id]?.contains(role) != true
+                }
+                if let id = pick(unassigned) { candidates.append(.assign(by: by, member: id, role: m.roles[id]!, caseNumber: n)) }
+                // Never the last contact person: someone must still be able to work on the case.
+                let removable = m.cases[n].filter { id, roles in
+                    !m.revoked.contains(id) && (roles.contains(.childContact) || (roles.contains(.contactPerson) && contacts.count > 1 && id != by))
+                }.map(\.key).sorted()
+                if let id = pick(removable) { candidates.append(.unassign(by: by, member: id, role: m.roles[id]!, caseNumber: n)) }
+            }
+            if let by = pick(contacts) { candidates.append(.policeRoundTrip(by: by, caseNumber: n)) }
+            if let by = pick(contacts + m.active(in: .nightShift) + m.active(in: .leader) + childContacts) {
+                candidates.append(.reseal(by: by, caseNumber: n))
+            }
+            if !m.residentsBound[n], let by = pick(contacts) { candidates.append(.bindResident(by: by, caseNumber: n)) }
+            if let by = pick(m.active(in: .nightShift)) { candidates.append(.skewedNote(by: by, caseNumber: n)) }
+        }
+        if m.addedMembers < 3, let role = pick([Role.nightShift, .contactPerson, .childContact]) {
+            candidates.append(.addMember(id: "ny\(m.addedMembers + 1)", role: role))
+        }
+        // kari, the leader and the auditor stay: the centre always has a contact person, a root holder and a DPO.
+        let revocable = m.active.filter { !["kari", "lina", "anne"].contains($0) }
+        if let id = pick(revocable) { candidates.append(.revoke(id: id)) }
+        candidates.append(.installPolicy)
+        candidates.append(m.hasBackup ? .restoreAndReanchor : .backup)
+        return pick(candidates)!
+    }
+}

@@ -1,0 +1,89 @@
+import AccessPolicy
+@testable import CaseVaultCore
+@testable import CaseVaultTestSupport
+import Foundation
+import SodiumKit
+import XCTest
+
+/// SplitMix64: a seeded generator, so a failing sequence is replayed from its seed alone.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// One command of a sequence, as a person at the centre (or a recipient) would give it. Cases
+/// are named by the order they were created in, so a shrunk sequence still means something.
+enum Step: Equatable, CustomStringConvertible {
+    case createCase(by: String)
+    case note(by: String, caseNumber: Int)
+    case setStatus(by: String, caseNumber: Int)
+    case assign(by: String, member: String, role: Role, caseNumber: Int)
+    case unassign(by: String, member: String, role: Role, caseNumber: Int)
+    /// Bundle created by the sender (approved by the leader), opened and answered by the police,
+    /// the answer imported by the sender; the police receipt confirmed by the sender.
+    case policeRoundTrip(by: String, caseNumber: Int)
+    case addMember(id: String, role: Role)
+    case revoke(id: String)
+    case installPolicy
+    case reseal(by: String, caseNumber: Int)
+    case bindResident(by: String, caseNumber: Int)
+    case skewedNote(by: String, caseNumber: Int)
+    case backup
+    case restoreAndReanchor
+
+    var description: String {
+        switch self {
+        case let .createCase(by): "\(by): case new"
+        case let .note(by, n): "\(by): note in case #\(n)"
+        case let .setStatus(by, n): "\(by): case.status in case #\(n)"
+        case let .assign(by, m, r, n): "\(by): assign \(m) as \(r.rawValue) in case #\(n)"
+        case let .unassign(by, m, r, n): "\(by): unassign \(m) as \(r.rawValue) in case #\(n)"
+        case let .policeRoundTrip(by, n): "\(by): police handover, answer and receipt for case #\(n)"
+        case let .addMember(id, r): "lina: member add \(id) as \(r.rawValue)"
+        case let .revoke(id): "lina: member revoke \(id)"
+        case .installPolicy: "lina: policy install (next serial)"
+        case let .reseal(by, n): "\(by): case reseal #\(n)"
+        case let .bindResident(by, n): "\(by): bind a resident's key to case #\(n)"
+        case let .skewedNote(by, n): "\(by) (clock 30 years ahead): note in case #\(n)"
+        case .backup: "backup of the vault"
+        case .restoreAndReanchor: "restore the backup; lina: vault reanchor"
+        }
+    }
+}
+
+/// What the test believes the vault holds, kept apart from the code under test: who is on the
+/// roster in which role, who is assigned to which case, and whether a backup exists.
+struct ModelState {
+    var roles: [String: Role] = ["lina": .leader, "kari": .contactPerson, "karl": .contactPerson, "cecilie": .childContact,
+                                 "nils": .nightShift, "anne": .auditor]
+    var revoked: Set<String> = []
+    /// Per case (in creation order): member → case-scoped roles.
+    var cases: [[String: Set<Role>]] = []
+    var residentsBound: [Bool] = []
+    var addedMembers = 0
+    var policySerial = 1
+    var hasBackup = false
+    /// The state the backup holds (at most one element): a restore brings it back.
+    var saved: [ModelState] = []
+
+    var active: [String] { roles.keys.filter { !revoked.contains($0) }.sorted() }
+    func active(in role: Role) -> [String] { active.filter { roles[$0] == role } }
+
+    /// Active members who are the contact person of case `n`.
+    func contactPersons(of n: Int) -> [String] {
+        cases[n].filter { $0.value.contains(.contactPerson) && !revoked.contains($0.key) }.map(\.key).sorted()
+    }
+
+    func expectedAccess(policy: Policy, case n: Int) -> ExpectedAccess {
+        var roster: [String: [Role]] = [:]
+        for id in active { roster[id] = [roles[id]!] }
+        return ExpectedAccess(policy: policy, roster: roster, assigned: cases[n].filter { !revoked.contains($0.key) })
+    }
+}
