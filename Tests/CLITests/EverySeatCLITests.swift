@@ -38,7 +38,7 @@ final class EverySeatCLITests: XCTestCase {
         let fresh = "fresh-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: cli.path(fresh), withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: cli.path("nils.key"), toPath: cli.path("\(fresh)/nils.key"))
-        try cli.ok(["vault", "trust", "--identity", "\(fresh)/nils.key", "--fingerprint", centre.rootFingerprint])
+        try cli.ok(["vault", "trust", "--vault", "vault", "--identity", "\(fresh)/nils.key", "--fingerprint", centre.rootFingerprint])
         let stateless = try cli.run(["case", "list", "--vault", "vault", "--identity", "\(fresh)/nils.key", "--passphrase-file", "pass"])
         XCTAssertEqual(stateless.status, 0, "\(when): a client with no state: \(stateless.stderr)", file: file, line: line)
         let export = "logg-\(UUID().uuidString.prefix(8))"
@@ -64,5 +64,21 @@ final class EverySeatCLITests: XCTestCase {
         let note = try cli.run(["case", "update", caseID, "-"] + `as`("kari"), stdin: "add:\n  notes: {date: 2026-12-07, text: \"x\"}\n")
         XCTAssertEqual(note.status, 0, note.stderr)
         try assertEverySeatReads("after the next note")
+    }
+
+    /// The night shift's do-not-admit view survives one damaged case: the list names it, prints
+    /// every other case, and exits 77 so a script notices.
+    func testOneDamagedCaseNeverHidesTheOthersFromTheNightShift() throws {
+        try cli.write("second.yaml", "case: {type: resident, phase: 1, status: open, opened: 2026-11-20}\nperson: {alias: Solsikke, gender: female}\n")
+        let second = try XCTUnwrap(try CLI.object(try cli.ok(["case", "new", "second.yaml", "--json"] + `as`("kari")).stdout)["case"] as? String)
+        try centre.tamperLatestVersion(of: caseID)
+        for command in [["case", "list"], ["tasks", "--days", "3650"]] {
+            let r = try cli.run(command + `as`("nils"))
+            XCTAssertEqual(r.status, 77, "\(command): \(r.stderr)")
+            XCTAssertTrue(r.stdout.contains("\(caseID)  FAILED VERIFICATION: "), "\(command): \(r.stdout)")
+            XCTAssertTrue(r.stderr.contains("1 case failed verification"), "\(command): \(r.stderr)")
+            if command[0] == "case" { XCTAssertTrue(r.stdout.contains(second) && r.stdout.contains("Solsikke"), r.stdout) }
+        }
+        XCTAssertEqual(try cli.run(["case", "show", second] + `as`("nils")).status, 0)
     }
 }

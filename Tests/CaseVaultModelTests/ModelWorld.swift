@@ -43,6 +43,7 @@ final class ModelWorld {
     private var backup: (db: DatabaseQueue, cases: [CaseID])?
     private var memberCounter = 0
     private var freshCounter = 0
+    private var noteCounter = 0
 
     init() throws {
         t = try TestVault()
@@ -78,7 +79,8 @@ final class ModelWorld {
         case let .createCase(by):
             caseIDs.append(try run(by) { try $0.createCase(recordText: Self.record(caseIDs.count + 1)) })
         case let .note(by, n):
-            try run(by) { try $0.updateCase(caseIDs[n], patchText: "add:\n  notes: {date: 2026-12-07, text: \"Ringte kl. 02:10: urolig\"}\n") }
+            noteCounter += 1
+            try run(by) { try $0.updateCase(caseIDs[n], patchText: "add:\n  notes: {date: 2026-12-07, text: \"Ringte kl. 02:10: urolig (\(noteCounter))\"}\n") }
         case let .setStatus(by, n):
             try run(by) { try $0.updateCase(caseIDs[n], patchText: "set:\n  case.status: open\n") }
         case let .assign(by, member, role, n):
@@ -109,7 +111,8 @@ final class ModelWorld {
             let c = clients[by]!
             c.clock = skew
             defer { c.clock = t.clock }
-            try c.run(vault) { try $0.updateCase(caseIDs[n], patchText: "add:\n  notes: {date: 2026-12-07, text: \"Skrevet med feil klokke\"}\n") }
+            noteCounter += 1
+            try c.run(vault) { try $0.updateCase(caseIDs[n], patchText: "add:\n  notes: {date: 2026-12-07, text: \"Skrevet med feil klokke (\(noteCounter))\"}\n") }
         case .backup:
             backup = (try t.backup(), caseIDs)
         case .restoreAndReanchor:
@@ -137,9 +140,20 @@ final class ModelWorld {
 
     /// Each active member's own client, one client with no saved state, and the auditor's offline
     /// verification with the pinned root; a revoked member's client is refused.
-    func checkEverySeat(auditEveryStep: Bool = true) throws {
+    func checkEverySeat(after step: Step? = nil, auditEveryStep: Bool = true) throws {
         let policy = try t.vault.policy()
-        for id in model.roles.keys.sorted() {
+        // An assignment by someone who does not hold every key the new member needs leaves a
+        // pending grant, which the next command of a key holder's client completes: every
+        // client runs once before the seats are compared with the model.
+        if case .assign = step {
+            for id in model.active { _ = try? clients[id]!.run(nil, reanchoring: false) { try $0.listCases() } }
+        }
+        // Key holders first: an assignment by someone who does not hold every key the new member
+        // needs leaves a pending grant, which the next command of a holder's client completes.
+        let holdersFirst = model.roles.keys.sorted { a, b in
+            (Self.holderRank(model.roles[a]!), a) < (Self.holderRank(model.roles[b]!), b)
+        }
+        for id in holdersFirst {
             if model.revoked.contains(id) {
                 if (try? run(id) { try $0.listCases() }) != nil { throw failure("\(id) is revoked, yet their client listed cases") }
                 continue
@@ -151,6 +165,14 @@ final class ModelWorld {
         let freshID = active[freshCounter % active.count]
         try check(freshID, try client(freshID, machine: "fresh\(freshCounter)"), policy: policy, label: "a fresh client of \(freshID)")
         if auditEveryStep { try verifyAudit() }
+    }
+
+    private static func holderRank(_ role: Role) -> Int {
+        switch role {
+        case .contactPerson: 0
+        case .nightShift: 1
+        default: 2
+        }
     }
 
     /// One command's worth of reading, as the seat's client does it: the list, then every case

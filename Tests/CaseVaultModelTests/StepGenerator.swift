@@ -42,7 +42,11 @@ struct StepGenerator {
             candidates.append(.addMember(id: "ny\(m.addedMembers + 1)", role: role))
         }
         // kari, the leader and the auditor stay: the centre always has a contact person, a root holder and a DPO.
-        let revocable = m.active.filter { !["kari", "lina", "anne"].contains($0) }
+        // A centre hands a case to another contact person before revoking its only one: the keys
+        // only she held would otherwise need recovery (not modelled here).
+        let revocable = m.active.filter { id in
+            !["kari", "lina", "anne"].contains(id) && !m.cases.indices.contains { m.contactPersons(of: $0) == [id] }
+        }
         if let id = pick(revocable) { candidates.append(.revoke(id: id)) }
         candidates.append(.installPolicy)
         candidates.append(m.hasBackup ? .restoreAndReanchor : .backup)

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import GRDB
 import SodiumKit
@@ -107,6 +108,10 @@ public final class ClientAnchor: @unchecked Sendable {
     /// `logged` extended over the entries stored after those it followed.
     /// The rosters are loaded and verified only when a new entry names something: most commands
     /// append only reads, which name nothing.
+    /// What the log follower found wrong with single cases in this process, by case: the precise
+    /// reason (a version number named twice, a gap) is reported for that case alone.
+    private static let problems = Mutex<[CaseID: String]>([:])
+
     private static func followed(_ logged: LoggedState, vault: Vault, db: StoreTransaction) throws -> LoggedState {
         var entries: [[UInt8]] = []
         try db.forEachLogEntry(from: logged.followed) { entries.append($0) }
@@ -121,6 +126,7 @@ public final class ClientAnchor: @unchecked Sendable {
         // agreed, so that case (and only it) fails its own check; the others stay readable.
         follower.problems = [:]
         for bytes in entries { try follower.follow(bytes) }
+        if let found = follower.problems, !found.isEmpty { problems.withLock { $0.merge(found) { first, _ in first } } }
         return follower.logged
     }
 
@@ -165,6 +171,7 @@ public final class ClientAnchor: @unchecked Sendable {
     func checkHead(_ caseID: CaseID, stored: [StoredVersion], chain: [CaseVersion]) throws(VaultError) {
         try locked { () throws(VaultError) in
             guard !suspended else { return }
+            if let problem = Self.problems.withLock({ $0[caseID] }) { throw .auth(problem) }
             let names = zip(stored, chain).map { LoggedState.StoredName(version: $0.version, hash: CaseVersion.chainHash(body: $0.body, signature: $0.signature), author: $1.author) }
             if let problem = state.logged.disagreement(case: caseID, stored: names) { throw .auth(problem) }
         }

@@ -145,7 +145,11 @@ struct CaseOperations: SessionBound {
             for id in ids where try reaches(id, state: state, db: db) {
                 reached.insert(id)
                 let opened: OpenedCase
-                do { opened = try openRepairingStaleness(id, state: state, db: db, roleKeys: roleKeys) } catch let e as VaultError {
+                do { opened = try openRepairingStaleness(id, state: state, db: db, roleKeys: roleKeys) } catch let e as VaultError where e.kind == .notFound {
+                    // Assigned once, no longer: a verified case they no longer reach is not damage.
+                    reached.remove(id)
+                    continue
+                } catch let e as VaultError {
                     out.append(CaseSummary(caseID: id, version: 0, updated: Timestamp(seconds: 0), assignments: [], glance: [:], problem: e.message))
                     continue
                 }
