@@ -80,6 +80,7 @@ enum ModelRunner {
         case let .revoke(id): m.revoked.insert(id)
         case .installPolicy: m.policySerial += 1
         case let .bindResident(_, n): m.residentsBound[n] = true
+        case .breakGlassSetup: m.breakGlassReady = true
         case .backup:
             var snapshot = m
             snapshot.saved = []
@@ -153,14 +154,24 @@ enum ModelRunner {
             func hasCase(_ n: Int) -> Bool { n < m.cases.count }
             let ok: Bool = switch step {
             case let .createCase(by): active(by) && m.roles[by] == .contactPerson
-            case let .note(by, n), let .setStatus(by, n), let .reseal(by, n), let .skewedNote(by, n): active(by) && hasCase(n)
-            case let .assign(by, member, _, n): active(by) && active(member) && hasCase(n) && m.cases[n][member] == nil
-            case let .unassign(by, member, role, n): active(by) && hasCase(n) && m.cases[n][member]?.contains(role) == true
+            case let .note(by, n), let .skewedNote(by, n):
+                active(by) && hasCase(n) && (m.roles[by] == .nightShift || m.cases[n][by]?.isEmpty == false)
+            case let .setStatus(by, n), let .assign(by, _, _, n), let .unassign(by, _, _, n):
+                active(by) && hasCase(n) && (m.roles[by] == .leader || m.contactPersons(of: n).contains(by)) && {
+                    switch step {
+                    case let .assign(_, member, _, _): active(member) && m.cases[n][member] == nil
+                    case let .unassign(_, member, role, _): m.cases[n][member]?.contains(role) == true
+                    default: true
+                    }
+                }()
+            case let .reseal(by, n): active(by) && hasCase(n)
             case let .policeRoundTrip(by, n): active(by) && hasCase(n) && m.contactPersons(of: n).contains(by)
             case let .bindResident(by, n): active(by) && hasCase(n) && !m.residentsBound[n] && m.contactPersons(of: n).contains(by)
             case let .addMember(id, _): m.roles[id] == nil
             case let .revoke(id): active(id) && !m.cases.indices.contains { m.contactPersons(of: $0) == [id] }
             case .installPolicy, .backup: true
+            case .breakGlassSetup: !m.breakGlassReady
+            case let .breakGlassOpen(n): m.breakGlassReady && hasCase(n)
             case .restoreAndReanchor: m.hasBackup
             }
             guard ok else { return false }

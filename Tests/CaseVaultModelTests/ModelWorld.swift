@@ -113,6 +113,16 @@ final class ModelWorld {
             defer { c.clock = t.clock }
             noteCounter += 1
             try c.run(vault) { try $0.updateCase(caseIDs[n], patchText: "add:\n  notes: {date: 2026-12-07, text: \"Skrevet med feil klokke (\(noteCounter))\"}\n") }
+        case .breakGlassSetup:
+            _ = try run("lina") { try $0.setUpBreakGlass() }
+        case let .breakGlassOpen(n):
+            let fields = ["safety.do_not_admit"]
+            let shown = try run("lina") { s in
+                let id = try s.requestBreakGlass(caseIDs[n], fields: fields, minutes: 30, reasonCode: "life-danger", reason: "Trussel mot senteret",
+                                                 mode: .alone)
+                return try s.showBreakGlass(id).opened.fields.keys.sorted()
+            }
+            guard shown == fields else { throw ModelFailure(step: -1, message: "break-glass showed \(shown), not \(fields)") }
         case .backup:
             backup = (try t.backup(), caseIDs)
         case .restoreAndReanchor:

@@ -49,6 +49,7 @@ struct StepGenerator {
         }
         if let id = pick(revocable) { candidates.append(.revoke(id: id)) }
         candidates.append(.installPolicy)
+        if !m.breakGlassReady { candidates.append(.breakGlassSetup) } else if let n = pick(caseNumbers) { candidates.append(.breakGlassOpen(caseNumber: n)) }
         candidates.append(m.hasBackup ? .restoreAndReanchor : .backup)
         return pick(candidates)!
     }

@@ -37,6 +37,9 @@ enum Step: Equatable, CustomStringConvertible {
     case skewedNote(by: String, caseNumber: Int)
     case backup
     case restoreAndReanchor
+    case breakGlassSetup
+    /// The leader alone (root key and a reason) opens the do-not-admit list of a case.
+    case breakGlassOpen(caseNumber: Int)
 
     var description: String {
         switch self {
@@ -54,6 +57,8 @@ enum Step: Equatable, CustomStringConvertible {
         case let .skewedNote(by, n): "\(by) (clock 30 years ahead): note in case #\(n + 1)"
         case .backup: "backup of the vault"
         case .restoreAndReanchor: "restore the backup; lina: vault reanchor"
+        case .breakGlassSetup: "lina: breakglass setup"
+        case let .breakGlassOpen(n): "lina: breakglass open case #\(n + 1) (alone)"
         }
     }
 }
@@ -70,6 +75,7 @@ struct ModelState {
     var addedMembers = 0
     var policySerial = 1
     var hasBackup = false
+    var breakGlassReady = false
     /// The state the backup holds (at most one element): a restore brings it back.
     var saved: [ModelState] = []
 

@@ -21,6 +21,29 @@ extension SessionBound {
         return opened.latest.fields.contains { stale.contains($0.key) && resealable.contains($0.path) }
     }
 
+    /// Whether an assigned member lacks the key of a field they may read, in a class this member
+    /// holds: left by an assignment whose author could neither grant that key (it also covers
+    /// fields the new member may not read, so a grant would show them those) nor re-seal it
+    /// (they do not read it). Re-sealing gives each reader set its own key; afterwards the
+    /// member has an envelope, so this holds no longer and the head is not re-sealed again.
+    func canRepairSplitKey(_ opened: OpenedCase, state: VaultState, db: StoreTransaction) throws -> Bool {
+        guard !isResident else { return false }
+        let head = opened.latest
+        let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: head.assignments)
+        let resealable = Set(resealablePaths(opened, access: access))
+        let granted = try grantLedger(opened.caseID, chain: opened.chain, state: state, db: db).authentic
+        for a in head.assignments where a.member != member.id {
+            guard let reader = state.roster.entry(a.member), reader.kind == .member, !reader.isRevoked else { continue }
+            for f in head.fields where resealable.contains(f.path) && access.canRead(reader, path: FieldCatalog.pattern(ofPath: f.path) ?? f.path) {
+                guard f.key.generation >= 1, f.key.generation <= UInt64(opened.chain.count) else { continue }
+                let cls = opened.chain[Int(f.key.generation - 1)].classes.first { $0.index == f.key.index }
+                let hasEnvelope = cls?.envelopes.contains { $0.member == reader.id } ?? false
+                if !hasEnvelope && !granted.contains(where: { $0.key == f.key && $0.recipient == reader.id }) { return true }
+            }
+        }
+        return false
+    }
+
     /// The paths this member can move to fresh keys without changing them: format-2 fields they
     /// read and may still read, and format-1 fields they read and may write (rewritten anew).
     func resealablePaths(_ opened: OpenedCase, access: CaseAccess) -> [String] {
@@ -40,7 +63,7 @@ extension SessionBound {
     /// it first in the same transaction (lazy re-sealing by the next reader's client).
     func openRepairingStaleness(_ caseID: CaseID, state: VaultState, db: StoreTransaction, roleKeys: RoleKeyring? = nil) throws -> OpenedCase {
         let opened = try open(caseID, state: state, db: db, roleKeys: roleKeys)
-        guard try canRepairStaleness(opened, state: state, db: db) else { return opened }
+        guard try canRepairStaleness(opened, state: state, db: db) || canRepairSplitKey(opened, state: state, db: db) else { return opened }
         // A re-seal this client may not write now (its clock is behind the head's date) is left to
         // the next reader; the read itself goes on. Such refusals come before anything is stored.
         do { _ = try writeReseal(db: db, state: state, opened: opened) } catch let e as VaultError where e.kind == .refused { return opened }
