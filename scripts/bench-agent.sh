@@ -19,7 +19,9 @@ printf 'riktig hest batteri stift\n' > pass
 unset CASEVAULT_PASSPHRASE
 export CASEVAULT_VAULT=$work/vault
 
-"$cv" init --test-vault --centre Bench --leader-id lina --leader-name Lina --key-out lina.key --passphrase-file pass >/dev/null
+"$cv" init --test-vault --centre Bench --leader-id lina --leader-name Lina --key-out lina.key --passphrase-file pass \
+  --root-key-out root.key --root-passphrase-file pass >/dev/null
+export CASEVAULT_ROOT_KEY=$work/root.key CASEVAULT_ROOT_PASSPHRASE="riktig hest batteri stift"
 "$cv" identity new --out kari.key --passphrase-file pass --json > kari.json
 pub=$(sed -n 's/.*"public_identity" *: *"\([^"]*\)".*/\1/p' kari.json)
 fpr=$(sed -n 's/.*"fingerprint" *: *"\([^"]*\)".*/\1/p' kari.json)
