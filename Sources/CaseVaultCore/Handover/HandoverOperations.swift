@@ -100,12 +100,12 @@ struct HandoverOperations: SessionBound {
         let existing = Set(opened.fields.keys).union(opened.sealedFields.map(\.path))
         var entry: [String: FieldValue] = [
             "disclosures[0].bundle": .text(manifest.bundleID), "disclosures[0].recipient": .text(manifest.recipient),
-            "disclosures[0].recipient_role": .text(manifest.recipientRole.rawValue), "disclosures[0].date": .text(manifest.created.date),
+            "disclosures[0].recipient_role": .text(manifest.recipientRole.rawValue), "disclosures[0].date": .text(manifest.created.osloDateField),
             "disclosures[0].basis": .text(manifest.basis.rawValue), "disclosures[0].purpose": .text(manifest.purpose),
             "disclosures[0].fields": .list(manifest.fields),
         ]
         if let ref = manifest.consentReference { entry["disclosures[0].consent_ref"] = .text(ref) }
-        if let expires = manifest.expires { entry["disclosures[0].expires"] = .text(expires.date) }
+        if let expires = manifest.expires { entry["disclosures[0].expires"] = .text(expires.osloDateField) }
         if let approver { entry["disclosures[0].approved_by"] = .text(approver) }
         var patch = RecordPatch()
         patch.add.append((group: "disclosures", fields: entry))
@@ -161,7 +161,7 @@ struct ReceiptOperations: SessionBound {
             guard let index = opened.fields.first(where: { $0.key.hasPrefix("disclosures[") && $0.key.hasSuffix("].bundle") && $0.value == .text(receipt.bundleID) })?.key.dropLast(".bundle".count) else {
                 throw VaultError.denied("only a member who can read and write the case's disclosures (its contact person) may confirm this receipt")
             }
-            let version = try writeVersion(db: db, state: state, opened: opened, written: ["\(index).receipt": .text(receipt.received.date)],
+            let version = try writeVersion(db: db, state: state, opened: opened, written: ["\(index).receipt": .text(receipt.received.osloDateField)],
                                            removed: [], assignments: opened.latest.assignments).version
             try db.insertReceipt(bundleID: receipt.bundleID, text: receipt.text, confirmed: vault.clock.now())
             try vault.appendLog(db, state: state, session: session, action: .handoverConfirm, caseID: caseID, fields: [],

@@ -15,8 +15,8 @@ final class HandoverWorld {
     let t: TestVault
     let caseID: CaseID
 
-    init() throws {
-        t = try TestVault()
+    init(startingAt: Timestamp? = nil) throws {
+        t = try TestVault(startingAt: startingAt)
         _ = try t.addRecipient(Self.police, role: .police)
         _ = try t.addRecipient(Self.housing, role: .housingOffice)
         _ = try t.addRecipient(Self.nav, role: .nav)
