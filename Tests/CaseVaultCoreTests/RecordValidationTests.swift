@@ -92,7 +92,9 @@ final class RecordValidationTests: XCTestCase {
         XCTAssertEqual(try parse("person: {address_protection: strengt-fortrolig-utland}")["person.address_protection"], .text("strengt-fortrolig-utland"))
         rejects("case: {type: CANARYTYPE}", mentions: "case.type", secrets: ["CANARYTYPE"])
         rejects("case: {status: Open}", mentions: "case.status", secrets: ["Open"])
-        rejects("person: {address_protection: strengt fortrolig}", mentions: "person.address_protection")
+        // The Norwegian word the tool prints names its value; near misses of either are refused.
+        XCTAssertEqual(try parse("person: {address_protection: strengt fortrolig}")["person.address_protection"], .text("strengt-fortrolig"))
+        rejects("person: {address_protection: strengt_fortrolig}", mentions: "person.address_protection")
         rejects("threats: [{centre_judgement: extreme}]", mentions: "threats[0].centre_judgement", secrets: ["extreme"])
         rejects("measures: [{type: [contact-ban]}]", mentions: "measures[0].type")
     }

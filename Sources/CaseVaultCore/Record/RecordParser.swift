@@ -81,6 +81,12 @@ package struct RecordParser {
     /// True when `pattern[]` is a repeated group (`children`, `threats[].perpetrators`).
     static func isGroup(pattern: String) -> Bool { hasChildren(pattern: pattern + "[]") }
 
+    /// `female (kvinne)`: a choice value with the word people read, where it differs.
+    static func withLabel(_ value: String, _ pattern: String) -> String {
+        let label = ValueLabels.label(of: value, pattern: pattern)
+        return label == value ? value : "\(value) (\(label))"
+    }
+
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
     private static func isPlainKey(_ key: String) -> Bool {
@@ -107,8 +113,10 @@ package struct RecordParser {
             return .integer(i)
         case let .choice(options):
             let s = try scalar(node, path, expected: "one of \(options.joined(separator: ", "))")
-            guard options.contains(s) else { throw .input("\(path): expected one of \(options.joined(separator: ", "))") }
-            return .text(s)
+            if options.contains(s) { return .text(s) }
+            // The Norwegian word `case show` prints is taken for its value.
+            if let value = ValueLabels.canonical(of: s, pattern: spec.pattern), options.contains(value) { return .text(value) }
+            throw .input("\(path): expected one of \(options.map { Self.withLabel($0, spec.pattern) }.joined(separator: ", "))")
         case .textList:
             guard case let .array(items) = node else { throw .input("\(path): expected a list of texts") }
             guard items.count <= Self.maxListItems else { throw .input("\(path): at most \(Self.maxListItems) entries") }
