@@ -24,7 +24,7 @@ final class OsloTimeCLITests: XCTestCase {
             try v.cli.ok(["recipient", "add", "--vault", v.vault, "--identity", v.keyPath("lina"), "--passphrase-file", v.passFile,
                           "--id", "politi-ost", "--name", "Øst politidistrikt", "--role", "police",
                           "--public-key", police.publicIdentity, "--fingerprint", police.fingerprint])
-            let caseID = try v.newCase(SampleCase.yaml)
+            let caseID = try v.newCase(SampleCase.asOfOctober2026)
             let purpose = try v.cli.write("purpose.txt", "Sikkerhetstiltak ved ny bolig")
             let consent = try v.cli.write("consent.txt", "SAM-2026-014")
             func send(_ out: String, _ extra: [String]) throws {

@@ -35,7 +35,7 @@ final class CaseNoteTests: XCTestCase {
     func testTheNorwegianWordsTheToolPrintsAreAcceptedAsValues() throws {
         let tv = try TestVault()
         let kari = try tv.session("kari")
-        let id = try kari.createCase(recordText: "person: {alias: Blåklokke, gender: kvinne}\ncase: {type: Beboer, status: åpen}")
+        let id = try kari.createCase(recordText: "person: {alias: Blåklokke, gender: kvinne}\ncase: {type: Beboer, status: åpen, opened: 2026-11-20}")
         let fields = try kari.showCase(id).fields
         XCTAssertEqual(fields["person.gender"], .text("female"), "stored as the canonical value")
         XCTAssertEqual(fields["case.type"], .text("resident"))

@@ -1,4 +1,5 @@
 @testable import CaseVaultCore
+import CaseVaultSamples
 import Foundation
 import XCTest
 
@@ -54,7 +55,7 @@ final class OsloTimeTests: XCTestCase {
             let now = t(time)
             let oslo = now.osloDate
             XCTAssertNotEqual(oslo.description, now.date, "\(time) is a night where Oslo and UTC differ")
-            let w = try HandoverWorld(startingAt: now)
+            let w = try HandoverWorld(startingAt: now, record: SampleCase.asOfOctober2026)
             let made = try w.create(to: HandoverWorld.police, expires: d("2027-10-01").osloEnd)
             XCTAssertEqual(made.manifest.created, now)
             let bundle = try w.open(made.bytes, as: HandoverWorld.police, now: now)

@@ -199,9 +199,9 @@ final class RecordValidationTests: XCTestCase {
     func testWhoMayCreateACase() throws {
         let t = try TestVault()
         for member in ["cecilie", "nils", "lina", "anne", "rita"] {
-            TestVault.assertFails([.accessDenied], member) { try t.session(member).createCase(recordText: "person: {alias: A}") }
+            TestVault.assertFails([.accessDenied], member) { try t.session(member).createCase(recordText: "case: {type: resident, opened: 2026-11-20}\nperson: {alias: A}") }
         }
         XCTAssertEqual(try t.raw().count("case_versions"), 0)
-        XCTAssertNoThrow(try t.session("karl").createCase(recordText: "person: {alias: A}"))
+        XCTAssertNoThrow(try t.session("karl").createCase(recordText: "case: {type: resident, opened: 2026-11-20}\nperson: {alias: A}"))
     }
 }

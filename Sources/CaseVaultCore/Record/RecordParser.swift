@@ -94,6 +94,10 @@ package struct RecordParser {
     }
 
     func value(_ node: InputNode, spec: FieldSpec, path: String) throws(VaultError) -> FieldValue {
+        // `case template` writes `<…>` where a value goes: refused with a word on what it is.
+        if spec.kind != .text, case let .scalar(s, _) = node, s.hasPrefix("<"), s.hasSuffix(">") {
+            throw .input("\(path): still the template's placeholder; give a value or delete the line")
+        }
         switch spec.kind {
         case .text:
             return .text(try text(node, path))
@@ -139,6 +143,7 @@ package struct RecordParser {
 
     private func text(_ node: InputNode, _ path: String) throws(VaultError) -> String {
         let s = try scalar(node, path, expected: "a text")
+        guard s.contains(where: { !$0.isWhitespace }) else { throw .input("\(path): empty text; leave the field out instead") }
         guard s.utf8.count <= Self.maxTextBytes else { throw .input("\(path): text longer than \(Self.maxTextBytes) bytes") }
         guard !s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) else {
             throw .input("\(path): text contains control characters")

@@ -26,12 +26,13 @@ extension Session {
             guard matches.count <= 1 else { throw .input("\(hex) matches \(matches.count) of your cases; give more digits") }
             if let only = matches.first { return only }
         }
-        return try caseID(alias: text, orInvalid: isHex)
+        return try caseID(alias: text, orIfNone: isHex ? hex : nil)
     }
 
     /// The one case this member reaches whose alias they may read and which has this alias
-    /// (any letter case). Reading the aliases is logged as `case list` logs it.
-    private func caseID(alias text: String, orInvalid looksLikeID: Bool) throws(VaultError) -> CaseID {
+    /// (any letter case). Reading the aliases is logged as `case list` logs it. When none has it,
+    /// text of hex digits (`hexID`) is answered as the id it looks like.
+    private func caseID(alias text: String, orIfNone hexID: String?) throws(VaultError) -> CaseID {
         let wanted = text.trimmingCharacters(in: .whitespaces).lowercased()
         guard !wanted.isEmpty, wanted.utf8.count <= 200 else {
             throw .input("invalid case id: expected 20 hex digits, a unique prefix of at least \(Self.minimumCaseIDPrefix), or a case's alias")
@@ -42,7 +43,11 @@ extension Session {
         }
         guard matches.count <= 1 else { throw .input("\(matches.count) of your cases have that alias; give the case id (`casevault case list`)") }
         guard let only = matches.first else {
-            throw .notFound(looksLikeID ? "no case you reach starts with \(wanted)" : "no case you reach has that alias (or you may not read its alias)")
+            guard let hexID else { throw .notFound("no case you reach has that alias (or you may not read its alias)") }
+            guard (Self.minimumCaseIDPrefix..<20).contains(hexID.utf8.count) else {
+                throw .input("invalid case id \"\(hexID.prefix(40))\": expected 20 hex digits, a unique prefix of at least \(Self.minimumCaseIDPrefix), or a case's alias")
+            }
+            throw .notFound("no case you reach starts with \(hexID)")
         }
         return only.caseID
     }

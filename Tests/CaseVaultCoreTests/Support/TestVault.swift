@@ -62,9 +62,10 @@ final class TestVault {
     }
 
     /// Creates the fully filled sample case as `kari`, assigning cecilie (child contact) and binding a resident's key.
-    func sampleCase() throws -> CaseID {
+    /// `yaml` replaces the sample (for a vault whose clock stands before the sample's dates).
+    func sampleCase(yaml: String = SampleCase.yaml) throws -> CaseID {
         let kari = try session("kari")
-        let id = try kari.createCase(recordText: SampleCase.yaml)
+        let id = try kari.createCase(recordText: yaml)
         try kari.assign(id, memberID: "cecilie", role: .childContact)
         // A resident key is bound to one case: rita is the first sample case's resident, later ones get their own.
         if residentPseudonym == nil {
