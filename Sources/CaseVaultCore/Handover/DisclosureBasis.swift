@@ -19,7 +19,7 @@ struct DisclosureBasis {
                 throw .denied("avvergeplikt permits disclosure to the police only, not to \(recipientRole.rawValue)")
             }
         case .consent:
-            guard let ref = consentReference else { throw .input("a handover on the basis of consent needs --consent REF") }
+            guard let ref = consentReference else { throw .input("a handover on the basis of consent needs a consent reference (--consent-file)") }
             try verifyConsent(ref, fields, today)
         }
     }

@@ -37,7 +37,7 @@ struct HandoverOperations: SessionBound {
     func createHandover(_ request: HandoverRequest, approver: SecretIdentity?) throws(VaultError) -> (bytes: [UInt8], manifest: HandoverManifest, withheld: Int) {
         try HandoverManifest.validateOneLine(request.purpose, "the purpose")
         switch (request.basis, request.consentReference) {
-        case (.consent, nil): throw .input("a handover on the basis of consent needs --consent REF")
+        case (.consent, nil): throw .input("a handover on the basis of consent needs a consent reference (--consent-file)")
         case let (_, ref?): try HandoverManifest.validateOneLine(ref, "the consent reference")
         default: break
         }
