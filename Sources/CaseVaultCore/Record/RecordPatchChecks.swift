@@ -18,7 +18,7 @@ extension RecordPatch {
         list.items = parseProblems
         list.items += indexProblems(existing: existing)
         list.items += duplicateAdds(opened.fields, sealed: sealed)
-        list.items += RecordDateRules(today: today).futureDates(in: change.written)
+        list.items += RecordWriteRules(today: today).futureDates(in: change.written) + RecordWriteRules.importOnly(in: change.written)
         var after = opened.fields
         for path in change.removed { after[path] = nil }
         for (path, value) in change.written { after[path] = value }

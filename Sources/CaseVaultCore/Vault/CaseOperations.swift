@@ -28,7 +28,7 @@ struct CaseOperations: SessionBound {
         guard member.roles.contains(.contactPerson) else { throw .denied("\(member.id) is not a contact person; only contact persons open cases") }
         let record = try RecordParser(allowSyntheticIDs: vault.isTestVault).parseRecord(recordText)
         guard !record.fields.isEmpty else { throw .input("the case record is empty") }
-        try RecordDateRules(today: clock.now().osloDate).checkNewCase(record.fields)
+        try RecordWriteRules(today: clock.now().osloDate).checkNewCase(record.fields)
         let caseID = CaseID.random()
         let assignments = [CaseVersion.Assignment(member: member.id, role: Role.contactPerson.rawValue)]
         try vault.write { db in

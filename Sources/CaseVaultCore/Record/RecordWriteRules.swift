@@ -1,9 +1,9 @@
 import AccessPolicy
 
-/// Rules that need more than the record: what a new case must name, and dates that record
-/// something already done, which cannot lie after the writer's Oslo date. Problems name
-/// fields, never values.
-struct RecordDateRules {
+/// What a member may write by hand, beyond each value's own checks: what a new case must name,
+/// dates of something already done (never after the writer's Oslo date), and groups that only
+/// the vault itself writes. Problems name fields, never values.
+struct RecordWriteRules {
     /// Without these a case cannot be found, dated or counted.
     static let requiredInNewCase = ["person.alias", "case.opened", "case.type"]
 
@@ -13,7 +13,16 @@ struct RecordDateRules {
         "tasks[].done", "consents[].given_on", "housing.assessed_on", "notes[].date",
     ]
 
+    /// `answers[]` entries come only from an imported answer, signed by its recipient.
+    static let importOnlyGroups = ["answers"]
+
     let today: CalendarDate
+
+    /// Each written path in a group only an import writes.
+    static func importOnly(in written: [String: FieldValue]) -> [String] {
+        written.keys.sorted().filter { path in importOnlyGroups.contains { path.hasPrefix($0 + "[") } }
+            .map { "\($0): only an imported answer (`handover import-answer`) writes answers" }
+    }
 
     /// Each required field a new record lacks.
     static func missing(in fields: [String: FieldValue]) -> [String] {
@@ -32,7 +41,7 @@ struct RecordDateRules {
     /// Refuses a new record that lacks a required field or dates the past in the future.
     func checkNewCase(_ fields: [String: FieldValue]) throws(VaultError) {
         let list = ProblemList()
-        list.items = Self.missing(in: fields) + futureDates(in: fields)
+        list.items = Self.missing(in: fields) + futureDates(in: fields) + Self.importOnly(in: fields)
         try list.throwIfAny()
     }
 }

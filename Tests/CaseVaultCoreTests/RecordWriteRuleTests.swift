@@ -4,7 +4,7 @@ import XCTest
 /// A new case names its alias, opening date and type; dates of what has happened may not lie
 /// after today in Oslo, in a new case or in a patch; empty texts and template placeholders are
 /// not data. Refused input changes nothing.
-final class RecordDateRuleTests: XCTestCase {
+final class RecordWriteRuleTests: XCTestCase {
     func testANewCaseNeedsAliasOpenedAndType() throws {
         let t = try TestVault()
         let kari = try t.session("kari")
@@ -51,5 +51,20 @@ final class RecordDateRuleTests: XCTestCase {
         XCTAssertThrowsError(try parser.parseRecord("safety: {do_not_admit: [\"\"]}"))
         XCTAssertEqual(try parser.parseRecord("notes: [{text: \"<ikke oppgitt>\"}]").fields["notes[0].text"], .text("<ikke oppgitt>"),
                        "free text may hold angle brackets")
+    }
+
+    func testOnlyAnImportWritesAnswers() throws {
+        let t = try TestVault()
+        let kari = try t.session("kari")
+        let forged = "answers: [{kind: assessment, from: politi-ost, from_role: police, assessment_level: high}]"
+        let e = TestVault.assertFails([.invalidInput], "a hand-written answer in a new case") {
+            try kari.createCase(recordText: "case: {type: resident, opened: 2026-11-20}\nperson: {alias: A}\n" + forged)
+        }
+        XCTAssertTrue(e?.message.contains("only an imported answer") ?? false, e?.message ?? "")
+        let id = try kari.createCase(recordText: "case: {type: resident, opened: 2026-11-20}\nperson: {alias: A}")
+        TestVault.assertFails([.invalidInput], "a hand-written answer in a patch") {
+            try kari.updateCase(id, patchText: "add:\n  answers: {kind: assessment, assessment_level: high}")
+        }
+        XCTAssertEqual(try kari.showCase(id).latest.version, 1)
     }
 }
