@@ -26,9 +26,9 @@ FP=$(sed -n 's/.*"fingerprint" *: *"\([^"]*\)".*/\1/p' "$WORK/kari.json")
     --vault "$OUT/vault" --identity "$OUT/lina.key" $P > /dev/null
 "$BIN" vault trust --vault "$OUT/vault" --identity "$OUT/kari.key" --fingerprint "$ROOT" > /dev/null
 K="--vault $OUT/vault --identity $OUT/kari.key $P"
-ID=$(printf 'person: {alias: Fiol}\ncase: {phase: 1}\n' | "$BIN" case new - $K --json | sed -n 's/.*"case" *: *"\([^"]*\)".*/\1/p')
+ID=$(printf 'person: {alias: Fiol}\ncase: {phase: 1, type: resident, opened: 2026-11-20}\n' | "$BIN" case new - $K --json | sed -n 's/.*"case" *: *"\([^"]*\)".*/\1/p')
 printf 'set:\n  case.phase: 2\n' | "$BIN" case update "$ID" - $K > /dev/null
-printf 'person: {alias: Lilje}\n' | "$BIN" case new - $K > /dev/null
+printf 'person: {alias: Lilje}\ncase: {type: resident, opened: 2026-11-20}\n' | "$BIN" case new - $K > /dev/null
 "$BIN" case list $K > /dev/null
 # One file, no write-ahead log: what is committed is the whole database.
 sqlite3 "$OUT/vault/vault.sqlite" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null 2>&1 || true

@@ -53,6 +53,13 @@ public enum ValueLabels {
         byPattern[pattern]?[value] ?? value
     }
 
+    /// The canonical value whose Norwegian word is `text` (any letter case), so people may type
+    /// what the tool shows them; nil when no value of the field has that word.
+    public static func canonical(of text: String, pattern: String) -> String? {
+        let wanted = text.lowercased()
+        return byPattern[pattern]?.first { $0.value.lowercased() == wanted }?.key
+    }
+
     /// Patterns with labelled values, for the test that every choice value has a label.
     public static var labelledPatterns: [String] { Array(byPattern.keys) }
 }

@@ -7,7 +7,7 @@ import SodiumKit
 /// seals the current role seed to the newcomer, whatever the number of cases. The raw libsodium
 /// cost of one sealed box, measured in the same run, is the reference.
 enum RoleKeyBenchmark {
-    static let record = "person: {alias: Blåklokke}\nsafety: {do_not_admit: [Ola Fiktiv]}\n"
+    static let record = "case: {type: resident, opened: 2026-11-20}\nperson: {alias: Blåklokke}\nsafety: {do_not_admit: [Ola Fiktiv]}\n"
 
     static func run(caseCounts: [Int] = [10, 10_000], rounds: Int = 5) throws -> [String] {
         var lines: [String] = []

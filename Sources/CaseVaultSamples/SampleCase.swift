@@ -129,3 +129,12 @@ public enum SampleCase {
           - {purpose: "Søknad om garanti og stønad fra NAV", recipient_role: nav, reference: SAM-2026-016, written: true, given_on: 2026-10-18, valid_to: 2027-10-18}
         """
 }
+
+extension SampleCase {
+    /// The sample as it could be written on 24 October 2026: the home obtained and the task
+    /// done later in the story are dated 23 October, since a case may not date them ahead.
+    public static var asOfOctober2026: String {
+        yaml.replacing("obtained_on: 2026-11-20", with: "obtained_on: 2026-10-23")
+            .replacing("done: 2026-10-30", with: "done: 2026-10-23")
+    }
+}

@@ -155,8 +155,8 @@ struct AuditCommand: ParsableCommand {
         @Option(name: .customLong("case"), help: CaseRef.help, completion: CaseRef.completion) var caseID: String?
         @Option(help: "Member id of the actor.", completion: RosterCompletion.members) var actor: String?
         @Option(help: "Action, e.g. case.read.") var action: String?
-        @Option(help: "From this time: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC).") var since: String?
-        @Option(help: "Up to this time, inclusive (a date means the whole day).") var until: String?
+        @Option(help: "From this time: YYYY-MM-DD (from the start of that day in Oslo) or YYYY-MM-DDTHH:MM:SSZ (UTC).") var since: String?
+        @Option(help: "Up to this time, inclusive (a date means the whole of that day in Oslo).") var until: String?
         @OptionGroup var output: JSONFlag
 
         func run() throws {
@@ -199,11 +199,11 @@ struct AuditCommand: ParsableCommand {
     }
 }
 
-/// `--since` / `--until`: a UTC date or an RFC 3339 UTC time.
+/// `--since` / `--until`: an Oslo date (its first or last second) or an RFC 3339 UTC time.
 enum AuditTime {
     static func parse(_ text: String, endOfDay: Bool) throws -> Timestamp {
         if let t = Timestamp(rfc3339: text) { return t }
-        if let d = CalendarDate(text) { return Timestamp(seconds: d.startSeconds + (endOfDay ? 86_399 : 0)) }
+        if let d = CalendarDate(text) { return endOfDay ? d.osloEnd : d.osloStart }
         throw ValidationError("\"\(text.prefix(40))\" is not a date (YYYY-MM-DD) or a UTC time (YYYY-MM-DDTHH:MM:SSZ)")
     }
 }

@@ -21,6 +21,10 @@ struct BreakGlassCommand: ParsableCommand {
             let v = try vault.open()
             let r = try identity.withRootSession(in: v, command: "breakglass.setup", root: root) { try $0.setUpBreakGlass() }
             print("Break-glass key epoch \(r.epoch), for \(r.breakers.joined(separator: ", "))")
+            if !r.notCovered.isEmpty {
+                print("Not yet covered: \(r.notCovered.count) case(s) sealed before this key; each is covered when a reader of its fields next opens it (or runs `casevault case reseal ID`):")
+                for id in r.notCovered { print("  \(id.hex)") }
+            }
         }
     }
 
@@ -117,11 +121,14 @@ struct BreakGlassCommand: ParsableCommand {
         @OptionGroup var identity: IdentityOptions
         @Argument(help: "The request id.") var request: String
         @Option(help: "justified or not-justified.") var outcome: String
+        @Option(help: ArgumentHelp("Read a comment from FILE, or - for standard input (sealed; only a commitment enters the access log).", valueName: "file"),
+                completion: .file()) var commentFile: String?
 
         func run() throws {
             guard ["justified", "not-justified"].contains(outcome) else { throw CLIError.usage("--outcome must be justified or not-justified") }
+            let comment = try FreeText.read(file: commentFile, what: "comment", option: "--comment-file", prompt: nil)
             let v = try vault.open()
-            try identity.withSession(in: v, command: "breakglass.review") { try $0.reviewBreakGlass(request, justified: outcome == "justified") }
+            try identity.withSession(in: v, command: "breakglass.review") { try $0.reviewBreakGlass(request, justified: outcome == "justified", comment: comment) }
             print("Reviewed break-glass \(request): \(outcome)")
         }
     }

@@ -8,6 +8,8 @@ struct CLIError: Error, CustomStringConvertible {
     let message: String
     let hints: [String]
     let cause: Error?
+    /// Text of the user's own shown back after the hints (a note that was not saved), lines kept.
+    var afterword: String?
     /// Set for a usage error (64), which has no core kind.
     private(set) var usage = false
 
@@ -32,6 +34,20 @@ struct CLIError: Error, CustomStringConvertible {
     }
 
     var description: String { message }
+
+    /// Any failure of a command, with `afterword` to print after its hints.
+    static func wrapping(_ error: Error, hint: String, afterword: String) -> Error {
+        let original: CLIError
+        switch error {
+        case let e as CLIError: original = e
+        case let e as VaultError: original = CLIError(e, hints: Hints.for(e))
+        default: return error
+        }
+        var wrapped = CLIError(original.kind, original.message, hints: original.hints + [hint], cause: original.cause)
+        wrapped.usage = original.usage
+        wrapped.afterword = afterword
+        return wrapped
+    }
 }
 
 /// The general hints for a core error that the command itself did not explain.

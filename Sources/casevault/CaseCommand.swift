@@ -6,7 +6,7 @@ import Foundation
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case", abstract: "Create, read and update case records.",
-        subcommands: [New.self, Show.self, List.self, Update.self, History.self, Assign.self, AddResident.self, RemoveResident.self, Reseal.self, Template.self])
+        subcommands: [New.self, Show.self, List.self, Update.self, Note.self, History.self, Assign.self, AddResident.self, RemoveResident.self, Reseal.self, Template.self])
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -194,6 +194,7 @@ enum CaseText {
         Output.line("Sak \(o.caseID.hex)  versjon \(o.latest.version)  \(o.latest.created.osloText)  av \(o.latest.author)")
         Output.line("Tildelt: \(o.latest.assignments.map { "\($0.member) (\($0.role))" }.joined(separator: ", "))")
         var lastGroup = ""
+        let notes = o.noteOrigins
         for path in o.record.orderedPaths {
             let group = groupName(path)
             if group != lastGroup {
@@ -202,6 +203,9 @@ enum CaseText {
             }
             let label = FieldCatalog.spec(forPath: path)?.label ?? path
             Output.line("  \(label): \(o.fields[path]!.norwegianText(path: path).replacingOccurrences(of: "\n", with: "\n    "))")
+            if path.hasSuffix(".text"), let origin = notes[String(path.dropLast(".text".count))] {
+                Output.line("    skrevet av \(origin.author), \(origin.written.osloText)")
+            }
         }
         if !o.sealedPaths.isEmpty {
             Output.line("\nIkke synlig for deg (forseglet for andre roller): \(o.sealedPaths.count) felt")

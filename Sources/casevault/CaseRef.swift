@@ -5,7 +5,7 @@ import Foundation
 /// A case named on the command line: its full id or a unique prefix, resolved by the core
 /// among the cases the user reaches.
 enum CaseRef {
-    static let help = ArgumentHelp("Case id: 20 hex digits, or a unique prefix (at least \(Session.minimumCaseIDPrefix)) of a case you reach.")
+    static let help = ArgumentHelp("Case id: 20 hex digits, a unique prefix (at least \(Session.minimumCaseIDPrefix)) of a case you reach, or its alias where you may read aliases.")
     static let completion = CompletionKind.custom { words, _, _ in VaultCompletion.caseIDs(words) }
 }
 

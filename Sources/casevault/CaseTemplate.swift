@@ -6,7 +6,7 @@ extension CaseCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a commented YAML case: every field with its Norwegian label and allowed values.",
             discussion: """
-                Every field line starts with "# ": remove that from the lines you fill in (with their section and list lines), delete or leave the rest. The example values are valid, so an uncommented line is accepted as it stands.
+                Every field line starts with "# ": remove that from the lines you fill in (with their section and list lines), delete or leave the rest. Every value is a placeholder that `case new` refuses ("" or <…>): replace it. A new case needs person.alias, case.opened and case.type; dates of what has happened (opened, obtained_on, done, …) may not lie in the future.
 
                 \(Examples.text("casevault case template > case.yaml", "casevault case new case.yaml"))
                 """)
@@ -16,14 +16,18 @@ extension CaseCommand {
 }
 
 /// The template is built from the field catalogue, so it lists exactly the fields the record
-/// validator accepts. Disclosures are left out: `handover create` writes them.
+/// validator accepts. Its values are placeholders the validator refuses, so a template filed
+/// as it stands is never a case. Disclosures and answers are left out: `handover create` and
+/// `handover answer-import` write them.
 enum CaseTemplate {
-    static let omittedSections: Set<String> = ["disclosures"]
+    static let omittedSections: Set<String> = ["disclosures", "answers"]
 
     static var text: String {
         var out = """
             ## CaseVault case record (YAML). Fill in what you know; leave out the rest.
             ## Uncomment a field by removing "# " at the start of its line, and of its section and list lines.
+            ## Every value is a placeholder ("" or <…>) that is refused until you replace it.
+            ## Required: person.alias, case.opened, case.type. Dates of what has happened may not be in the future.
             ## Repeated groups (children, threats, measures, …) are lists: copy the "- " item for each one.
             ## Identity numbers must be valid; the example one is synthetic and only a --test-vault accepts it.
 
@@ -39,25 +43,18 @@ enum CaseTemplate {
         return out
     }
 
-    /// A field value that the validator accepts, and a comment saying what else is allowed.
-    static func example(_ spec: FieldSpec) -> (value: String, allowed: String) {
-        if let value = consistentExamples[spec.pattern] { return (value, example(kind: spec.kind).allowed) }
-        return example(kind: spec.kind)
-    }
-
-    /// Examples the cross-field checks tie to others: the birth date in the example identity
-    /// number, and a result whose date needs a safe home obtained.
-    static let consistentExamples: [String: String] = ["person.birth_date": "1985-01-15", "result.safe_home": "true"]
+    /// A placeholder the validator refuses (empty text, or `<…>`), and a comment saying what is allowed.
+    static func example(_ spec: FieldSpec) -> (value: String, allowed: String) { example(kind: spec.kind) }
 
     static func example(kind: FieldKind) -> (value: String, allowed: String) {
         switch kind {
         case .text: ("\"\"", "text")
-        case .date: ("2026-01-31", "date YYYY-MM-DD")
-        case .bool: ("false", "true or false")
-        case let .integer(r): ("\(r.lowerBound)", "a whole number \(r.lowerBound)–\(r.upperBound)")
-        case let .choice(values): (values[0], "one of: \(values.joined(separator: ", "))")
+        case .date: ("<ÅÅÅÅ-MM-DD>", "date YYYY-MM-DD")
+        case .bool: ("<true|false>", "true or false")
+        case let .integer(r): ("<\(r.lowerBound)-\(r.upperBound)>", "a whole number \(r.lowerBound)–\(r.upperBound)")
+        case let .choice(values): ("<\(values[0])|…>", "one of: \(values.joined(separator: ", "))")
         case .textList: ("[\"\"]", "a list of texts: [a, b]")
-        case .nationalID: ("\"15418510002\"", "11-digit fødselsnummer or D-nummer, in quotes")
+        case .nationalID: ("<11 sifre>", "11-digit fødselsnummer or D-nummer, in quotes")
         }
     }
 

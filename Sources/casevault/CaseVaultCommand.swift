@@ -32,7 +32,7 @@ struct CaseVaultCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as CLIError {
-            Output.fail(error.message, hints: error.hints, code: error.exitCode)
+            Output.fail(error.message, hints: error.hints, afterword: error.afterword, code: error.exitCode)
         } catch let error as VaultError {
             Output.fail(error.message, hints: Hints.for(error), code: ExitCode.for(error.kind))
         } catch let error as ExitCode {

@@ -31,7 +31,7 @@ struct HandoverCommand: ParsableCommand {
                 completion: .file()) var consentFile: String?
         @Option(name: .customLong("purpose"), help: .hidden) var purposeArgument: String?
         @Option(name: .customLong("consent"), help: .hidden) var consentArgument: String?
-        @Option(help: "Expiry date, YYYY-MM-DD (end of that day, UTC).") var expires: String?
+        @Option(help: "Expiry date, YYYY-MM-DD (the end of that day in Oslo).") var expires: String?
         @Flag(help: "Include the protected address fields the role may receive (police: only when measures at the new home need it).") var includeAddress = false
         @Option(help: "The approving leader's key file (required where the policy demands approval, by default for the police).", completion: .file()) var approverIdentity: String?
         @Option(help: "Read the approver's passphrase from this file (else $\(Passphrase.approver), else a prompt).", completion: .file()) var approverPassphraseFile: String?
@@ -47,11 +47,7 @@ struct HandoverCommand: ParsableCommand {
             if let request { return try RequestedSend.run(request: request, selection: self) }
             guard let caseRef = caseID, let to, let basis else { throw CLIError.usage("--case, --to and --basis are required (or --request REQ)") }
             try FreeText.requireOneStdin([("--purpose-file", purposeFile), ("--consent-file", consentFile)])
-            var expiry: Timestamp?
-            if let expires {
-                guard let d = CalendarDate(expires) else { throw VaultError(.invalidInput, "--expires must be a date YYYY-MM-DD") }
-                expiry = Timestamp(seconds: d.startSeconds + 86_399)
-            }
+            let expiry = try HandoverDates.endOfDay(expires, option: "--expires")
             let purpose = try FreeText.read(file: purposeFile, what: "purpose", option: "--purpose-file", prompt: "Purpose (one line): ")!
             let consent = try FreeText.read(file: consentFile, what: "consent reference", option: "--consent-file",
                                             prompt: basis == .consent ? "Consent reference: " : nil)

@@ -23,7 +23,7 @@ extension HandoverCommand {
         @Option(help: "consent or avvergeplikt.") var basis: HandoverManifest.Basis
         @Option(help: ArgumentHelp("Read the consent reference from FILE, or - (required with --basis consent).", valueName: "file"),
                 completion: .file()) var consentFile: String?
-        @Option(help: "Expiry date of the bundle, YYYY-MM-DD (end of that day, UTC; default 30 days after sending is asked for).") var expires: String?
+        @Option(help: "Expiry date of the bundle, YYYY-MM-DD (the end of that day in Oslo; default 30 days after sending is asked for).") var expires: String?
         @Flag(help: "Include the protected address fields the role may receive.") var includeAddress = false
 
         func run() throws {
@@ -143,11 +143,11 @@ extension HandoverCommand {
 }
 
 enum HandoverDates {
-    /// A date option as the end of that day (UTC).
+    /// A date option as the end of that day in Oslo.
     static func endOfDay(_ text: String?, option: String) throws -> Timestamp? {
         guard let text else { return nil }
         guard let d = CalendarDate(text) else { throw VaultError(.invalidInput, "\(option) must be a date YYYY-MM-DD") }
-        return Timestamp(seconds: d.startSeconds + 86_399)
+        return d.osloEnd
     }
 
     static func statusLabel(_ s: RequestSummary.Status) -> String {

@@ -5,9 +5,11 @@ import Foundation
 /// from a case, an alias or a file name reaches the terminal as-is.
 enum Output {
     /// The error line, then one `casevault: hint: …` line per way the user can fix it.
-    static func fail(_ message: String, hints: [String] = [], code: Int32) -> Never {
+    /// `afterword`, the user's own text given back, follows with its lines kept.
+    static func fail(_ message: String, hints: [String] = [], afterword: String? = nil, code: Int32) -> Never {
         var text = "casevault: error: \(neutralised(message, keepNewlines: false))\n"
         for hint in hints { text += "casevault: hint: \(neutralised(hint, keepNewlines: false))\n" }
+        if let afterword { text += neutralised(afterword) + "\n" }
         FileHandle.standardError.write(Data(text.utf8))
         exit(code)
     }

@@ -17,6 +17,8 @@ struct TasksCommand: ParsableCommand {
 
     func run() throws {
         guard (0...3650).contains(days) else { throw VaultError(.invalidInput, "--days must be from 0 to 3650") }
+        // The word `tasks` prints (boligkontoret) names its owner too.
+        let owner = owner.map { ValueLabels.canonical(of: $0, pattern: "tasks[].owner") ?? $0 }
         if let owner, !FieldCatalog.taskOwners.contains(owner) {
             throw VaultError(.invalidInput, "--owner must be one of \(FieldCatalog.taskOwners.joined(separator: ", "))")
         }

@@ -70,9 +70,10 @@ enum AgentText {
             return
         }
         Output.line("Unlocked: \(s.publicIdentity.fingerprint) (\(s.keyPath))")
-        Output.line("Locks at \(time(s.idleDeadline)) unless used (idle lock after \(s.idleTimeout / 60) min), at \(time(s.hardDeadline)) at the latest.")
+        Output.line("Locks at \(localTime(s.idleDeadline)) unless used (idle lock after \(s.idleTimeout / 60) min), at \(localTime(s.hardDeadline)) at the latest.")
         Output.line("The key agent holds your member keys, never the centre root key; `casevault lock` forgets them now.")
     }
 
     static func time(_ seconds: UInt64) -> String { Timestamp(seconds: Int64(seconds)).rfc3339 }
+    static func localTime(_ seconds: UInt64) -> String { Timestamp(seconds: Int64(seconds)).osloText }
 }

@@ -9,7 +9,7 @@ import XCTest
 final class CLIErrorTests: XCTestCase {
     func testUsageErrorsExit64() throws {
         let v = try CLIVault(members: [("kari", "contact-person")])
-        let id = try v.newCase("person: {alias: Blåklokke}")
+        let id = try v.newCase("case: {type: resident, opened: 2026-11-20}\nperson: {alias: Blåklokke}")
         try v.cli.run(["case", "show"] + v.as("kari")).assertError(64, "missing case id")
         try v.cli.run(["case", "show", id, "--bogus"] + v.as("kari")).assertError(64, "unknown option")
         try v.cli.run(["case", "frobnicate"]).assertError(64, "unknown subcommand")
@@ -54,7 +54,7 @@ final class CLIErrorTests: XCTestCase {
 
     func testBadInputExits65() throws {
         let v = try CLIVault(members: [("kari", "contact-person")])
-        let id = try v.newCase("person: {alias: Blåklokke}")
+        let id = try v.newCase("case: {type: resident, opened: 2026-11-20}\nperson: {alias: Blåklokke}")
         let cases: [(String, [String], String?, String?)] = [
             ("malformed YAML", ["case", "new", "-"], "person: [", nil),
             ("malformed JSON", ["case", "new", "-"], #"{"person": {"alias": "A"}"#, nil),
@@ -64,7 +64,7 @@ final class CLIErrorTests: XCTestCase {
             ("bad identity number", ["case", "new", "-"], "person: {national_id: \"15058512344\"}", "person.national_id"),
             ("duplicate key", ["case", "new", "-"], "person: {alias: A, alias: B}", nil),
             ("empty record", ["case", "new", "-"], "", nil),
-            ("bad case id", ["case", "show", "xyz"], nil, "case id"),
+            ("bad case id", ["case", "show", "abc"], nil, "case id"),
             ("bad patch", ["case", "update", id, "-"], "set: {case.status: shut}", "case.status"),
             ("empty patch", ["case", "update", id, "-"], "{}", nil),
         ]
@@ -176,6 +176,7 @@ final class CLIErrorTests: XCTestCase {
         let v = try CLIVault()
         let canary = "KANARI7F3A9C"
         let id = try v.newCase("""
+            case: {type: resident, opened: 2026-10-02}
             person: {alias: Blåklokke, legal_name: "Anna \(canary)", safe_contact: "\(canary)@example.invalid"}
             address: {new: "\(canary)veien 1"}
             children: [{alias: Maur, name: "Mia \(canary)"}]

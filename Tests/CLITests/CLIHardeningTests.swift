@@ -8,7 +8,7 @@ final class CLIHardeningTests: XCTestCase {
     /// options are refused, without repeating the text, and nothing is changed.
     func testFreeTextIsNeverTakenFromArguments() throws {
         let v = try CLIVault(members: [("kari", "contact-person")])
-        let id = try v.newCase("person: {alias: Blåklokke}")
+        let id = try v.newCase("case: {type: resident, opened: 2026-11-20}\nperson: {alias: Blåklokke}")
         let before = try v.contentDigest()
         let secret = "hemmelig-grunn-\(UUID().uuidString.prefix(8))"
         for (args, use) in [(["case", "show", id, "--reason", secret], "--reason-file"),
@@ -31,7 +31,7 @@ final class CLIHardeningTests: XCTestCase {
 
     func testFreeTextFromAFileOrStandardInput() throws {
         let v = try CLIVault(members: [("kari", "contact-person")])
-        let id = try v.newCase("person: {alias: Blåklokke}")
+        let id = try v.newCase("case: {type: resident, opened: 2026-11-20}\nperson: {alias: Blåklokke}")
         let reason = try v.cli.write("grunn.txt", "Oppfølging etter samtale\n")
         let before = try v.count("log_reasons")
         try v.run(as: "kari", ["case", "show", id, "--reason-file", reason]).assertSuccess("reason from a file")
@@ -75,7 +75,7 @@ final class CLIHardeningTests: XCTestCase {
         let v = try CLIVault(members: [("kari", "contact-person")])
         // The record refuses control characters in text; bidi controls are text, so they are stored.
         let evil = "Blå\u{202E}kklo\u{2066}ke"
-        let id = try v.newCase("person: {alias: \"Blå\\u202Ekklo\\u2066ke\"}")
+        let id = try v.newCase("case: {type: resident, opened: 2026-11-20}\nperson: {alias: \"Blå\\u202Ekklo\\u2066ke\"}")
         for r in [try v.run(as: "kari", ["case", "show", id]), try v.run(as: "kari", ["case", "list"])] {
             r.assertSuccess("show/list")
             for bad in ["\u{202E}", "\u{2066}"] { XCTAssertFalse(r.stdout.contains(bad), r.stdout.debugDescription) }

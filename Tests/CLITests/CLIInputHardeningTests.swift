@@ -20,7 +20,7 @@ final class CLIInputHardeningTests: XCTestCase {
     /// One Character of many bytes is refused as bad input, and the case stays readable and updatable.
     func testAOneCharacterNoteOverTheByteLimitIsBadInput() throws {
         let v = try CLIVault(members: [("kari", "contact-person")])
-        let id = try v.newCase("person: {alias: Blåklokke}\nnotes: [{text: Hei}]")
+        let id = try v.newCase("case: {type: resident, opened: 2026-11-20}\nperson: {alias: Blåklokke}\nnotes: [{text: Hei}]")
         let note = "a" + String(repeating: "\u{0301}", count: 40_000)
         try v.run(as: "kari", ["case", "update", id, "-"], stdin: "add: {notes: {text: \"\(note)\"}}").assertError(65, "a huge one-Character note", mentioning: "bytes")
         try v.run(as: "kari", ["case", "show", id]).assertSuccess("the case still opens")

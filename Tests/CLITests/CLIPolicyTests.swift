@@ -58,7 +58,7 @@ final class CLIPolicyTests: XCTestCase {
 
     func testSignInstallsAndCheckVerifiesTheSignature() throws {
         let v = try CLIVault(members: [("kari", "contact-person"), ("nils", "night-shift")])
-        let id = try v.newCase("person: {alias: Blåklokke}\nnotes: [{text: Hei}]")
+        let id = try v.newCase("case: {type: resident, opened: 2026-11-20}\nperson: {alias: Blåklokke}\nnotes: [{text: Hei}]")
         let strict = Policy.defaultYAML
             .replacingOccurrences(of: "serial: 1", with: "serial: 2")
             .replacingOccurrences(of: "write: [contact-person, child-contact, night-shift]", with: "write: [contact-person, child-contact]")

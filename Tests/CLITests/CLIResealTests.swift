@@ -5,7 +5,7 @@ import XCTest
 final class CLIResealTests: XCTestCase {
     func testResealWritesAVersionAndKeepsTheValues() throws {
         let v = try CLIVault()
-        let id = try v.newCase("person: {alias: Blåklokke, gender: female}\ncase: {status: open}")
+        let id = try v.newCase("person: {alias: Blåklokke, gender: female}\ncase: {status: open, type: resident, opened: 2026-11-20}")
         let r = try v.run(as: "nils", ["case", "reseal", id])
         r.assertSuccess("night shift re-seals what it reads")
         XCTAssertTrue(r.stdout.contains("Re-sealed case \(id) as version 2"), r.stdout)

@@ -188,7 +188,7 @@ final class CLIWorkflowTests: XCTestCase {
 
     func testAssignmentErrors() throws {
         let v = try CLIVault()
-        let id = try v.newCase("person: {alias: Blåklokke}\nchildren: [{alias: Maur}]")
+        let id = try v.newCase("case: {type: resident, opened: 2026-11-20}\nperson: {alias: Blåklokke}\nchildren: [{alias: Maur}]")
         try v.run(as: "kari", ["case", "assign", id, "--member", "nils", "--as", "child-contact"]).assertError(65, "member without the role")
         try v.run(as: "kari", ["case", "assign", id, "--member", "nils", "--as", "night-shift"]).assertError(64, "a centre-wide role", mentioning: "--as must be one of")
         try v.run(as: "kari", ["case", "assign", id, "--member", "nobody", "--as", "contact-person"]).assertError(66, "unknown member")
@@ -202,7 +202,7 @@ final class CLIWorkflowTests: XCTestCase {
 
     func testRevokedMemberIsRefused() throws {
         let v = try CLIVault()
-        let id = try v.newCase("person: {alias: Blåklokke}")
+        let id = try v.newCase("case: {type: resident, opened: 2026-11-20}\nperson: {alias: Blåklokke}")
         let revoke = try v.cli.run(["member", "revoke", "karl"] + v.as("lina"))
         revoke.assertSuccess("member revoke")
         try v.run(as: "karl", ["case", "list"]).assertError(77, "revoked member")

@@ -16,8 +16,8 @@ final class CompletionTests: XCTestCase {
 
     func testCaseIDsAreOnlyThoseTheKeyReachesAndNeverPrompted() throws {
         let v = try CLIVault(members: [("kari", "contact-person"), ("karl", "contact-person")])
-        let kariCase = try v.newCase("person: {alias: Blåklokke}", as: "kari")
-        let karlCase = try v.newCase("person: {alias: Hestehov}", as: "karl")
+        let kariCase = try v.newCase("case: {type: resident, opened: 2026-11-20}\nperson: {alias: Blåklokke}", as: "kari")
+        let karlCase = try v.newCase("case: {type: resident, opened: 2026-11-20}\nperson: {alias: Hestehov}", as: "karl")
         let offered = try complete(v, ["case", "show"], "positional@0", words: v.as("kari"))
         XCTAssertEqual(offered, [kariCase])
         XCTAssertFalse(offered.contains(karlCase))
@@ -41,7 +41,7 @@ final class CompletionTests: XCTestCase {
         let asLine = script.split(separator: "\n").filter { $0.contains("'contact-person'") }
         XCTAssertFalse(asLine.contains { $0.contains("police") }, "no member option offers a recipient role")
         // --as refuses what it does not offer.
-        let id = try v.newCase("person: {alias: Blåklokke}")
+        let id = try v.newCase("case: {type: resident, opened: 2026-11-20}\nperson: {alias: Blåklokke}")
         try v.run(as: "kari", ["case", "assign", id, "--member", "cecilie", "--as", "police"]).assertError(64, "--as police")
     }
 }

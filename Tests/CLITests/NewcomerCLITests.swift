@@ -38,7 +38,7 @@ final class NewcomerCLITests: XCTestCase {
         }
     }
 
-    func testTheTemplateListsEveryFieldAndFilledInItValidates() throws {
+    func testTheTemplateListsEveryFieldAndUncommentedItIsRefused() throws {
         let v = try CLIVault(members: [("kari", "contact-person")])
         let t = try v.cli.run(["case", "template"])
         t.assertSuccess("case template")
@@ -48,15 +48,21 @@ final class NewcomerCLITests: XCTestCase {
         }
         // As printed, every field is commented out: the empty record is refused.
         try v.run(as: "kari", ["case", "new", "-"], stdin: t.stdout).assertError(65, "untouched template")
-        // Filled in (every field uncommented), it is accepted and every field is stored.
-        let filled = t.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        // Every line uncommented (`sed 's/^# //'`), it is still refused: its values are placeholders.
+        let uncommented = t.stdout.split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.hasPrefix("# ") ? String($0.dropFirst(2)) : String($0) }.joined(separator: "\n")
-        let id = try v.newCase(filled)
-        let shown = try v.showJSON(id, as: "kari")
-        let fields = try XCTUnwrap(shown["fields"] as? [String: Any])
-        XCTAssertEqual(fields["case.type"] as? String, "resident")
-        XCTAssertNotNil(fields["threats[0].perpetrators[0].weapons_access"])
-        XCTAssertNotNil(fields["measures[0].type"])
+        let refused = try v.run(as: "kari", ["case", "new", "-"], stdin: uncommented)
+        refused.assertError(65, "uncommented template", mentioning: "person.alias: empty text")
+        XCTAssertTrue(refused.stderr.contains("case.opened: still the template's placeholder"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("result.safe_home: still the template's placeholder"), refused.stderr)
+        XCTAssertFalse(uncommented.contains("answers:"), "answers come only from an import")
+        XCTAssertEqual(try v.count("case_versions"), 0)
+        // Its placeholders replaced, the lines kept are accepted.
+        let filled = """
+            case: {type: resident, opened: 2026-11-20}
+            person: {alias: Blåklokke}
+            """
+        XCTAssertFalse(try v.newCase(filled).isEmpty)
     }
 
     func testPublicIdentityLinesAreWhatMemberAddReads() throws {
@@ -100,8 +106,8 @@ final class NewcomerCLITests: XCTestCase {
     /// else's case gets the same answer as one that matches nothing.
     func testCaseIDPrefixesNeverRevealAnotherCase() throws {
         let v = try CLIVault(members: [("kari", "contact-person"), ("karl", "contact-person")])
-        let kariCase = try v.newCase("person: {alias: Blåklokke}", as: "kari")
-        let karlCase = try v.newCase("person: {alias: Hestehov}", as: "karl")
+        let kariCase = try v.newCase("case: {type: resident, opened: 2026-11-20}\nperson: {alias: Blåklokke}", as: "kari")
+        let karlCase = try v.newCase("case: {type: resident, opened: 2026-11-20}\nperson: {alias: Hestehov}", as: "karl")
         let short = String(kariCase.prefix(6))
         XCTAssertEqual(try v.showJSON(short, as: "kari")["case"] as? String, kariCase, "unique prefix")
         XCTAssertEqual(try v.showJSON(short.uppercased(), as: "kari")["case"] as? String, kariCase, "upper case")
@@ -126,7 +132,7 @@ final class NewcomerCLITests: XCTestCase {
         r.assertError(77, "wrong passphrase", mentioning: v.keyPath("kari"))
         XCTAssertTrue(r.stderr.contains("casevault: hint: it was read from the first line of \(wrong)"), r.stderr)
         // The approver's key is unlocked from its own source, and the error says whose it is.
-        let id = try v.newCase("person: {alias: Blåklokke}")
+        let id = try v.newCase("case: {type: resident, opened: 2026-11-20}\nperson: {alias: Blåklokke}")
         let purpose = try v.cli.write("purpose", "Sikkerhetstiltak\n")
         var cli = v.cli
         cli.environment["CASEVAULT_APPROVER_PASSPHRASE"] = "ikke lederens"

@@ -5,7 +5,7 @@ import XCTest
 final class RoleKeyCLITests: XCTestCase {
     func testNightShiftAddedAfterCasesReadsThem() throws {
         let v = try CLIVault()
-        let record = "person: {alias: Blåklokke}\nsafety: {do_not_admit: [Ola Fiktiv]}\n"
+        let record = "case: {type: resident, opened: 2026-11-20}\nperson: {alias: Blåklokke}\nsafety: {do_not_admit: [Ola Fiktiv]}\n"
         let ids = try (0..<3).map { _ in try v.newCase(record) }
         let versions = try v.count("case_versions")
         try v.newIdentity("vera")

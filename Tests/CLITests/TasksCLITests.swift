@@ -7,6 +7,7 @@ final class TasksCLITests: XCTestCase {
         setenv("CASEVAULT_TEST_INSECURE_KDF", "1", 1)
         let v = try CLIVault()
         let record = """
+            case: {type: resident, opened: 2026-09-01}
             person: {alias: Hegg, gender: female}
             measures: [{type: mobile-violence-alarm, valid_from: 2026-09-03, valid_to: 2027-02-01, renewal_due: 2026-12-03}]
             threats: [{subject: adult, next_review: 2026-11-20}]

@@ -9,10 +9,10 @@ final class CaseIDLookupTests: XCTestCase {
     func testPrefixesResolveOnlyAmongReachableCases() throws {
         let tv = try TestVault()
         let kari = try tv.session("kari"), karl = try tv.session("karl")
-        let kariCase = try kari.createCase(recordText: "person: {alias: Blåklokke}")
+        let kariCase = try kari.createCase(recordText: "case: {type: resident, opened: 2026-11-20}\nperson: {alias: Blåklokke}")
         // Enough of karl's cases that some share a first digit with kari's.
         var karlCases: [CaseID] = []
-        for i in 0..<24 { karlCases.append(try karl.createCase(recordText: "person: {alias: Sak\(i)}")) }
+        for i in 0..<24 { karlCases.append(try karl.createCase(recordText: "case: {type: resident, opened: 2026-11-20}\nperson: {alias: Sak\(i)}")) }
 
         XCTAssertEqual(try kari.reachableCaseIDs(), [kariCase])
         XCTAssertEqual(try kari.resolveCaseID(String(kariCase.hex.prefix(4))), kariCase)
@@ -34,8 +34,26 @@ final class CaseIDLookupTests: XCTestCase {
         if let shared = all.first(where: { a in all.contains { $0 != a && $0.hex.prefix(4) == a.hex.prefix(4) } }) {
             TestVault.assertFails([.invalidInput], "ambiguous prefix") { try lina.resolveCaseID(String(shared.hex.prefix(4))) }
         }
-        for bad in ["abc", "xyz0", "", String(repeating: "a", count: 21)] {
+        for bad in ["", "   ", "abc", String(repeating: "a", count: 21)] {
             TestVault.assertFails([.invalidInput], "bad id \(bad)") { try kari.resolveCaseID(bad) }
         }
+        // Anything else that is not an id of hers may be an alias: none of her cases has it.
+        for unknown in ["xyz0", "Sak3"] {
+            TestVault.assertFails([.notFound], "unknown \(unknown)") { try kari.resolveCaseID(unknown) }
+        }
+    }
+
+    func testAnAliasNamesACaseWhereTheMemberReadsAliasesAndItIsUnique() throws {
+        let tv = try TestVault()
+        let kari = try tv.session("kari"), karl = try tv.session("karl")
+        let bluebell = try kari.createCase(recordText: "case: {type: resident, opened: 2026-11-20}\nperson: {alias: Blåklokke}")
+        XCTAssertEqual(try kari.resolveCaseID("Blåklokke"), bluebell)
+        XCTAssertEqual(try kari.resolveCaseID("blåklokke"), bluebell, "letter case does not matter")
+        TestVault.assertFails([.notFound], "karl does not reach it") { try karl.resolveCaseID("Blåklokke") }
+        TestVault.assertFails([.notFound], "the auditor may not read aliases") { try tv.session("anne").resolveCaseID("Blåklokke") }
+        // Two cases with one alias: the leader, who reaches both, must give the id.
+        _ = try karl.createCase(recordText: "case: {type: resident, opened: 2026-11-20}\nperson: {alias: Blåklokke}")
+        XCTAssertEqual(try kari.resolveCaseID("Blåklokke"), bluebell, "unique among the cases kari reaches")
+        TestVault.assertFails([.invalidInput], "ambiguous alias") { try tv.session("lina").resolveCaseID("Blåklokke") }
     }
 }

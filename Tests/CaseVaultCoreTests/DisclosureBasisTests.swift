@@ -52,10 +52,12 @@ final class DisclosureBasisTests: XCTestCase {
     func testABundleWithoutExpiryGetsTheDefaultAndRecordsItsConsent() throws {
         let made = try w.session("kari").createHandover(request(to: HandoverWorld.housing, consent: "SAM-2026-015"), approver: nil)
         let expires = try XCTUnwrap(made.manifest.expires)
-        XCTAssertEqual(expires.seconds - made.manifest.created.seconds, DisclosureBasis.defaultExpiryDays * 86_400)
+        // The end of the Oslo day 30 days after the Oslo date it was made on.
+        XCTAssertEqual(expires, made.manifest.created.osloDate.adding(days: Int(DisclosureBasis.defaultExpiryDays)).osloEnd)
         XCTAssertEqual(made.manifest.consentReference, "SAM-2026-015")
         let fields = try w.session("kari").showCase(w.caseID).fields
         XCTAssertEqual(fields["disclosures[0].consent_ref"], .text("SAM-2026-015"))
+        XCTAssertEqual(fields["disclosures[0].expires"], .text(expires.osloDateField), "the case names the bundle's expiry day")
     }
 
     func testTheCheckItself() throws {

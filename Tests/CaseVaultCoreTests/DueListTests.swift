@@ -6,6 +6,7 @@ import XCTest
 /// Tasks and deadlines: what is due, from the records each member can read, against a fixed "today".
 final class DueListTests: XCTestCase {
     static let record = """
+        case: {type: resident, opened: 2026-09-01}
         person: {alias: Hegg}
         measures:
           - {type: mobile-violence-alarm, decided_by: politiet, valid_from: 2026-09-03, valid_to: 2027-02-01, renewal_due: 2026-12-03}

@@ -59,7 +59,7 @@ final class LogCrossCheckTests: XCTestCase {
     func testWholeCaseDeletedIsRefusedByAFreshReaderAndTheAuditor() throws {
         let t = try TestVault()
         let id = try t.sampleCase()
-        let other = try t.session("kari").createCase(recordText: "person: {alias: Fiol}\n")
+        let other = try t.session("kari").createCase(recordText: "case: {type: resident, opened: 2026-11-20}\nperson: {alias: Fiol}\n")
         try t.raw().execute("DELETE FROM case_versions WHERE case_id = ?", [Data(id.bytes)])
         assertRefused([.authenticationFailed], "case deleted (show)", mentioning: ["case \(id) (version 3 in the log", "missing from the database (deleted)"]) {
             try fresh(t).run { try $0.showCase(id) }

@@ -7,7 +7,7 @@ final class RedactionTests: XCTestCase {
     func testCaseValuesNeverAppearInDescriptions() throws {
         let t = try TestVault()
         let canary = "KANARI-\(UUID().uuidString)"
-        let id = try t.session("kari").createCase(recordText: "person: {alias: \(canary), legal_name: \(canary)}\nsafety: {do_not_admit: [\(canary)]}\n")
+        let id = try t.session("kari").createCase(recordText: "case: {type: resident, opened: 2026-11-20}\nperson: {alias: \(canary), legal_name: \(canary)}\nsafety: {do_not_admit: [\(canary)]}\n")
         let opened = try t.session("kari").showCase(id)
         XCTAssertEqual(opened.fields["person.alias"], .text(canary), "the value itself is there")
         let printed = [

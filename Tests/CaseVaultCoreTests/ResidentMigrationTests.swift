@@ -25,7 +25,7 @@ final class ResidentMigrationTests: XCTestCase {
                                   detail: ["member": "rut", "roster-serial": String(roster.serial)], reason: nil)
         }
         let kari = try t.session("kari")
-        let id = try kari.createCase(recordText: "case: {type: resident, phase: 1}\nperson: {alias: Lyng}\n")
+        let id = try kari.createCase(recordText: "case: {type: resident, phase: 1, opened: 2026-11-20}\nperson: {alias: Lyng}\n")
         try kari.assign(id, memberID: "rut", role: .resident)
         XCTAssertEqual(try Session(vault: t.vault, identity: rut).showCase(id).fields["person.alias"], .text("Lyng"))
 

@@ -34,7 +34,7 @@ final class ResidentTests: XCTestCase {
         XCTAssertTrue(report.events.contains { $0.actor == "kari" && $0.action == LogAction.caseRead.rawValue })
 
         // Another case is not found for her, and she writes nothing.
-        let other = try t.session("kari").createCase(recordText: "case: {type: resident, phase: 1}\n")
+        let other = try t.session("kari").createCase(recordText: "case: {type: resident, phase: 1, opened: 2026-11-20}\nperson: {alias: Lyng}\n")
         TestVault.assertFails([.notFound], "another case") { try rita.showCase(other) }
         TestVault.assertFails([.accessDenied], "a resident writing") { try rita.updateCase(f.caseID, patchText: "set:\n  case.phase: 3\n") }
         TestVault.assertFails([.accessDenied], "a resident listing the roster") { try rita.listMembers() }

@@ -11,6 +11,7 @@ import XCTest
 // records, seed wraps and chains are refused. The attacks go around the library to the database.
 final class RoleKeyTests: XCTestCase {
     static let record = """
+        case: {type: resident, opened: 2026-11-20}
         person: {alias: Blåklokke}
         measures:
           - {type: contact-ban, decided_by: påtalemyndigheten, valid_from: 2026-10-15, valid_to: 2027-10-15, renewal_due: 2027-09-15}

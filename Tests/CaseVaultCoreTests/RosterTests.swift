@@ -151,7 +151,7 @@ final class RosterTests: XCTestCase {
         XCTAssertGreaterThan(t.vault.clock.now(), revoked)
         let before = try t.raw().contentDigest()
         TestVault.assertFails([.accessDenied], "update through a stale session") { try stale.updateCase(id, patchText: "set: {case.status: closed}") }
-        TestVault.assertFails([.accessDenied], "new case through a stale session") { try stale.createCase(recordText: "person: {alias: A}") }
+        TestVault.assertFails([.accessDenied], "new case through a stale session") { try stale.createCase(recordText: "case: {type: resident, opened: 2026-11-20}\nperson: {alias: A}") }
         TestVault.assertFails([.accessDenied], "assign through a stale session") { try stale.assign(id, memberID: "karl", role: .contactPerson) }
         XCTAssertEqual(try t.raw().contentDigest(), before)
         XCTAssertNoThrow(try t.session("lina").showCase(id), "the case must stay readable")

@@ -20,7 +20,7 @@ final class SessionRefusalLogTests: XCTestCase {
     func testAWrongRoleMemberCallingSessionDirectlyIsLogged() throws {
         let before = try refusals().count
         // nils is on the night shift: not a contact person, so he may not open a case.
-        TestVault.assertFails([.accessDenied], "night shift opens a case") { try t.session("nils").createCase(recordText: "person: {alias: A}") }
+        TestVault.assertFails([.accessDenied], "night shift opens a case") { try t.session("nils").createCase(recordText: "case: {type: resident, opened: 2026-11-20}\nperson: {alias: A}") }
         let after = try refusals()
         XCTAssertEqual(after.count, before + 1, "the refusal is in the log")
         let entry = try XCTUnwrap(after.last)
@@ -30,7 +30,7 @@ final class SessionRefusalLogTests: XCTestCase {
     }
 
     func testARefusedUpdateNamesTheCase() throws {
-        let id = try t.session("kari").createCase(recordText: "person: {alias: A}")
+        let id = try t.session("kari").createCase(recordText: "case: {type: resident, opened: 2026-11-20}\nperson: {alias: A}")
         TestVault.assertFails([.accessDenied, .notFound], "unassigned member updates") {
             try t.session("karl").updateCase(id, patchText: "set: {case.status: closed}")
         }
@@ -59,7 +59,7 @@ final class SessionRefusalLogTests: XCTestCase {
 
     func testBadInputIsNotAnAttemptAndIsNotLogged() throws {
         let before = try refusals().count
-        TestVault.assertFails([.invalidInput], "malformed record") { try t.session("kari").createCase(recordText: "person: {alias: [") }
+        TestVault.assertFails([.invalidInput], "malformed record") { try t.session("kari").createCase(recordText: "case: {type: resident, opened: 2026-11-20}\nperson: {alias: [") }
         XCTAssertEqual(try refusals().count, before)
     }
 }

@@ -1,5 +1,6 @@
 import AccessPolicy
 @testable import CaseVaultCore
+import CaseVaultSamples
 import Foundation
 import GRDB
 import SodiumKit
@@ -15,12 +16,12 @@ final class HandoverWorld {
     let t: TestVault
     let caseID: CaseID
 
-    init() throws {
-        t = try TestVault()
+    init(startingAt: Timestamp? = nil, record: String = SampleCase.yaml) throws {
+        t = try TestVault(startingAt: startingAt)
         _ = try t.addRecipient(Self.police, role: .police)
         _ = try t.addRecipient(Self.housing, role: .housingOffice)
         _ = try t.addRecipient(Self.nav, role: .nav)
-        caseID = try t.sampleCase()
+        caseID = try t.sampleCase(yaml: record)
     }
 
     var vault: Vault { t.vault }

@@ -9,6 +9,12 @@ final class TestClock: VaultClock, @unchecked Sendable {
     private var offset: Int64 = 0
     private var frozen: Timestamp? = Timestamp.now()
 
+    /// Real time, moved forward by `advance`.
+    init() {}
+
+    /// Stopped at `time` from the start, for tests that happen at a given hour of a given day.
+    init(frozenAt time: Timestamp) { frozen = time }
+
     func now() -> Timestamp {
         lock.withLock { frozen ?? Timestamp(seconds: Timestamp.now().seconds + offset) }
     }

@@ -12,7 +12,7 @@ final class TestVault {
     let vault: Vault
     let leader: SecretIdentity
     /// The vault's clock: advance it instead of waiting for time to pass.
-    let clock = TestClock()
+    let clock: TestClock
     private(set) var identities: [String: SecretIdentity] = [:]
 
     /// Member id → roles. The contact person `kari` creates cases; the others are assigned as needed.
@@ -25,7 +25,10 @@ final class TestVault {
     /// The pseudonym of the resident's binding, once `sampleCase()` made it.
     private(set) var residentPseudonym: String?
 
-    init(testVault: Bool = true, file: StaticString = #filePath, line: UInt = #line) throws {
+    /// `startingAt` freezes the clock at that time before the vault exists, so everything it
+    /// dates (roster, log, versions) happens then; otherwise the clock runs.
+    init(testVault: Bool = true, startingAt: Timestamp? = nil, file: StaticString = #filePath, line: UInt = #line) throws {
+        clock = startingAt.map(TestClock.init(frozenAt:)) ?? TestClock()
         setenv("CASEVAULT_TEST_INSECURE_KDF", "1", 1)
         directory = NSTemporaryDirectory() + "casevault-test-" + UUID().uuidString
         leader = try SecretIdentity.generate(withCentreRoot: true)
@@ -59,9 +62,10 @@ final class TestVault {
     }
 
     /// Creates the fully filled sample case as `kari`, assigning cecilie (child contact) and binding a resident's key.
-    func sampleCase() throws -> CaseID {
+    /// `yaml` replaces the sample (for a vault whose clock stands before the sample's dates).
+    func sampleCase(yaml: String = SampleCase.yaml) throws -> CaseID {
         let kari = try session("kari")
-        let id = try kari.createCase(recordText: SampleCase.yaml)
+        let id = try kari.createCase(recordText: yaml)
         try kari.assign(id, memberID: "cecilie", role: .childContact)
         // A resident key is bound to one case: rita is the first sample case's resident, later ones get their own.
         if residentPseudonym == nil {

@@ -1,7 +1,9 @@
-/// Norwegian local time (Europe/Oslo) for people; formats and `--json` keep UTC. The EU rule
-/// is computed, not looked up, so output does not depend on the machine's time-zone files:
-/// CET (UTC+1), and CEST (UTC+2) from 01:00 UTC on the last Sunday of March to 01:00 UTC on
-/// the last Sunday of October.
+/// Norwegian local time (Europe/Oslo) for people; formats and `--json` keep UTC. This file is
+/// the one place that converts: every date a person types or reads is an Oslo date, every
+/// instant is stored in UTC. The EU rule is computed, not looked up, so output does not depend
+/// on the machine's time-zone files: CET (UTC+1), and CEST (UTC+2) from 01:00 UTC on the last
+/// Sunday of March to 01:00 UTC on the last Sunday of October. The tests check it against the
+/// system's Europe/Oslo zone.
 extension Timestamp {
     /// Offset from UTC in Norway at this instant, in seconds.
     public var osloOffset: Int64 {
@@ -14,6 +16,9 @@ extension Timestamp {
 
     /// The calendar date in Norway at this instant.
     public var osloDate: CalendarDate { CalendarDate(Timestamp(seconds: seconds + osloOffset).date)! }
+
+    /// The Oslo date at this instant as stored in a date field (`YYYY-MM-DD`).
+    public var osloDateField: String { osloDate.description }
 
     /// `25.11.2026 kl. 04:00`, in Norwegian local time.
     public var osloText: String {
@@ -31,6 +36,16 @@ extension Timestamp {
 }
 
 extension CalendarDate {
+    /// The first instant of this day in Oslo (00:00 local). Summer time changes at 02:00/03:00
+    /// local, never at midnight, so midnight always exists once.
+    public var osloStart: Timestamp {
+        let winter = Timestamp(seconds: startSeconds - 3600)
+        return winter.osloOffset == 3600 ? winter : Timestamp(seconds: startSeconds - 7200)
+    }
+
+    /// The last second of this day in Oslo: where an expiry date typed by a person ends.
+    public var osloEnd: Timestamp { Timestamp(seconds: adding(days: 1).osloStart.seconds - 1) }
+
     /// `25.11.2026`: how a date is written in Norwegian.
     public var norwegianText: String {
         func pad(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }

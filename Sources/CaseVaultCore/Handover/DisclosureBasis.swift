@@ -11,7 +11,7 @@ struct DisclosureBasis {
     let consentReference: String?
     let recipientRole: Role
 
-    /// `fields` are the case fields the sender can read; `today` is the sender's date (UTC).
+    /// `fields` are the case fields the sender can read; `today` is the sender's date in Oslo.
     func verify(against fields: [String: FieldValue], today: CalendarDate) throws(VaultError) {
         switch basis {
         case .avvergeplikt:
@@ -19,7 +19,7 @@ struct DisclosureBasis {
                 throw .denied("avvergeplikt permits disclosure to the police only, not to \(recipientRole.rawValue)")
             }
         case .consent:
-            guard let ref = consentReference else { throw .input("a handover on the basis of consent needs --consent REF") }
+            guard let ref = consentReference else { throw .input("a handover on the basis of consent needs a consent reference (--consent-file)") }
             try verifyConsent(ref, fields, today)
         }
     }
@@ -40,8 +40,10 @@ struct DisclosureBasis {
         }
     }
 
-    /// The expiry a bundle gets: the one asked for, else the default from `now`.
+    /// The expiry a bundle gets: the one asked for, else the end of the Oslo day
+    /// `defaultExpiryDays` after today, so the bundle and the case's `disclosures[].expires`
+    /// name the same day.
     static func expiry(_ asked: Timestamp?, now: Timestamp) -> Timestamp {
-        asked ?? Timestamp(seconds: now.seconds + defaultExpiryDays * 86_400)
+        asked ?? now.osloDate.adding(days: Int(defaultExpiryDays)).osloEnd
     }
 }

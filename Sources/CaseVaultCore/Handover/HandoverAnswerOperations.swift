@@ -49,7 +49,7 @@ struct HandoverAnswerOperations: SessionBound {
             entry["answers[0].bundle"] = .text(m.bundleID)
             entry["answers[0].from"] = .text(m.recipient)
             entry["answers[0].from_role"] = .text(m.recipientRole.rawValue)
-            entry["answers[0].received"] = .text(m.created.date)
+            entry["answers[0].received"] = .text(m.created.osloDateField)
             var patch = RecordPatch()
             patch.add.append((group: "answers", fields: entry))
             let change = try patch.resolve(existingPaths: Set(caseOpened.fields.keys).union(caseOpened.sealedFields.map(\.path)))

@@ -147,7 +147,7 @@ extension HandoverBundle {
         }
         var expired = false
         if let expires = manifest.expires, expires <= now {
-            guard allowExpired else { throw .denied("the bundle expired at \(expires.rfc3339); open it with --force-expired to read it anyway") }
+            guard allowExpired else { throw .denied("the bundle expired at \(expires.osloText); open it with --force-expired to read it anyway") }
             expired = true
         }
         return OpenedBundle(manifest: manifest, fields: fields, sender: sender, approver: approver, centre: roster.centre,

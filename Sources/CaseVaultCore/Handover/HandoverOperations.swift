@@ -37,7 +37,7 @@ struct HandoverOperations: SessionBound {
     func createHandover(_ request: HandoverRequest, approver: SecretIdentity?) throws(VaultError) -> (bytes: [UInt8], manifest: HandoverManifest, withheld: Int) {
         try HandoverManifest.validateOneLine(request.purpose, "the purpose")
         switch (request.basis, request.consentReference) {
-        case (.consent, nil): throw .input("a handover on the basis of consent needs --consent REF")
+        case (.consent, nil): throw .input("a handover on the basis of consent needs a consent reference (--consent-file)")
         case let (_, ref?): try HandoverManifest.validateOneLine(ref, "the consent reference")
         default: break
         }
@@ -100,12 +100,12 @@ struct HandoverOperations: SessionBound {
         let existing = Set(opened.fields.keys).union(opened.sealedFields.map(\.path))
         var entry: [String: FieldValue] = [
             "disclosures[0].bundle": .text(manifest.bundleID), "disclosures[0].recipient": .text(manifest.recipient),
-            "disclosures[0].recipient_role": .text(manifest.recipientRole.rawValue), "disclosures[0].date": .text(manifest.created.date),
+            "disclosures[0].recipient_role": .text(manifest.recipientRole.rawValue), "disclosures[0].date": .text(manifest.created.osloDateField),
             "disclosures[0].basis": .text(manifest.basis.rawValue), "disclosures[0].purpose": .text(manifest.purpose),
             "disclosures[0].fields": .list(manifest.fields),
         ]
         if let ref = manifest.consentReference { entry["disclosures[0].consent_ref"] = .text(ref) }
-        if let expires = manifest.expires { entry["disclosures[0].expires"] = .text(expires.date) }
+        if let expires = manifest.expires { entry["disclosures[0].expires"] = .text(expires.osloDateField) }
         if let approver { entry["disclosures[0].approved_by"] = .text(approver) }
         var patch = RecordPatch()
         patch.add.append((group: "disclosures", fields: entry))
@@ -161,7 +161,7 @@ struct ReceiptOperations: SessionBound {
             guard let index = opened.fields.first(where: { $0.key.hasPrefix("disclosures[") && $0.key.hasSuffix("].bundle") && $0.value == .text(receipt.bundleID) })?.key.dropLast(".bundle".count) else {
                 throw VaultError.denied("only a member who can read and write the case's disclosures (its contact person) may confirm this receipt")
             }
-            try writeVersion(db: db, state: state, opened: opened, written: ["\(index).receipt": .text(receipt.received.date)],
+            try writeVersion(db: db, state: state, opened: opened, written: ["\(index).receipt": .text(receipt.received.osloDateField)],
                              removed: [], assignments: opened.latest.assignments,
                              log: VersionLogEntry(action: .handoverConfirm, detail: ["bundle": receipt.bundleID, "recipient": receipt.recipient]))
             try db.insertReceipt(bundleID: receipt.bundleID, text: receipt.text, confirmed: vault.clock.now())

@@ -220,7 +220,7 @@ struct HandoverSelection {
 
     init(ask: HandoverRequest, state: VaultState, opened: OpenedCase, today: CalendarDate) throws(VaultError) {
         switch (ask.basis, ask.consentReference) {
-        case (.consent, nil): throw .input("a handover on the basis of consent needs --consent REF")
+        case (.consent, nil): throw .input("a handover on the basis of consent needs a consent reference (--consent-file)")
         default: break
         }
         guard let recipient = state.roster.entry(ask.recipientID), recipient.kind == .recipient else {

@@ -81,6 +81,12 @@ package struct RecordParser {
     /// True when `pattern[]` is a repeated group (`children`, `threats[].perpetrators`).
     static func isGroup(pattern: String) -> Bool { hasChildren(pattern: pattern + "[]") }
 
+    /// `female (kvinne)`: a choice value with the word people read, where it differs.
+    static func withLabel(_ value: String, _ pattern: String) -> String {
+        let label = ValueLabels.label(of: value, pattern: pattern)
+        return label == value ? value : "\(value) (\(label))"
+    }
+
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
     private static func isPlainKey(_ key: String) -> Bool {
@@ -88,6 +94,10 @@ package struct RecordParser {
     }
 
     func value(_ node: InputNode, spec: FieldSpec, path: String) throws(VaultError) -> FieldValue {
+        // `case template` writes `<…>` where a value goes: refused with a word on what it is.
+        if spec.kind != .text, case let .scalar(s, _) = node, s.hasPrefix("<"), s.hasSuffix(">") {
+            throw .input("\(path): still the template's placeholder; give a value or delete the line")
+        }
         switch spec.kind {
         case .text:
             return .text(try text(node, path))
@@ -107,8 +117,10 @@ package struct RecordParser {
             return .integer(i)
         case let .choice(options):
             let s = try scalar(node, path, expected: "one of \(options.joined(separator: ", "))")
-            guard options.contains(s) else { throw .input("\(path): expected one of \(options.joined(separator: ", "))") }
-            return .text(s)
+            if options.contains(s) { return .text(s) }
+            // The Norwegian word `case show` prints is taken for its value.
+            if let value = ValueLabels.canonical(of: s, pattern: spec.pattern), options.contains(value) { return .text(value) }
+            throw .input("\(path): expected one of \(options.map { Self.withLabel($0, spec.pattern) }.joined(separator: ", "))")
         case .textList:
             guard case let .array(items) = node else { throw .input("\(path): expected a list of texts") }
             guard items.count <= Self.maxListItems else { throw .input("\(path): at most \(Self.maxListItems) entries") }
@@ -131,6 +143,7 @@ package struct RecordParser {
 
     private func text(_ node: InputNode, _ path: String) throws(VaultError) -> String {
         let s = try scalar(node, path, expected: "a text")
+        guard s.contains(where: { !$0.isWhitespace }) else { throw .input("\(path): empty text; leave the field out instead") }
         guard s.utf8.count <= Self.maxTextBytes else { throw .input("\(path): text longer than \(Self.maxTextBytes) bytes") }
         guard !s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) else {
             throw .input("\(path): text contains control characters")

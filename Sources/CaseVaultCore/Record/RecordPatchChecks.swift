@@ -8,7 +8,7 @@ extension RecordPatch {
     /// Write permission is checked first, so someone who may not write a field learns nothing
     /// about what the rest of the record holds from a validation message.
     func refuseProblems(in opened: OpenedCase, change: (written: [String: FieldValue], removed: Set<String>),
-                        writer: RosterEntry, access: CaseAccess) throws(VaultError) {
+                        writer: RosterEntry, access: CaseAccess, today: CalendarDate) throws(VaultError) {
         for path in Array(change.written.keys) + Array(change.removed) {
             if case let .denied(reason) = access.writeDecision(writer, path: path) { throw .denied(reason) }
         }
@@ -18,6 +18,7 @@ extension RecordPatch {
         list.items = parseProblems
         list.items += indexProblems(existing: existing)
         list.items += duplicateAdds(opened.fields, sealed: sealed)
+        list.items += RecordWriteRules(today: today).futureDates(in: change.written) + RecordWriteRules.importOnly(in: change.written)
         var after = opened.fields
         for path in change.removed { after[path] = nil }
         for (path, value) in change.written { after[path] = value }

@@ -11,12 +11,13 @@ struct BreakGlassOperations: SessionBound {
     let session: Session
 
     /// `breakglass setup`: a new break-glass epoch, its seed nested-sealed root box ∘ leader for
-    /// every active leader. Root only; run again after the leaders change.
-    func setup() throws(VaultError) -> (epoch: UInt64, breakers: [String]) {
+    /// every active leader. Root only; run again after the leaders change. `notCovered` names
+    /// the cases sealed before it: each is covered once a reader of its fields re-seals it.
+    func setup() throws(VaultError) -> (epoch: UInt64, breakers: [String], notCovered: [CaseID]) {
         let root = try requireRoot(for: "breakglass setup")
         let rootBox: BoxSecretKey
         do { rootBox = try root.derivedBoxKey(domain: BreakGlassRules.rootBoxDomain) } catch { throw .io("cannot derive the root box key", cause: error) }
-        return try vault.write { db in
+        let made = try vault.write { db in
             let state = try currentState(db)
             let breakers = state.roster.members.filter { !$0.isRevoked && BreakGlassRules.mayBreakGlass($0) }
             let record = try newEscrowEpoch(db, kind: .breakglass, holders: breakers.map(\.id), threshold: 1, root: root) { seed in
@@ -26,8 +27,9 @@ struct BreakGlassOperations: SessionBound {
                 "epoch": String(record.epoch), "breakers": breakers.map(\.id).joined(separator: "+"),
                 "record-hash": Hex.encode(record.statement.hash(kind: "escrow-key")),
             ])
-            return (record.epoch, breakers.map(\.id))
+            return (record.epoch, breakers.map(\.id), record.label)
         }
+        return (made.0, made.1, try casesNotCovered(label: made.2))
     }
 
     /// Writes and logs a request (one transaction). Alone mode also logs `breakglass.open` in it.
@@ -47,13 +49,19 @@ struct BreakGlassOperations: SessionBound {
         }
         return try vault.write { db in
             let state = try currentState(db)
-            let head = try verifiedChain(caseID, state: state, db: db).last!
+            let chain = try verifiedChain(caseID, state: state, db: db)
+            let head = chain.last!
             let present = Set(head.fields.map(\.path))
             for f in fields where !present.contains(f) { throw VaultError.input("case \(caseID) holds no field \(f)") }
             if mode == .alone {
-                guard let epoch = try vault.escrowKeyRecords(db, kind: .breakglass).last?.epoch,
-                      try db.escrowWrap(kind: "breakglass", epoch: epoch, holder: member.id) != nil else {
+                guard let record = try vault.escrowKeyRecords(db, kind: .breakglass).last,
+                      try db.escrowWrap(kind: "breakglass", epoch: record.epoch, holder: member.id) != nil else {
                     throw VaultError.refused("no break-glass key is sealed to \(member.id) (`casevault breakglass setup`)")
+                }
+                // Refused before anything is recorded: an opening that could show nothing is no use.
+                let uncovered = BreakGlassCoverage.uncovered(fields, head: head, chain: chain, label: record.label)
+                guard uncovered.isEmpty else {
+                    throw VaultError.refused("the break-glass key does not open \(uncovered.joined(separator: ", ")) of case \(caseID): the case was sealed before `breakglass setup`; it is covered once a reader of those fields opens it (or runs `casevault case reseal`), or ask for an approved break-glass (`breakglass request`)")
                 }
             }
             let id = Hex.encode(Random.bytes(16))
@@ -202,6 +210,9 @@ struct BreakGlassOperations: SessionBound {
             var opener = Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies)
             opener.grantedBoxes = released
             let opened = try opener.open(chain, caseID: r.caseID, reader: member, key: identity.boxOpener)
+            guard !opened.fields.isEmpty else {
+                return .failure(VaultError.refused("break-glass \(id) opens none of its fields: no key for them was released (sealed before `breakglass setup`?)"))
+            }
             try vault.appendLog(db, state: state, session: session, action: .caseRead, caseID: r.caseID,
                                 fields: CaseRecord.order(Array(opened.fields.keys)),
                                 detail: ["version": String(opened.latest.version), "breakglass": id], reason: reason)
@@ -211,7 +222,8 @@ struct BreakGlassOperations: SessionBound {
     }
 
     /// A second person (leader or auditor, neither breaker nor approver) reviews a break-glass.
-    func review(_ id: String, justified: Bool) throws(VaultError) {
+    /// A `comment` is sealed like a reason: only its commitment enters the access log.
+    func review(_ id: String, justified: Bool, comment: String?) throws(VaultError) {
         guard BreakGlassRules.mayReview(member) else { throw .denied("\(member.id) may not review break-glass (leaders and the auditor)") }
         try vault.write { db in
             let state = try currentState(db)
@@ -227,7 +239,7 @@ struct BreakGlassOperations: SessionBound {
             try db.insertEscrowStatement(request: id, kind: "review", author: member.id, text: review.text, logIndex: index)
             _ = try appendLogIndexed(db, state: state, action: .breakglassReview, caseID: r.caseID, detail: [
                 "request": id, "request-hash": Hex.encode(r.hash), "outcome": outcome, "breaker": r.breaker,
-            ])
+            ], reason: comment)
         }
     }
 }

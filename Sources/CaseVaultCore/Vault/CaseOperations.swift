@@ -28,6 +28,7 @@ struct CaseOperations: SessionBound {
         guard member.roles.contains(.contactPerson) else { throw .denied("\(member.id) is not a contact person; only contact persons open cases") }
         let record = try RecordParser(allowSyntheticIDs: vault.isTestVault).parseRecord(recordText)
         guard !record.fields.isEmpty else { throw .input("the case record is empty") }
+        try RecordWriteRules(today: clock.now().osloDate).checkNewCase(record.fields)
         let caseID = CaseID.random()
         let assignments = [CaseVersion.Assignment(member: member.id, role: Role.contactPerson.rawValue)]
         try vault.write { db in
@@ -53,7 +54,8 @@ struct CaseOperations: SessionBound {
             let existing = Set(opened.fields.keys).union(opened.sealedFields.map(\.path))
             let change = try patch.resolve(existingPaths: existing)
             try patch.refuseProblems(in: opened, change: change, writer: member,
-                                     access: CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments))
+                                     access: CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments),
+                                     today: clock.now().osloDate)
             return (change.written, change.removed, opened.latest.assignments)
         }
     }

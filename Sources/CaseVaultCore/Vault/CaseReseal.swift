@@ -16,6 +16,7 @@ extension SessionBound {
         // Grant recipients, not `holders`: a role envelope's members are no label, so they would make every granted class look stale.
         let granted = try grantLedger(opened.caseID, chain: opened.chain, state: state, db: db).grantees
         let stale = try Recipients(access: access, state: state).staleClasses(of: opened.latest, in: opened.chain, granted: granted)
+            .union(BreakGlassCoverage.uncoveredClasses(head: opened.latest, chain: opened.chain, escrow: state.escrow))
         guard !stale.isEmpty else { return false }
         let resealable = Set(resealablePaths(opened, access: access))
         return opened.latest.fields.contains { stale.contains($0.key) && resealable.contains($0.path) }

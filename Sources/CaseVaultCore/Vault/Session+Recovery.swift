@@ -23,7 +23,7 @@ extension Session {
 
 extension Session {
     /// Seals a new break-glass key to every active leader, behind the root box key. Needs the centre root key.
-    public func setUpBreakGlass() throws(VaultError) -> (epoch: UInt64, breakers: [String]) {
+    public func setUpBreakGlass() throws(VaultError) -> (epoch: UInt64, breakers: [String], notCovered: [CaseID]) {
         try loggingRefusal("breakglass.setup") { () throws(VaultError) in try BreakGlassOperations(session: self).setup() }
     }
 
@@ -49,8 +49,10 @@ extension Session {
         try loggingRefusal("breakglass.show") { () throws(VaultError) in try BreakGlassOperations(session: self).show(id, reason: reason) }
     }
 
-    /// A second person's review of a break-glass.
-    public func reviewBreakGlass(_ id: String, justified: Bool) throws(VaultError) {
-        try loggingRefusal("breakglass.review") { () throws(VaultError) in try BreakGlassOperations(session: self).review(id, justified: justified) }
+    /// A second person's review of a break-glass, with an optional comment (sealed, never in the log).
+    public func reviewBreakGlass(_ id: String, justified: Bool, comment: String? = nil) throws(VaultError) {
+        try loggingRefusal("breakglass.review") { () throws(VaultError) in
+            try BreakGlassOperations(session: self).review(id, justified: justified, comment: comment)
+        }
     }
 }
