@@ -1,5 +1,6 @@
 import AccessPolicy
 @testable import CaseVaultCore
+@testable import CaseVaultTestSupport
 import CaseVaultSamples
 import Foundation
 import XCTest

@@ -1,5 +1,6 @@
 import AccessPolicy
 @testable import CaseVaultCore
+@testable import CaseVaultTestSupport
 import XCTest
 
 /// A note is plain text whatever it holds, dated with the Oslo date, its author and time read

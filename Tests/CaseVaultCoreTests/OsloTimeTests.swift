@@ -1,4 +1,5 @@
 @testable import CaseVaultCore
+@testable import CaseVaultTestSupport
 import CaseVaultSamples
 import Foundation
 import XCTest

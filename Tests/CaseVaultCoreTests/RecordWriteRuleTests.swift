@@ -1,4 +1,5 @@
 @testable import CaseVaultCore
+@testable import CaseVaultTestSupport
 import XCTest
 
 /// A new case names its alias, opening date and type; dates of what has happened may not lie
