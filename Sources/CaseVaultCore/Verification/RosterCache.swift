@@ -11,22 +11,22 @@ enum RosterCache {
     static let capacity = 4096
 
     static func verified(_ text: String, trustedRoot: SigningPublicKey) throws(VaultError) -> SignedRoster {
-        let key = BLAKE2b.hash(Array("casevault/v2/roster-cache-root\0".utf8) + trustedRoot.bytes + Array(text.utf8))
-        if let hit = cache.withLock({ $0[key] }) { return hit }
-        let roster = try SignedRoster(fileText: text, trustedRoot: trustedRoot)
-        cache.withLock { store in
-            if store.count > Self.capacity { store.removeAll() }
-            store[key] = roster
+        try cached(BLAKE2b.hash(Array("casevault/v2/roster-cache-root\0".utf8) + trustedRoot.bytes + Array(text.utf8))) { () throws(VaultError) in
+            try SignedRoster(fileText: text, trustedRoot: trustedRoot)
         }
-        return roster
     }
 
     static func verified(_ text: String, trustedFingerprint: String) throws(VaultError) -> SignedRoster {
-        let key = BLAKE2b.hash(Array("casevault/v2/roster-cache\0".utf8) + Array(trustedFingerprint.utf8) + [0] + Array(text.utf8))
+        try cached(BLAKE2b.hash(Array("casevault/v2/roster-cache\0".utf8) + Array(trustedFingerprint.utf8) + [0] + Array(text.utf8))) { () throws(VaultError) in
+            try SignedRoster(fileText: text, trustedFingerprint: trustedFingerprint)
+        }
+    }
+
+    private static func cached(_ key: [UInt8], verify: () throws(VaultError) -> SignedRoster) throws(VaultError) -> SignedRoster {
         if let hit = cache.withLock({ $0[key] }) { return hit }
-        let roster = try SignedRoster(fileText: text, trustedFingerprint: trustedFingerprint)
+        let roster = try verify()
         cache.withLock { store in
-            if store.count > Self.capacity { store.removeAll() }
+            if store.count > capacity { store.removeAll() }
             store[key] = roster
         }
         return roster
