@@ -43,7 +43,7 @@ final class AgentServiceTests: XCTestCase {
 
     func testOpensSealedBoxesAndReportsOneThatDoesNot() throws {
         let s = service()
-        let secret = try SecureBytes.random(count: 32)
+        let secret = try SecureBytes.random(count: 40)
         let sealed = try SealedBox.seal(secret, to: leader.boxKey.publicKey)
         guard case let .secret(opened) = s.handle(AgentWire.request(.openSealedBox, sealed)) else { return XCTFail("not opened") }
         XCTAssertTrue(opened.constantTimeEquals(secret))
@@ -54,7 +54,7 @@ final class AgentServiceTests: XCTestCase {
 
     func testOpensManyBoxesInOneRequestMarkingThoseThatDoNot() throws {
         let s = service()
-        let a = try SecureBytes.random(count: 32), b = try SecureBytes.random(count: 17)
+        let a = try SecureBytes.random(count: 48), b = try SecureBytes.random(count: 17)
         var tampered = try SealedBox.seal(a, to: leader.boxKey.publicKey)
         tampered[40] ^= 1
         let boxes = [try SealedBox.seal(a, to: leader.boxKey.publicKey), tampered, try SealedBox.seal(b, to: leader.boxKey.publicKey)]
@@ -125,7 +125,8 @@ final class AgentServiceTests: XCTestCase {
 
     func testUnknownVersionAndOperationRefused() {
         let s = service()
-        guard case .unsupported = s.handle([2, AgentWire.Operation.sign.rawValue, 1]) else { return XCTFail("version 2 accepted") }
+        guard case .unsupported = s.handle([1, AgentWire.Operation.sign.rawValue, 1]) else { return XCTFail("version 1 accepted") }
+        guard case .unsupported = s.handle([3, AgentWire.Operation.sign.rawValue, 1]) else { return XCTFail("version 3 accepted") }
         guard case .unsupported = s.handle([AgentWire.version, 99]) else { return XCTFail("operation 99 accepted") }
         guard case .unsupported = s.handle([AgentWire.version]) else { return XCTFail("short request accepted") }
     }

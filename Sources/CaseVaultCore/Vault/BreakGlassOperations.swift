@@ -201,6 +201,7 @@ struct BreakGlassOperations: SessionBound {
             chain[chain.count - 1].fields.removeAll { !r.fields.contains($0.path) }
             var opener = Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies)
             opener.grantedBoxes = released
+            opener.vaultDirectory = vault.directory
             let opened = try opener.open(chain, caseID: r.caseID, reader: member, key: identity.boxOpener)
             try vault.appendLog(db, state: state, session: session, action: .caseRead, caseID: r.caseID,
                                 fields: CaseRecord.order(Array(opened.fields.keys)),
