@@ -7,13 +7,15 @@ import SodiumKit
 enum CaseOpeningLog {
     /// How long one logged opening covers requests for that case.
     static let coverSeconds: UInt64 = 120
+    /// How far back from the log's end the entry is looked for (a listing logs one per case).
+    static let tailEntries: UInt64 = 1024
 
     static func isLogged(_ request: CaseKeyRequest, by signer: SigningPublicKey, now: UInt64) throws(VaultError) -> Bool {
         let vault = try Vault.open(at: request.vaultDirectory)
         guard vault.vaultID == request.vaultID else { throw VaultError(.refused, "the request names another vault than the one in \(request.vaultDirectory)") }
         let now = Int64(clamping: now)
         return try vault.hasLoggedOpening(of: request.caseID, by: signer, since: Timestamp(seconds: now - Int64(coverSeconds)),
-                                          until: Timestamp(seconds: now + Int64(coverSeconds)))
+                                          until: Timestamp(seconds: now + Int64(coverSeconds)), window: tailEntries)
     }
 
     static func append(to directory: String, caseID: CaseID, keys: SecretIdentity, clock: any AgentClock) throws(VaultError) {

@@ -157,5 +157,9 @@ final class AgentAttackCLITests: XCTestCase {
                                  executable: "/usr/bin/setsid")
         show.assertSuccess("case show through the agent")
         XCTAssertGreaterThanOrEqual(try openingsLogged(of: caseHex, by: "nils"), 1)
+        // The agent's own entries are ordinary log entries to the auditor.
+        let dir = v.cli.path("export")
+        try v.cli.run(["audit", "export", dir] + v.as("anne")).assertSuccess("export")
+        try v.cli.run(["audit", "verify", dir, "--root-fingerprint", v.rootFingerprint]).assertSuccess("verify a log with case.open entries")
     }
 }

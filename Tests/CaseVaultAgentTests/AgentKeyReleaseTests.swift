@@ -6,12 +6,7 @@ import XCTest
 /// What the agent hands out, with an injected clock and an injected log: keys only for a case
 /// whose opening is logged, at most so many cases a minute, and never a 32-byte secret from a box.
 final class AgentKeyReleaseTests: XCTestCase {
-    final class TestClock: AgentClock, @unchecked Sendable {
-        var seconds: UInt64 = 1_800_000_000
-        func now() -> UInt64 { seconds }
-    }
-
-    let clock = TestClock()
+    let clock = AgentTestClock()
     let member = try! SecretIdentity.generate(withCentreRoot: false)
     let vaultID = VaultID.random()
     /// Cases whose opening the fake log holds.

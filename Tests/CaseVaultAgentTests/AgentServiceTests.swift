@@ -6,12 +6,7 @@ import XCTest
 
 /// The agent's decisions with an injected clock and injected uids: nothing here waits.
 final class AgentServiceTests: XCTestCase {
-    final class TestClock: AgentClock, @unchecked Sendable {
-        var seconds: UInt64 = 1_800_000_000
-        func now() -> UInt64 { seconds }
-    }
-
-    let clock = TestClock()
+    let clock = AgentTestClock()
     let leader = try! SecretIdentity.generate(withCentreRoot: true)
 
     func service(keyFileProblem: @escaping (String) -> String? = { _ in nil }) -> AgentService {
