@@ -10,7 +10,7 @@ import Glibc
 /// once its time is over or its key file's permissions loosened, and forgets the keys on lock.
 public final class AgentService {
     /// Nil once locked: releasing the keys frees their locked memory, which libsodium zeroes.
-    private(set) var keys: SecretIdentity?
+    private var keys: SecretIdentity?
     public let keyPath: String
     public private(set) var lifetime: AgentLifetime
     let clock: any AgentClock
