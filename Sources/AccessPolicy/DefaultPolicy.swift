@@ -175,7 +175,8 @@ extension Policy {
           consents[].valid_to:       {read: [contact-person, leader, housing-office, nav, police, resident], write: [contact-person]}
 
           # disclosures / utleveringer: the record of every handover. The resident sees what was
-          # disclosed about them; the leader, who approves disclosures, sees them too.
+          # disclosed about them; the leader, who approves disclosures, sees them too, and records
+          # a recipient's receipt when the contact person who sent it has left.
           disclosures[].bundle:         {read: [contact-person, leader, resident], write: [contact-person]}
           disclosures[].recipient:      {read: [contact-person, leader, resident], write: [contact-person]}
           disclosures[].recipient_role: {read: [contact-person, leader, resident], write: [contact-person]}
@@ -185,7 +186,7 @@ extension Policy {
           disclosures[].purpose:        {read: [contact-person, leader, resident], write: [contact-person]}
           disclosures[].fields:         {read: [contact-person, leader, resident], write: [contact-person]}
           disclosures[].approved_by:    {read: [contact-person, leader, resident], write: [contact-person]}
-          disclosures[].receipt:        {read: [contact-person, leader, resident], write: [contact-person]}
+          disclosures[].receipt:        {read: [contact-person, leader, resident], write: [contact-person, leader]}
           disclosures[].expires:        {read: [contact-person, leader, resident], write: [contact-person]}
 
           # answers / svar: what the police, the housing office or NAV sent back, imported by the

@@ -83,6 +83,7 @@ public final class AgentClient: MemberKeys, @unchecked Sendable {
 
     private static func error(status: UInt8, message: String) -> VaultError {
         switch AgentWire.Status(rawValue: status) {
+        case .unlogged: VaultError(.refused, "key agent: \(message)", cause: UnloggedMarker())
         case .refused: VaultError(.accessDenied, "key agent: \(message)")
         case .failed: VaultError(.authenticationFailed, "key agent: \(message)")
         default: VaultError(.unsupportedFormat, "key agent: \(message)")
@@ -95,9 +96,44 @@ public final class AgentClient: MemberKeys, @unchecked Sendable {
         func signature(for message: [UInt8]) throws -> [UInt8] { try client.perform(.sign, message) }
     }
 
-    struct Opener: SealedBoxOpener {
+    /// The agent's answer to a case whose opening is not logged yet.
+    struct UnloggedMarker: Error {}
+
+    struct Opener: SealedBoxOpener, CaseKeyOpener, ProvenKeyOpener {
         let client: AgentClient
         var publicKey: BoxPublicKey { client.publicIdentity.boxKey }
+
+        /// Asked before the opening is logged, the agent refuses; the refusal carries how to have it
+        /// logged, which `Vault.write` does between two runs of its transaction.
+        func openCaseKeys(_ request: CaseKeyRequest) throws(VaultError) -> [SymmetricKey?] {
+            let reply: SecureBytes
+            do { reply = try client.performSecret(.openCaseKeys, request.encoded()) } catch where error.cause is UnloggedMarker {
+                let client = client, payload = AgentWire.boxList([Array(request.vaultDirectory.utf8), Array(request.caseID.hex.utf8)])
+                throw VaultError(.refused, error.message, cause: UnloggedCaseOpening(caseID: request.caseID) { () throws(VaultError) in
+                    _ = try client.perform(.logCaseOpening, payload)
+                })
+            }
+            return try Self.caseKeys(reply, count: request.items.count)
+        }
+
+        func openSealedKey(_ sealed: [UInt8], provenBy proof: SealedKeyProof) throws -> SecureBytes {
+            do { return try client.performSecret(.openSealedKey, AgentWire.boxList([sealed, proof.nonce, proof.ciphertext, proof.associatedData])) }
+            catch where error.kind == .authenticationFailed { throw CryptoError.authenticationFailed }
+        }
+
+        /// Splits `u8 status ‖ 32-byte key` answers, each key into its own secure memory.
+        static func caseKeys(_ reply: SecureBytes, count: Int) throws(VaultError) -> [SymmetricKey?] {
+            let stride = 1 + SymmetricKey.byteCount
+            guard reply.count == count * stride else { throw VaultError(.unsupportedFormat, "the key agent sent malformed case keys") }
+            do {
+                return try reply.withUnsafeBytes { (all) throws(CryptoError) -> [SymmetricKey?] in
+                    try (0..<count).map { (i) throws(CryptoError) -> SymmetricKey? in
+                        guard all[i * stride] == 0 else { return nil }
+                        return try SymmetricKey(secret: try SecureBytes(copying: UnsafeRawBufferPointer(rebasing: all[i * stride + 1..<(i + 1) * stride])))
+                    }
+                }
+            } catch { throw VaultError(.ioFailure, "\(error)") }
+        }
         func openSealedBox(_ sealed: [UInt8]) throws -> SecureBytes {
             do { return try client.performSecret(.openSealedBox, sealed) } catch where error.kind == .authenticationFailed {
                 throw CryptoError.authenticationFailed

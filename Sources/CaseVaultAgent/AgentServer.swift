@@ -103,6 +103,7 @@ public enum AgentServer {
         case let .refused(m): try client.send(header(.refused) + Array(m.utf8))
         case let .failed(m): try client.send(header(.failed) + Array(m.utf8))
         case let .unsupported(m): try client.send(header(.unsupported) + Array(m.utf8))
+        case let .unlogged(m): try client.send(header(.unlogged) + Array(m.utf8))
         }
     }
 }

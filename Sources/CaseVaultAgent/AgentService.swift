@@ -5,19 +5,37 @@ import Glibc
 #endif
 
 /// What the agent does with one request, apart from sockets: it holds the member's box and
-/// signing keys (never the centre root key), answers with signatures and opened boxes, refuses
+/// signing keys (never the centre root key), answers with signatures, a case's class keys once
+/// the opening is logged (AgentService+Cases.swift) and opened boxes that hold no key; refuses
 /// once its time is over or its key file's permissions loosened, and forgets the keys on lock.
 public final class AgentService {
     /// Nil once locked: releasing the keys frees their locked memory, which libsodium zeroes.
     private var keys: SecretIdentity?
     public let keyPath: String
     public private(set) var lifetime: AgentLifetime
-    private let clock: any AgentClock
+    let clock: any AgentClock
     private let keyFileProblem: (String) -> String?
     public let publicIdentity: PublicIdentity
+    /// How many cases were opened in the current minute (bulk opening is refused).
+    var openings = OpeningRate()
+    /// Whether the vault's log holds this member's `case.open` of the request's case, recently.
+    let openingIsLogged: (CaseKeyRequest, SigningPublicKey, UInt64) throws(VaultError) -> Bool
+    /// Appends that entry, signed by `keys`.
+    let logOpening: (String, CaseID, SecretIdentity, any AgentClock) throws(VaultError) -> Void
 
-    public init(keys: SecretIdentity, keyPath: String, idleTimeout: UInt64, maxLifetime: UInt64, clock: any AgentClock,
-                keyFileProblem: @escaping (String) -> String? = AgentService.keyFileProblem) {
+    public convenience init(keys: SecretIdentity, keyPath: String, idleTimeout: UInt64, maxLifetime: UInt64, clock: any AgentClock,
+                            keyFileProblem: @escaping (String) -> String? = AgentService.keyFileProblem) {
+        self.init(keys: keys, keyPath: keyPath, idleTimeout: idleTimeout, maxLifetime: maxLifetime, clock: clock, keyFileProblem: keyFileProblem,
+                  openingIsLogged: { (r, signer, now) throws(VaultError) in try CaseOpeningLog.isLogged(r, by: signer, now: now) },
+                  logOpening: { (dir, caseID, keys, clock) throws(VaultError) in try CaseOpeningLog.append(to: dir, caseID: caseID, keys: keys, clock: clock) })
+    }
+
+    init(keys: SecretIdentity, keyPath: String, idleTimeout: UInt64, maxLifetime: UInt64, clock: any AgentClock,
+         keyFileProblem: @escaping (String) -> String?,
+         openingIsLogged: @escaping (CaseKeyRequest, SigningPublicKey, UInt64) throws(VaultError) -> Bool,
+         logOpening: @escaping (String, CaseID, SecretIdentity, any AgentClock) throws(VaultError) -> Void) {
+        self.openingIsLogged = openingIsLogged
+        self.logOpening = logOpening
         // Keep only the member's own keys: the centre root key stays in the key file.
         self.keys = SecretIdentity(boxKey: keys.boxKey, signingKey: keys.signingKey)
         self.keyPath = keyPath
@@ -49,6 +67,7 @@ public final class AgentService {
         case refused(String)
         case failed(String)
         case unsupported(String)
+        case unlogged(String)
     }
 
     public func handle(_ body: [UInt8]) -> Reply {
@@ -68,13 +87,17 @@ public final class AgentService {
         lifetime.touch(at: clock.now())
         switch op {
         case .sign:
+            if CaseOpeningLog.isOpeningEntry(payload) { return .refused("the key agent signs no case.open entry for others; it appends them itself") }
             return .ok(keys.signingKey.signature(for: payload))
         case .openSealedBox:
-            do { return .secret(try keys.boxKey.openSealedBox(payload)) } catch { return .failed("the sealed box did not open") }
+            guard let opened = try? keys.boxKey.openSealedBox(payload) else { return .failed("the sealed box did not open") }
+            if KeyWithholding.holdsKey(opened) { return .refused(KeyWithholding.refusal) }
+            return .secret(opened)
         case .openSealedBoxes:
             guard let boxes = AgentWire.parseBoxList(payload) else { return .failed("malformed list of sealed boxes") }
             // Each answer: u8 (0 opened, 1 did not) ‖ u32 length ‖ plaintext, all in locked memory.
             let opened = boxes.map { try? keys.boxKey.openSealedBox($0) }
+            if opened.contains(where: { o in o.map { KeyWithholding.holdsKey($0) } ?? false }) { return .refused(KeyWithholding.refusal) }
             let total = opened.reduce(0) { $0 + 5 + ($1?.count ?? 0) }
             do {
                 return .secret(try SecureBytes(count: total) { out in
@@ -98,6 +121,12 @@ public final class AgentService {
                 let key = try keys.derivedSubkey(domain: domain)
                 return .secret(try key.withUnsafeBytes { b throws(CryptoError) in try SecureBytes(copying: b) })
             } catch { return .failed("the subkey could not be derived") }
+        case .openCaseKeys:
+            return openCaseKeys(payload, keys: keys)
+        case .logCaseOpening:
+            return logCaseOpening(payload, keys: keys)
+        case .openSealedKey:
+            return openSealedKey(payload, keys: keys)
         case .status, .lock:
             return .unsupported("unreachable")
         }

@@ -5,7 +5,8 @@ import SodiumKit
 /// big-endian length and a body; every body starts with the protocol version and an operation
 /// (request) or a status (reply). Unknown versions and operations are refused.
 public enum AgentWire {
-    public static let version: UInt8 = 1
+    /// 2: keys only through case-bound requests (a case's class keys, a message key with its proof).
+    public static let version: UInt8 = 2
     /// Large enough for a case version's body to be signed, small enough to bound a bad peer.
     public static let maxFrame = 16 << 20
 
@@ -16,6 +17,12 @@ public enum AgentWire {
         case lock = 4
         case deriveSubkey = 5
         case openSealedBoxes = 6
+        /// One case's class keys (CaseKeyRequest), once a `case.open` entry of this member is in the vault's log.
+        case openCaseKeys = 7
+        /// The agent appends that `case.open` entry itself.
+        case logCaseOpening = 8
+        /// A sealed message key, shown with a ciphertext of an admitted purpose made under it.
+        case openSealedKey = 9
     }
 
     /// At most this many boxes in one `openSealedBoxes` request.
@@ -55,6 +62,8 @@ public enum AgentWire {
         case refused = 1
         case failed = 2
         case unsupported = 3
+        /// Keys of a case whose opening is not in the vault's log: log it (operation 8) and ask again.
+        case unlogged = 4
     }
 
     static func request(_ op: Operation, _ payload: [UInt8] = []) -> [UInt8] { [version, op.rawValue] + payload }

@@ -27,3 +27,29 @@ extension SealedBoxOpener {
 extension BoxSecretKey: SealedBoxOpener {
     public func openSealedBox(_ sealed: [UInt8]) throws -> SecureBytes { try SealedBox.open(sealed, with: self) }
 }
+
+/// A ciphertext made under a sealed key (XChaCha20-Poly1305): shown with the sealed key so that
+/// a key agent can tell a message key, which it hands out, from a long-lived secret, which it never does.
+public struct SealedKeyProof: Sendable {
+    public var nonce: [UInt8]
+    public var ciphertext: [UInt8]
+    public var associatedData: [UInt8]
+    public init(nonce: [UInt8], ciphertext: [UInt8], associatedData: [UInt8]) {
+        self.nonce = nonce
+        self.ciphertext = ciphertext
+        self.associatedData = associatedData
+    }
+}
+
+/// Keys that hand out a sealed message key only with its proof (a key agent).
+public protocol ProvenKeyOpener: Sendable {
+    func openSealedKey(_ sealed: [UInt8], provenBy proof: SealedKeyProof) throws -> SecureBytes
+}
+
+extension SealedBoxOpener {
+    /// The key in `sealed`: a key agent first checks that `proof` decrypts under it.
+    public func openSealedKey(_ sealed: [UInt8], provenBy proof: SealedKeyProof) throws -> SecureBytes {
+        if let proven = self as? any ProvenKeyOpener { return try proven.openSealedKey(sealed, provenBy: proof) }
+        return try openSealedBox(sealed)
+    }
+}

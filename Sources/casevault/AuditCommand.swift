@@ -84,9 +84,10 @@ struct AuditCommand: ParsableCommand {
                         JSONShape.BreakGlass(request: b.request, case: b.caseID, breaker: b.breaker, openedBy: b.openedBy, mode: b.mode,
                                              reasonCode: b.reasonCode, opened: b.opened.rfc3339, entry: b.openIndex, reviewed: b.isReviewed,
                                              reviewer: b.reviewer, outcome: b.outcome)
-                    }))
+                    }, witnessFreshness: .init(report.witnessFreshness)))
             } else {
                 report.summaryLines.forEach { print($0) }
+                print(report.witnessFreshness.line(now: .now()))
                 print(report.rootPinned ? "Verified." : "Verified, with the root trusted on first use: \(report.rootFingerprint)")
             }
         }

@@ -69,6 +69,22 @@ enum JSONShape {
 
     struct VaultInfo: Encodable {
         let vault: String, centre: String, rootFingerprint: String, formatVersion: String, testVault: Bool, rosterSerial: UInt64, policySerial: Int
+        var witnessFreshness: WitnessFreshness?
+    }
+
+    /// The newest cosignature (none: `witness` and `timestamp` null) and the entries after it.
+    struct WitnessFreshness: Encodable {
+        @Null var witness: String?
+        let size: UInt64
+        @Null var timestamp: String?
+        let entriesAfter: UInt64
+
+        init(_ f: CaseVaultCore.WitnessFreshness) {
+            witness = f.witness
+            size = f.size
+            timestamp = f.timestamp?.rfc3339
+            entriesAfter = f.entriesAfter
+        }
     }
 
     struct AuditExport: Encodable {
@@ -81,6 +97,7 @@ enum JSONShape {
         let unauthenticatedAttempts: [UInt64], tail: [UInt64]
         @Null var consistentSince: UInt64?
         var breakGlass: [BreakGlass] = []
+        var witnessFreshness: WitnessFreshness?
     }
     struct BreakGlass: Encodable {
         let request: String, `case`: String, breaker: String, openedBy: String, mode: String, reasonCode: String, opened: String, entry: UInt64

@@ -21,14 +21,17 @@ struct VaultCommand: ParsableCommand {
 
         func run() throws {
             let v = try vault.openAnyFormat()
+            let freshness = try? v.witnessFreshness()  // a damaged or format-1 log still shows the rest
             let info = JSONShape.VaultInfo(vault: v.vaultID.hex, centre: v.centreName, rootFingerprint: v.rootFingerprint, formatVersion: v.format,
-                                           testVault: v.isTestVault, rosterSerial: try v.roster().serial, policySerial: try v.policy().serial)
+                                           testVault: v.isTestVault, rosterSerial: try v.roster().serial, policySerial: try v.policy().serial,
+                                           witnessFreshness: freshness.map(JSONShape.WitnessFreshness.init))
             if output.json { Output.json(info); return }
             print("Vault: \(info.vault)\(info.testVault ? " (test vault)" : "")")
             print("Centre: \(info.centre)")
             print("Centre root fingerprint: \(info.rootFingerprint)")
             print("Format version: \(info.formatVersion)")
             print("Roster serial: \(info.rosterSerial); policy serial: \(info.policySerial)")
+            if let freshness { print(freshness.line(now: .now())) }
         }
     }
 

@@ -92,6 +92,7 @@ final class DefaultPolicyTests: XCTestCase {
                      "expires"] {
             table["disclosures[].\(name)"] = ("CP L RE", "CP")
         }
+        table["disclosures[].receipt"] = ("CP L RE", "CP L")
         // A recipient's answer: who sent what is seen like a disclosure, its content like the part it answers.
         for name in ["answer", "bundle", "from", "from_role", "received", "kind"] { table["answers[].\(name)"] = ("CP L RE", "CP") }
         for name in ["summary", "assessment_tool", "assessment_level", "assessment_date", "offer_area", "offer_kind",

@@ -85,6 +85,37 @@ final class AuditCLITests: XCTestCase {
         try v.cli.run(["audit", "verify", dir, "--root-fingerprint", v.rootFingerprint, "--witness-key", "not-a-key"]).assertError(65, "bad vkey")
     }
 
+    /// A cut after the newest cosignature passes every check, so the age of that cosignature and
+    /// the entries after it are shown wherever the log is looked at.
+    func testWitnessFreshnessShowsHowOldTheNewestCosignatureIsAndWhatCameAfter() throws {
+        let info = { () throws -> [String: Any] in
+            try XCTUnwrap((try self.v.cli.run(["vault", "info", "--vault", self.v.vault, "--json"]).json as? [String: Any])?["witness_freshness"] as? [String: Any])
+        }
+        XCTAssertTrue(try v.cli.run(["vault", "info", "--vault", v.vault]).stdout.contains("Witness freshness: no cosignature"))
+        XCTAssertTrue(try info()["witness"] is NSNull)
+
+        let witness = try v.cli.run(["audit", "witness", "--state", v.cli.path("w.state")] + v.as("anne"))
+        witness.assertSuccess("witness")
+        let vkey = try XCTUnwrap(witness.stdout.split(separator: "\n").first { $0.hasPrefix("Witness key: ") }).dropFirst(13)
+        let cosigned = try info()
+        XCTAssertEqual(cosigned["witness"] as? String, "casevault.invalid/witness/anne")
+        let after = try XCTUnwrap(cosigned["entries_after"] as? Int)
+        _ = try v.showJSON(caseID, as: "kari")
+        XCTAssertGreaterThan(try XCTUnwrap(try info()["entries_after"] as? Int), after, "a read after the cosignature is not vouched for")
+        let text = try v.cli.run(["vault", "info", "--vault", v.vault]).stdout
+        XCTAssertTrue(text.contains("Witness freshness: newest cosignature by casevault.invalid/witness/anne on size "), text)
+        XCTAssertTrue(text.contains(" old; ") && text.contains("could be cut unseen"), text)
+
+        let dir = v.cli.path("export")
+        try v.cli.run(["audit", "export", dir] + v.as("anne")).assertSuccess("export")
+        let args = ["audit", "verify", dir, "--root-fingerprint", v.rootFingerprint, "--since", v.cli.path("w.state"), "--witness-key", String(vkey)]
+        let r = try v.cli.run(args)
+        r.assertSuccess("verify")
+        XCTAssertTrue(r.stdout.contains("Witness freshness: newest cosignature by casevault.invalid/witness/anne"), r.stdout)
+        let json = try XCTUnwrap((try v.cli.run(args + ["--json"]).json as? [String: Any])?["witness_freshness"] as? [String: Any])
+        XCTAssertGreaterThan(try XCTUnwrap(json["entries_after"] as? Int), 0)
+    }
+
     func testProveLogAndTheResidentsReport() throws {
         let proof = v.cli.path("entry.tlog-proof")
         try v.cli.run(["audit", "prove", "3", "--out", proof] + v.as("anne")).assertSuccess("prove")

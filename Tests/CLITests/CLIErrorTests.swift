@@ -107,6 +107,17 @@ final class CLIErrorTests: XCTestCase {
         try v.run(as: "kari", ["case", "list"]).assertError(73, "group-readable passphrase file")
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: v.passFile)
         try v.run(as: "kari", ["case", "list"]).assertSuccess("permissions restored")
+
+        // A 0600 passphrase file in a folder anyone may write to (no sticky bit): anyone could have put it there.
+        let open = v.cli.path("open")
+        try FileManager.default.createDirectory(atPath: open, withIntermediateDirectories: false)
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: open)
+        try FileManager.default.copyItem(atPath: v.passFile, toPath: open + "/pass")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: open + "/pass")
+        let args = ["case", "list", "--vault", v.vault, "--identity", key, "--passphrase-file", open + "/pass"]
+        try v.cli.run(args).assertError(73, "passphrase file in a world-writable folder", mentioning: "another user may write")
+        try FileManager.default.setAttributes([.posixPermissions: 0o1777], ofItemAtPath: open)
+        try v.cli.run(args).assertSuccess("the sticky bit keeps others from replacing it")
     }
 
     func testDeniedAndAuthenticationFailuresExit77() throws {

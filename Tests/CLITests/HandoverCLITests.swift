@@ -174,16 +174,21 @@ final class HandoverCLITests: XCTestCase {
     }
 
     /// A bundle is written under a temporary sibling name and linked to its name only when
-    /// complete, so a killed command never leaves an empty bundle; a sibling left by a dead
-    /// process is removed when the same output is next written.
+    /// complete, so a killed command never leaves an empty bundle; a bundle's sibling left by a
+    /// dead process is removed when a bundle is next written there, whatever its name.
     func testABundleNeverExistsEmptyAndAbandonedPartialsAreRemoved() throws {
         try addPolice()
         var deadPID: Int32 = 4_000_000
         while kill(deadPID, 0) == 0 || errno != ESRCH { deadPID -= 1 }
-        let abandoned = cli.path("bundle.cvb.partial-\(deadPID)")
-        try Data().write(to: URL(fileURLWithPath: abandoned))
+        let abandoned = cli.path("bundle.cvb.partial-\(deadPID)"), earlier = cli.path("earlier.cvb.partial-\(deadPID)")
+        let running = cli.path("running.cvb.partial-\(getpid())"), other = cli.path("notes.txt.partial-\(deadPID)")
+        for f in [abandoned, earlier, running, other] { try Data().write(to: URL(fileURLWithPath: f)) }
         XCTAssertEqual(try createBundle("bundle.cvb").status, 0)
         XCTAssertFalse(FileManager.default.fileExists(atPath: abandoned), "the abandoned partial file is removed")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: earlier), "so is one a killed run left under another bundle name")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: running), "a running process's partial file is kept")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: other), "another kind of output's is not touched")
+        for f in [running, other] { try FileManager.default.removeItem(atPath: f) }
         XCTAssertGreaterThan(fileBytes("bundle.cvb")?.count ?? 0, 0)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: cli.workdir.path).filter { $0.contains(".partial") }
         XCTAssertEqual(leftovers, [], "no temporary files left behind")

@@ -6,12 +6,7 @@ import XCTest
 
 /// The agent's decisions with an injected clock and injected uids: nothing here waits.
 final class AgentServiceTests: XCTestCase {
-    final class TestClock: AgentClock, @unchecked Sendable {
-        var seconds: UInt64 = 1_800_000_000
-        func now() -> UInt64 { seconds }
-    }
-
-    let clock = TestClock()
+    let clock = AgentTestClock()
     let leader = try! SecretIdentity.generate(withCentreRoot: true)
 
     func service(keyFileProblem: @escaping (String) -> String? = { _ in nil }) -> AgentService {
@@ -43,7 +38,7 @@ final class AgentServiceTests: XCTestCase {
 
     func testOpensSealedBoxesAndReportsOneThatDoesNot() throws {
         let s = service()
-        let secret = try SecureBytes.random(count: 32)
+        let secret = try SecureBytes.random(count: 40)
         let sealed = try SealedBox.seal(secret, to: leader.boxKey.publicKey)
         guard case let .secret(opened) = s.handle(AgentWire.request(.openSealedBox, sealed)) else { return XCTFail("not opened") }
         XCTAssertTrue(opened.constantTimeEquals(secret))
@@ -54,7 +49,7 @@ final class AgentServiceTests: XCTestCase {
 
     func testOpensManyBoxesInOneRequestMarkingThoseThatDoNot() throws {
         let s = service()
-        let a = try SecureBytes.random(count: 32), b = try SecureBytes.random(count: 17)
+        let a = try SecureBytes.random(count: 48), b = try SecureBytes.random(count: 17)
         var tampered = try SealedBox.seal(a, to: leader.boxKey.publicKey)
         tampered[40] ^= 1
         let boxes = [try SealedBox.seal(a, to: leader.boxKey.publicKey), tampered, try SealedBox.seal(b, to: leader.boxKey.publicKey)]
@@ -125,7 +120,8 @@ final class AgentServiceTests: XCTestCase {
 
     func testUnknownVersionAndOperationRefused() {
         let s = service()
-        guard case .unsupported = s.handle([2, AgentWire.Operation.sign.rawValue, 1]) else { return XCTFail("version 2 accepted") }
+        guard case .unsupported = s.handle([1, AgentWire.Operation.sign.rawValue, 1]) else { return XCTFail("version 1 accepted") }
+        guard case .unsupported = s.handle([3, AgentWire.Operation.sign.rawValue, 1]) else { return XCTFail("version 3 accepted") }
         guard case .unsupported = s.handle([AgentWire.version, 99]) else { return XCTFail("operation 99 accepted") }
         guard case .unsupported = s.handle([AgentWire.version]) else { return XCTFail("short request accepted") }
     }

@@ -64,6 +64,17 @@ final class HandoverReceiptTests: XCTestCase {
         XCTAssertEqual(log.first?.caseID, w.caseID)
     }
 
+    /// The sender may have left by the time the receipt comes: someone who still works there records it.
+    func testTheLeaderRecordsTheReceiptAfterTheSenderWasRevoked() throws {
+        let w = try HandoverWorld()
+        let sent = try send(w)
+        _ = try w.session("lina").revoke(id: "kari", kind: .member)
+        let receipt = HandoverReceipt(for: sent.opened, identity: w.identity(police))
+        XCTAssertNoThrow(try w.session("lina").confirmReceipt(receipt.text))
+        XCTAssertNotNil(try disclosure(w, bundle: sent.manifest.bundleID, reader: "lina")["receipt"])
+        XCTAssertEqual(try w.count("SELECT COUNT(*) FROM handover_receipts"), 1)
+    }
+
     func testTheSameReceiptTwiceIsDetected() throws {
         let w = try HandoverWorld()
         let sent = try send(w)

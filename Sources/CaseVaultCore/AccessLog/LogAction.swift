@@ -7,6 +7,8 @@ public enum LogAction: String, CaseIterable, Sendable {
     case vaultMigrate = "vault.migrate"
     case caseCreate = "case.create"
     case caseRead = "case.read"
+    /// The member's key agent released keys of the case (appended by the agent itself, before any key leaves it).
+    case caseOpen = "case.open"
     case caseReadRefused = "case.read-refused"
     case caseUpdate = "case.update"
     case caseHistory = "case.history"

@@ -31,12 +31,15 @@ enum ReasonSeal {
                 w.data(try SealedBox.seal(key, to: r.identity.boxKey))
             }
             w.raw(nonce)
-            w.data(try XChaCha20Poly1305.seal(plain, key: key, nonce: nonce, associatedData: Array("casevault/v1/log-reason-text\0".utf8)))
+            w.data(try XChaCha20Poly1305.seal(plain, key: key, nonce: nonce, associatedData: textAD))
             return (commitment(reason: Array(reason.utf8), salt: salt), w.bytes)
         } catch { throw .io("cannot seal the reason") }
     }
 
     /// Opens a sealed reason and checks it against the log's commitment.
+    /// The reason text's associated data.
+    static let textAD = Array("casevault/v1/log-reason-text\0".utf8)
+
     static func open(_ sealed: [UInt8], member: String, key: any SealedBoxOpener, commitment: [UInt8]) throws(VaultError) -> String? {
         var r = ByteReader(sealed)
         do {
@@ -49,8 +52,8 @@ enum ReasonSeal {
             let nonce = try r.raw(24)
             let ct = try r.data()
             guard let mine else { return nil }
-            let k = try SymmetricKey(secret: try key.openSealedBox(mine))
-            let plain = try XChaCha20Poly1305.open(ct, key: k, nonce: nonce, associatedData: Array("casevault/v1/log-reason-text\0".utf8))
+            let k = try SymmetricKey(secret: try key.openSealedKey(mine, provenBy: .init(nonce: nonce, ciphertext: ct, associatedData: textAD)))
+            let plain = try XChaCha20Poly1305.open(ct, key: k, nonce: nonce, associatedData: textAD)
             let bytes = plain.withUnsafeBytes { Array($0) }
             guard bytes.count >= 32 else { throw VaultError.format("sealed reason is malformed") }
             let saltBytes = try bytes.withUnsafeBytes { b throws(CryptoError) in try SecureBytes(copying: UnsafeRawBufferPointer(rebasing: b[0..<32])) }

@@ -120,7 +120,8 @@ public enum HandoverAnswer {
         }
         var inner: [UInt8]
         do {
-            let key = try SymmetricKey(secret: try keys.boxOpener.openSealedBox(sealedKey))
+            let proof = SealedKeyProof(nonce: nonce, ciphertext: ciphertext, associatedData: header)
+            let key = try SymmetricKey(secret: try keys.boxOpener.openSealedKey(sealedKey, provenBy: proof))
             inner = try XChaCha20Poly1305.open(ciphertext, key: key, nonce: nonce, associatedData: header).withUnsafeBytes { Array($0) }
         } catch { throw .auth("the answer failed to decrypt: it was altered, or is not for this key") }
         defer { Memory.zero(&inner) }

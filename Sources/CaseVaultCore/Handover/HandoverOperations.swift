@@ -159,7 +159,7 @@ struct ReceiptOperations: SessionBound {
             let caseID = sent.caseID
             let opened = try open(caseID, state: state, db: db)
             guard let index = opened.fields.first(where: { $0.key.hasPrefix("disclosures[") && $0.key.hasSuffix("].bundle") && $0.value == .text(receipt.bundleID) })?.key.dropLast(".bundle".count) else {
-                throw VaultError.denied("only a member who can read and write the case's disclosures (its contact person) may confirm this receipt")
+                throw VaultError.denied("only a member who can read and write the case's disclosures (its contact person, or the leader) may confirm this receipt")
             }
             try writeVersion(db: db, state: state, opened: opened, written: ["\(index).receipt": .text(receipt.received.osloDateField)],
                              removed: [], assignments: opened.latest.assignments,

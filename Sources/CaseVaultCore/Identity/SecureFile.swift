@@ -41,14 +41,28 @@ public enum SecureFile {
         syncDirectory(of: path)
     }
 
-    /// Reads a file that must not be readable or writable by group or others.
+    /// Reads a file that must not be readable or writable by group or others, that this user
+    /// owns, and that lies in a folder where no other user may replace it.
     static func readPrivate(_ path: String, what: String) throws(VaultError) -> [UInt8] {
         var st = stat()
         guard stat(path, &st) == 0 else { throw .notFound("\(what) \(path) not found") }
         guard st.st_mode & 0o077 == 0 else {
             throw .refused("\(what) \(path) is accessible by group or others (mode \(String(st.st_mode & 0o777, radix: 8))); run: chmod 600 \(path)")
         }
+        guard st.st_uid == getuid() else { throw .refused("\(what) \(path) belongs to another user; use one of your own") }
+        try refuseOpenFolder(of: path, what: what)
         return try read(path, what: what)
+    }
+
+    /// A folder others may write to without the sticky bit lets them swap the file for theirs.
+    static func refuseOpenFolder(of path: String, what: String) throws(VaultError) {
+        let folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().resolvingSymlinksInPath().path
+        var st = stat()
+        guard stat(folder, &st) == 0 else { return }
+        let othersMayWrite = st.st_mode & 0o002 != 0 && st.st_mode & mode_t(S_ISVTX) == 0
+        guard !othersMayWrite && (st.st_uid == getuid() || st.st_uid == 0) else {
+            throw .refused("\(what) \(path) lies in \(folder), which another user may write to (mode \(String(st.st_mode & 0o7777, radix: 8))); move it to a folder only you can write, or run: chmod go-w \(folder)")
+        }
     }
 
     static func read(_ path: String, what: String) throws(VaultError) -> [UInt8] {
@@ -135,13 +149,15 @@ extension SecureFile {
             }
         }
 
-        /// Removes `path.partial-PID` files whose process no longer runs.
+        /// Removes `path.partial-PID` files whose process no longer runs, and those of siblings of
+        /// the same kind (`*.cvb.partial-PID` beside a `.cvb`): a killed run may have named another output.
         static func removeAbandonedPartials(of path: String) {
             let url = URL(fileURLWithPath: path)
             let folder = url.deletingLastPathComponent().path
-            let prefix = url.lastPathComponent + ".partial-"
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) {
-                guard let pid = Int32(name.dropFirst(prefix.count)), pid > 0, kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let kind = url.pathExtension.isEmpty ? url.lastPathComponent : "." + url.pathExtension
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+                guard let marker = name.range(of: ".partial-", options: .backwards), name[..<marker.lowerBound].hasSuffix(kind),
+                      let pid = Int32(name[marker.upperBound...]), pid > 0, kill(pid, 0) != 0, errno == ESRCH else { continue }
                 unlink(folder + "/" + name)
             }
         }

@@ -18,6 +18,8 @@ package struct Opener {
     var grantedBoxes: [CaseVersion.KeyRef: [UInt8]] = [:]
     var grantHolders: [CaseVersion.KeyRef: Set<String>] = [:]
     var refusedGrants: [String] = []
+    /// The vault's folder, named to a key agent so it can find the opening's log entry.
+    var vaultDirectory = ""
 
     package init(vaultID: VaultID, roster: Roster, policies: [Int: Policy], rosters: [Roster] = [], now: Timestamp = .now()) {
         self.vaultID = vaultID
@@ -268,6 +270,8 @@ package struct Opener {
         var wanted: [(ref: CaseVersion.KeyRef, commitment: [UInt8], box: [UInt8], granted: Bool)] = []
         // Envelopes sealed to a role key the reader holds open here, without the member's key.
         var viaRole: [(ref: CaseVersion.KeyRef, commitment: [UInt8], box: [UInt8], key: BoxSecretKey)] = []
+        // Envelopes sealed to a role key whose seed a key agent keeps: it opens them itself.
+        var viaAgentRole: [(ref: CaseVersion.KeyRef, commitment: [UInt8], box: [UInt8], label: String)] = []
         for ref in distinct {
             guard ref.generation >= 1, ref.generation <= UInt64(chain.count),
                   let cls = chain[Int(ref.generation - 1)].classes.first(where: { $0.index == ref.index })
@@ -276,19 +280,33 @@ package struct Opener {
                 wanted.append((ref, cls.commitment, envelope.sealedKey, false))
             } else if let (envelope, roleKey) = cls.envelopes.lazy.compactMap({ e in roleKeys.key(for: e.member).map { (e, $0) } }).first {
                 viaRole.append((ref, cls.commitment, envelope.sealedKey, roleKey))
+            } else if let envelope = cls.envelopes.first(where: { roleKeys.sealedLabels.contains($0.member) }) {
+                viaAgentRole.append((ref, cls.commitment, envelope.sealedKey, envelope.member))
             } else if let box = grantedBoxes[ref] { wanted.append((ref, cls.commitment, box, true)) }
         }
-        let opened: [SecureBytes?]
-        do { opened = try key.openSealedBoxes(wanted.map(\.box)) } catch {
-            throw .auth("case \(caseID): a key sealed to \(reader.id) failed to open (tampered or wrong key)", cause: error)
+        let opened: [SymmetricKey?]
+        if let agent = key as? any CaseKeyOpener {
+            let items = wanted.map { w in CaseKeyRequest.Item(ref: w.ref, format: Self.format(ofGeneration: w.ref.generation, in: chain),
+                                                              commitment: w.commitment, box: w.box, roleLabel: "") }
+                + viaAgentRole.map { w in CaseKeyRequest.Item(ref: w.ref, format: Self.format(ofGeneration: w.ref.generation, in: chain),
+                                                              commitment: w.commitment, box: w.box, roleLabel: w.label) }
+            wanted += viaAgentRole.map { ($0.ref, $0.commitment, $0.box, false) }
+            opened = items.isEmpty ? [] : try agent.openCaseKeys(CaseKeyRequest(vaultDirectory: vaultDirectory, vaultID: vaultID, caseID: caseID,
+                                                                               items: items, roleSeeds: roleKeys.sealedSeeds))
+        } else {
+            let secrets: [SecureBytes?]
+            do { secrets = try key.openSealedBoxes(wanted.map(\.box)) } catch {
+                throw .auth("case \(caseID): a key sealed to \(reader.id) failed to open (tampered or wrong key)", cause: error)
+            }
+            opened = secrets.map { s in s.flatMap { try? SymmetricKey(secret: $0) } }
         }
         guard opened.count == wanted.count else { throw .auth("case \(caseID): the key opener answered for the wrong number of keys") }
         wanted += viaRole.map { ($0.ref, $0.commitment, $0.box, false) }
-        let openedViaRole = viaRole.map { try? SealedBox.open($0.box, with: $0.key) }
+        let openedViaRole = viaRole.map { v in (try? SealedBox.open(v.box, with: v.key)).flatMap { try? SymmetricKey(secret: $0) } }
         var keys: [(ref: CaseVersion.KeyRef, key: SymmetricKey?)] = distinct.map { ($0, nil) }
-        for (w, secret) in zip(wanted, opened + openedViaRole) {
+        for (w, opened) in zip(wanted, opened + openedViaRole) {
             // A bad grant is ignored and reported; a bad envelope fails the case as before.
-            guard let secret, let k = try? SymmetricKey(secret: secret) else {
+            guard let k = opened else {
                 if w.granted { refusedGrants.append("grant of key \(w.ref.generation)/\(w.ref.index) to \(reader.id) does not open"); continue }
                 throw .auth("case \(caseID): a key sealed to \(reader.id) failed to open (tampered or wrong key)")
             }

@@ -5,6 +5,9 @@ import SodiumKit
 /// reader's newest seed wrap of each centre-wide role they hold, walking `prev` back to epoch 1.
 package struct RoleKeyring: Sendable {
     let keys: [String: BoxSecretKey]
+    /// With a key agent: the seed wraps it opens itself, and the envelope labels they reach.
+    var sealedSeeds: [CaseKeyRequest.RoleSeed] = []
+    var sealedLabels: Set<String> = []
 
     static let none = RoleKeyring(keys: [:])
 
@@ -27,6 +30,16 @@ package struct RoleKeyring: Sendable {
             wanted.append((record, mine.sealed))
         }
         guard !wanted.isEmpty else { return .none }
+        // A key agent keeps the seeds: they go to it sealed, with every request for a case's keys.
+        if opener is any CaseKeyOpener {
+            var ring = RoleKeyring.none
+            for w in wanted {
+                let records = (1...w.record.epoch).compactMap { directory.record(w.record.role, epoch: $0) }
+                ring.sealedSeeds.append(.init(wrap: w.sealed, records: records.map { $0.encoded() }))
+                ring.sealedLabels.formUnion(records.map(\.label))
+            }
+            return ring
+        }
         let opened: [SecureBytes?]
         do { opened = try opener.openSealedBoxes(wanted.map(\.sealed)) } catch {
             throw .auth("a role key seed sealed to \(reader.id) failed to open", cause: error)

@@ -209,6 +209,7 @@ struct BreakGlassOperations: SessionBound {
             chain[chain.count - 1].fields.removeAll { !r.fields.contains($0.path) }
             var opener = Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies)
             opener.grantedBoxes = released
+            opener.vaultDirectory = vault.directory
             let opened = try opener.open(chain, caseID: r.caseID, reader: member, key: identity.boxOpener)
             guard !opened.fields.isEmpty else {
                 return .failure(VaultError.refused("break-glass \(id) opens none of its fields: no key for them was released (sealed before `breakglass setup`?)"))

@@ -36,6 +36,7 @@ extension SessionBound {
         // Keys a completed recovery released to this member (Vault/RecoveryReleases.swift).
         opener.grantedBoxes.merge(try recoveryReleases(caseID, db: db, state: state)) { grant, _ in grant }
         opener.refusedGrants = ledger.refused
+        opener.vaultDirectory = vault.directory
         var opened = try opener.open(chain, caseID: caseID, reader: member, key: identity.boxOpener, roleKeys: roleKeys)
         opened.pendingGrants = ledger.pending(chain: chain, roster: state.roster, access: access)
         opened.readerWaitsForGrants = opened.pendingGrants.first { $0.member == member.id }?.classes ?? 0
@@ -53,26 +54,36 @@ extension SessionBound {
         let ledger = try grantLedger(caseID, chain: chain, state: state, db: db)
         let missing = ledger.missing(for: recipient, chain: chain, access: access)
         guard !missing.isEmpty else { return (0, 0) }
-        var held: [(ref: CaseVersion.KeyRef, commitment: [UInt8], box: [UInt8])] = []
+        var held: [(ref: CaseVersion.KeyRef, commitment: [UInt8], box: [UInt8], label: String)] = []
         var heldViaRole: [(ref: CaseVersion.KeyRef, commitment: [UInt8], box: [UInt8], key: BoxSecretKey)] = []
         let roleKeys = try RoleKeyring.unlock(db, vault: vault, state: state, reader: member, opener: identity.boxOpener)
         for ref in missing {
             guard let cls = chain[Int(ref.generation - 1)].classes.first(where: { $0.index == ref.index }) else { continue }
             if let e = cls.envelopes.first(where: { $0.member == member.id }) {
-                held.append((ref, cls.commitment, e.sealedKey))
+                held.append((ref, cls.commitment, e.sealedKey, ""))
             } else if let (e, k) = cls.envelopes.lazy.compactMap({ e in roleKeys.key(for: e.member).map { (e, $0) } }).first {
                 heldViaRole.append((ref, cls.commitment, e.sealedKey, k))
+            } else if let e = cls.envelopes.first(where: { roleKeys.sealedLabels.contains($0.member) }) {
+                held.append((ref, cls.commitment, e.sealedKey, e.member))
             } else if let g = ledger.authentic.first(where: { $0.key == ref && $0.recipient == member.id }) {
-                held.append((ref, cls.commitment, g.sealedKey))
+                held.append((ref, cls.commitment, g.sealedKey, ""))
             }
         }
         var granted = Set<CaseVersion.KeyRef>()
         if !held.isEmpty || !heldViaRole.isEmpty {
-            let secrets = (held.isEmpty ? [] : try identity.boxOpener.openSealedBoxes(held.map(\.box))) + heldViaRole.map { try? SealedBox.open($0.box, with: $0.key) }
-            held += heldViaRole.map { ($0.ref, $0.commitment, $0.box) }
-            for (h, secret) in zip(held, secrets) {
+            let format = { (ref: CaseVersion.KeyRef) in Opener.format(ofGeneration: ref.generation, in: chain) }
+            let secrets: [SymmetricKey?]
+            if let agent = identity.boxOpener as? any CaseKeyOpener {
+                let items = held.map { CaseKeyRequest.Item(ref: $0.ref, format: format($0.ref), commitment: $0.commitment, box: $0.box, roleLabel: $0.label) }
+                secrets = held.isEmpty ? [] : try agent.openCaseKeys(CaseKeyRequest(vaultDirectory: vault.directory, vaultID: vault.vaultID, caseID: caseID,
+                                                                                    items: items, roleSeeds: roleKeys.sealedSeeds))
+            } else {
+                secrets = (held.isEmpty ? [] : try identity.boxOpener.openSealedBoxes(held.map(\.box))).map { s in s.flatMap { try? SymmetricKey(secret: $0) } }
+            }
+            held += heldViaRole.map { ($0.ref, $0.commitment, $0.box, "") }
+            for (h, key) in zip(held, secrets + heldViaRole.map { v in (try? SealedBox.open(v.box, with: v.key)).flatMap { try? SymmetricKey(secret: $0) } }) {
                 // A key that does not match its commitment is not passed on: the grant would be refused anyway.
-                guard let secret, let key = try? SymmetricKey(secret: secret),
+                guard let key,
                       Memory.constantTimeEquals(CaseVersion.commitment(to: key, vault: vault.vaultID, caseID: caseID, ref: h.ref,
                                                                          format: Opener.format(ofGeneration: h.ref.generation, in: chain)), h.commitment)
                 else { continue }
@@ -127,7 +138,7 @@ extension Session {
                     let r = try grantMissing(to: memberID, caseID: caseID, chain: chain, state: state, db: db)
                     granted += r.granted
                     if r.waiting == 0 { try db.removePendingGrantHint(caseID, member: memberID) }
-                } catch let e as VaultError where e.kind != .ioFailure { continue }
+                } catch let e as VaultError where e.kind != .ioFailure && e.unloggedCaseOpening == nil { continue }
             }
             return granted
         }) ?? 0

@@ -113,7 +113,7 @@ struct CaseOperations: SessionBound {
                 try vault.appendLog(db, state: state, session: session, action: .caseRead, caseID: caseID,
                                      fields: CaseRecord.order(Array(opened.fields.keys)), detail: detail, reason: reason)
                 return .success(opened)
-            } catch let e as VaultError where e.kind != .ioFailure {
+            } catch let e as VaultError where e.kind != .ioFailure && e.unloggedCaseOpening == nil {
                 try vault.appendLog(db, state: state, session: session, action: .caseReadRefused, caseID: caseID, fields: [],
                                      detail: ["error": e.kind.logName], reason: reason)
                 return .failure(e)
@@ -147,11 +147,11 @@ struct CaseOperations: SessionBound {
             for id in ids where try reaches(id, state: state, db: db) {
                 reached.insert(id)
                 let opened: OpenedCase
-                do { opened = try openRepairingStaleness(id, state: state, db: db, roleKeys: roleKeys) } catch let e as VaultError where e.kind == .notFound {
+                do { opened = try openRepairingStaleness(id, state: state, db: db, roleKeys: roleKeys) } catch let e as VaultError where e.kind == .notFound && e.unloggedCaseOpening == nil {
                     // Assigned once, no longer: a verified case they no longer reach is not damage.
                     reached.remove(id)
                     continue
-                } catch let e as VaultError {
+                } catch let e as VaultError where e.unloggedCaseOpening == nil {
                     out.append(CaseSummary(caseID: id, version: 0, updated: Timestamp(seconds: 0), assignments: [], glance: [:], problem: e.message))
                     continue
                 }

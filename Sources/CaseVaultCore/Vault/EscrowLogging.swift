@@ -51,6 +51,7 @@ extension SessionBound {
     /// ref without such an envelope is left out.
     func openEscrowedKeys(_ refs: [CaseVersion.KeyRef], chain: [CaseVersion], caseID: CaseID, label: String,
                           key: any SealedBoxOpener) throws(VaultError) -> [(ref: CaseVersion.KeyRef, key: SymmetricKey)] {
+        if let agent = key as? any CaseKeyOpener { return try openOwnEnvelopes(refs, chain: chain, caseID: caseID, agent: agent) }
         var out: [(ref: CaseVersion.KeyRef, key: SymmetricKey)] = []
         for ref in refs {
             guard ref.generation >= 1, ref.generation <= UInt64(chain.count),
@@ -68,5 +69,26 @@ extension SessionBound {
             out.append((ref, k))
         }
         return out
+    }
+
+    /// The member's own envelopes among `refs`, opened by their key agent as one logged request.
+    private func openOwnEnvelopes(_ refs: [CaseVersion.KeyRef], chain: [CaseVersion], caseID: CaseID,
+                                  agent: any CaseKeyOpener) throws(VaultError) -> [(ref: CaseVersion.KeyRef, key: SymmetricKey)] {
+        var items: [CaseKeyRequest.Item] = []
+        for ref in refs {
+            guard ref.generation >= 1, ref.generation <= UInt64(chain.count),
+                  let cls = chain[Int(ref.generation - 1)].classes.first(where: { $0.index == ref.index }) else {
+                throw .auth("case \(caseID) names a missing key generation")
+            }
+            guard let envelope = cls.envelopes.first(where: { $0.member == member.id }) else { continue }
+            items.append(.init(ref: ref, format: Opener.format(ofGeneration: ref.generation, in: chain), commitment: cls.commitment,
+                               box: envelope.sealedKey, roleLabel: ""))
+        }
+        guard !items.isEmpty else { return [] }
+        let keys = try agent.openCaseKeys(CaseKeyRequest(vaultDirectory: vault.directory, vaultID: vault.vaultID, caseID: caseID, items: items, roleSeeds: []))
+        return try zip(items, keys).map { (item, key) throws(VaultError) in
+            guard let key else { throw .auth("case \(caseID): the \(member.id) envelope does not open (tampered or wrong key)") }
+            return (item.ref, key)
+        }
     }
 }

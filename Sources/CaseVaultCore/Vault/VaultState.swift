@@ -66,9 +66,14 @@ extension Vault {
     /// The policy in force, verified.
     public func policy() throws(VaultError) -> Policy { try state().policy }
 
-    /// Runs `body` in one write transaction; a thrown error rolls everything back.
-    package func write<T>(_ body: (StoreTransaction) throws -> T) throws(VaultError) -> T { try store.write(body) }
+    /// Runs `body` in one write transaction; a thrown error rolls everything back. A key agent's
+    /// keys come only after the opening is logged: `body` then runs again (AccessLog/CaseOpening.swift).
+    package func write<T>(_ body: (StoreTransaction) throws -> T) throws(VaultError) -> T {
+        try retryingUnloggedOpenings { () throws(VaultError) in try store.write(body) }
+    }
 
     /// Runs `body` on one read snapshot.
-    package func read<T>(_ body: (StoreTransaction) throws -> T) throws(VaultError) -> T { try store.read(body) }
+    package func read<T>(_ body: (StoreTransaction) throws -> T) throws(VaultError) -> T {
+        try retryingUnloggedOpenings { () throws(VaultError) in try store.read(body) }
+    }
 }
