@@ -217,9 +217,11 @@ final class CLIErrorTests: XCTestCase {
         for m in ["kari", "cecilie", "nils", "lina"] {
             try attempt("tampered, \(m)", m, ["case", "show", id])
         }
-        // A listing names a damaged case (to those who reach it) instead of failing altogether.
+        // A listing names a damaged case (to those who reach it) instead of failing altogether,
+        // and its exit status says something failed.
         let list = try v.run(as: "nils", ["case", "list"])
-        XCTAssertEqual(list.status, 0, list.stderr)
+        XCTAssertEqual(list.status, 77, list.stderr)
+        XCTAssertTrue(list.stderr.contains("1 case failed verification"), list.stderr)
         XCTAssertTrue(list.stdout.contains("\(id)  FAILED VERIFICATION"), list.stdout)
         XCTAssertFalse(list.stdout.contains(canary) || list.stderr.contains(canary))
         try attempt("tampered history", "kari", ["case", "history", id, "--json"])
