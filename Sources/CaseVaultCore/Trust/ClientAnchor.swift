@@ -227,6 +227,8 @@ public final class ClientAnchor: @unchecked Sendable {
         defer { lock.unlock() }
         state = ClientState(adopting: statement)
         suspended = false
+        // The leader vouched for the state as it now stands: cases are judged afresh from it.
+        Self.problems.withLock { $0.removeAll() }
     }
 
     /// Remembers the log as it now stands (what was verified, plus entries appended since) and
