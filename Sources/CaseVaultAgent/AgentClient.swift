@@ -116,6 +116,13 @@ public final class AgentClient: MemberKeys, @unchecked Sendable {
             return try Self.caseKeys(reply, count: request.items.count)
         }
 
+        func logOpenings(of caseIDs: [CaseID], vaultDirectory: String) throws(VaultError) {
+            for start in stride(from: 0, to: caseIDs.count, by: AgentWire.maxOpeningsPerRequest) {
+                let chunk = caseIDs[start..<min(start + AgentWire.maxOpeningsPerRequest, caseIDs.count)]
+                _ = try client.perform(.logCaseOpening, AgentWire.boxList([Array(vaultDirectory.utf8)] + chunk.map { Array($0.hex.utf8) }))
+            }
+        }
+
         func openSealedKey(_ sealed: [UInt8], provenBy proof: SealedKeyProof) throws -> SecureBytes {
             do { return try client.performSecret(.openSealedKey, AgentWire.boxList([sealed, proof.nonce, proof.ciphertext, proof.associatedData])) }
             catch where error.kind == .authenticationFailed { throw CryptoError.authenticationFailed }

@@ -9,7 +9,8 @@ extension AgentService {
         do { request = try CaseKeyRequest.decode(payload) } catch { return .failed(error.message) }
         let now = clock.now()
         do {
-            guard try openingIsLogged(request, keys.publicIdentity.signingKey, now) else {
+            let remembered = loggedOpenings[request.vaultDirectory]?[request.caseID]
+            guard try openingIsLogged(request, keys.publicIdentity.signingKey, now, remembered) else {
                 return .unlogged("case \(request.caseID.hex)'s opening is not in the vault's log")
             }
         } catch { return .refused(error.message) }
@@ -27,12 +28,24 @@ extension AgentService {
         } catch { return .failed("out of secure memory") }
     }
 
-    /// `boxList([vault folder, case id in hex])`: appends this member's `case.open` entry.
+    /// `boxList([vault folder, case id in hex, …])`: appends this member's `case.open` entry of
+    /// each case named, in one transaction, and remembers where each landed.
     func logCaseOpening(_ payload: [UInt8], keys: SecretIdentity) -> Reply {
-        guard let parts = AgentWire.parseBoxList(payload), parts.count == 2,
-              let caseID = try? CaseID(String(decoding: parts[1], as: UTF8.self)) else { return .failed("malformed case opening") }
-        guard openings.wouldAdmit(caseID, at: clock.now()) else { return .refused(OpeningRate.refusal) }
-        do { try logOpening(String(decoding: parts[0], as: UTF8.self), caseID, keys, clock) } catch { return .refused(error.message) }
+        guard let parts = AgentWire.parseBoxList(payload), parts.count >= 2, parts.count <= AgentWire.maxOpeningsPerRequest + 1 else {
+            return .failed("malformed case opening")
+        }
+        var caseIDs: [CaseID] = []
+        for part in parts.dropFirst() {
+            guard let caseID = try? CaseID(String(decoding: part, as: UTF8.self)) else { return .failed("malformed case opening") }
+            caseIDs.append(caseID)
+        }
+        let now = clock.now()
+        guard openings.wouldAdmit(Set(caseIDs), at: now) else { return .refused(OpeningRate.refusal) }
+        let directory = String(decoding: parts[0], as: UTF8.self)
+        do {
+            let indices = try logOpenings(directory, caseIDs, keys, clock)
+            loggedOpenings[directory, default: [:]].merge(indices) { _, new in new }
+        } catch { return .refused(error.message) }
         return .ok([])
     }
 

@@ -18,24 +18,29 @@ public final class AgentService {
     public let publicIdentity: PublicIdentity
     /// How many cases were opened in the current minute (bulk opening is refused).
     var openings = OpeningRate()
-    /// Whether the vault's log holds this member's `case.open` of the request's case, recently.
-    let openingIsLogged: (CaseKeyRequest, SigningPublicKey, UInt64) throws(VaultError) -> Bool
-    /// Appends that entry, signed by `keys`.
-    let logOpening: (String, CaseID, SecretIdentity, any AgentClock) throws(VaultError) -> Void
+    /// Whether the vault's log holds this member's `case.open` of the request's case, recently;
+    /// at the remembered index when the agent appended it in this run.
+    let openingIsLogged: (CaseKeyRequest, SigningPublicKey, UInt64, UInt64?) throws(VaultError) -> Bool
+    /// Appends one such entry per case, signed by `keys`; returns each entry's log index.
+    let logOpenings: (String, [CaseID], SecretIdentity, any AgentClock) throws(VaultError) -> [CaseID: UInt64]
+    /// Where in each vault's log (by folder) the agent appended each case's latest opening.
+    var loggedOpenings: [String: [CaseID: UInt64]] = [:]
 
     public convenience init(keys: SecretIdentity, keyPath: String, idleTimeout: UInt64, maxLifetime: UInt64, clock: any AgentClock,
                             keyFileProblem: @escaping (String) -> String? = AgentService.keyFileProblem) {
         self.init(keys: keys, keyPath: keyPath, idleTimeout: idleTimeout, maxLifetime: maxLifetime, clock: clock, keyFileProblem: keyFileProblem,
-                  openingIsLogged: { (r, signer, now) throws(VaultError) in try CaseOpeningLog.isLogged(r, by: signer, now: now) },
-                  logOpening: { (dir, caseID, keys, clock) throws(VaultError) in try CaseOpeningLog.append(to: dir, caseID: caseID, keys: keys, clock: clock) })
+                  openingIsLogged: { (r, signer, now, index) throws(VaultError) in try CaseOpeningLog.isLogged(r, by: signer, now: now, at: index) },
+                  logOpenings: { (dir, caseIDs, keys, clock) throws(VaultError) in
+                      try CaseOpeningLog.append(to: dir, caseIDs: caseIDs, keys: keys, clock: clock)
+                  })
     }
 
     init(keys: SecretIdentity, keyPath: String, idleTimeout: UInt64, maxLifetime: UInt64, clock: any AgentClock,
          keyFileProblem: @escaping (String) -> String?,
-         openingIsLogged: @escaping (CaseKeyRequest, SigningPublicKey, UInt64) throws(VaultError) -> Bool,
-         logOpening: @escaping (String, CaseID, SecretIdentity, any AgentClock) throws(VaultError) -> Void) {
+         openingIsLogged: @escaping (CaseKeyRequest, SigningPublicKey, UInt64, UInt64?) throws(VaultError) -> Bool,
+         logOpenings: @escaping (String, [CaseID], SecretIdentity, any AgentClock) throws(VaultError) -> [CaseID: UInt64]) {
         self.openingIsLogged = openingIsLogged
-        self.logOpening = logOpening
+        self.logOpenings = logOpenings
         // Keep only the member's own keys: the centre root key stays in the key file.
         self.keys = SecretIdentity(boxKey: keys.boxKey, signingKey: keys.signingKey)
         self.keyPath = keyPath
@@ -47,7 +52,10 @@ public final class AgentService {
 
     public var isLocked: Bool { keys == nil }
 
-    public func lock() { keys = nil }
+    public func lock() {
+        keys = nil
+        loggedOpenings = [:]
+    }
 
     /// Locks when the time is up; true if it did.
     @discardableResult

@@ -19,7 +19,7 @@ public enum AgentWire {
         case openSealedBoxes = 6
         /// One case's class keys (CaseKeyRequest), once a `case.open` entry of this member is in the vault's log.
         case openCaseKeys = 7
-        /// The agent appends that `case.open` entry itself.
+        /// The agent appends that `case.open` entry itself (one per case named, in one transaction).
         case logCaseOpening = 8
         /// A sealed message key, shown with a ciphertext of an admitted purpose made under it.
         case openSealedKey = 9
@@ -27,6 +27,8 @@ public enum AgentWire {
 
     /// At most this many boxes in one `openSealedBoxes` request.
     static let maxBoxesPerRequest = 4096
+    /// At most this many cases in one `logCaseOpening` request.
+    static let maxOpeningsPerRequest = 4000
 
     static func u32(_ n: Int) -> [UInt8] { lengthPrefix(n) }
 

@@ -10,17 +10,20 @@ enum CaseOpeningLog {
     /// How far back from the log's end the entry is looked for (a listing logs one per case).
     static let tailEntries: UInt64 = 1024
 
-    static func isLogged(_ request: CaseKeyRequest, by signer: SigningPublicKey, now: UInt64) throws(VaultError) -> Bool {
-        let vault = try Vault.open(at: request.vaultDirectory)
+    /// `index`: where the agent appended the opening in this run, checked alone; otherwise the
+    /// log's last `tailEntries` entries are searched.
+    static func isLogged(_ request: CaseKeyRequest, by signer: SigningPublicKey, now: UInt64, at index: UInt64?) throws(VaultError) -> Bool {
+        let vault = try OpenVaults.shared.vault(at: request.vaultDirectory)
         guard vault.vaultID == request.vaultID else { throw VaultError(.refused, "the request names another vault than the one in \(request.vaultDirectory)") }
         let now = Int64(clamping: now)
-        return try vault.hasLoggedOpening(of: request.caseID, by: signer, since: Timestamp(seconds: now - Int64(coverSeconds)),
-                                          until: Timestamp(seconds: now + Int64(coverSeconds)), window: tailEntries)
+        let since = Timestamp(seconds: now - Int64(coverSeconds)), until = Timestamp(seconds: now + Int64(coverSeconds))
+        if let index, try vault.hasLoggedOpening(of: request.caseID, by: signer, since: since, until: until, at: index) { return true }
+        return try vault.hasLoggedOpening(of: request.caseID, by: signer, since: since, until: until, window: tailEntries)
     }
 
-    static func append(to directory: String, caseID: CaseID, keys: SecretIdentity, clock: any AgentClock) throws(VaultError) {
+    static func append(to directory: String, caseIDs: [CaseID], keys: SecretIdentity, clock: any AgentClock) throws(VaultError) -> [CaseID: UInt64] {
         let vault = try Vault.open(at: directory, clock: AgentVaultClock(clock: clock))
-        try Session(vault: vault, identity: keys, command: "agent").logCaseOpening(caseID)
+        return try Session(vault: vault, identity: keys, command: "agent").logCaseOpenings(caseIDs)
     }
 
     /// A log entry whose action is `case.open`: only the agent itself signs those.

@@ -13,7 +13,13 @@ struct OpeningRate: Sendable {
     private var cases: Set<CaseID> = []
 
     func wouldAdmit(_ caseID: CaseID, at now: UInt64) -> Bool {
-        now / 60 != minute || cases.contains(caseID) || cases.count < Self.perMinute
+        wouldAdmit([caseID], at: now)
+    }
+
+    /// Whether all of `caseIDs` could be opened now, together.
+    func wouldAdmit(_ caseIDs: Set<CaseID>, at now: UInt64) -> Bool {
+        guard now / 60 == minute else { return caseIDs.count <= Self.perMinute }
+        return cases.count + caseIDs.subtracting(cases).count <= Self.perMinute
     }
 
     /// Counts `caseID` as opened now; false (and nothing counted) past the limit.

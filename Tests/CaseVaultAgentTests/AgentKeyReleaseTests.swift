@@ -14,8 +14,11 @@ final class AgentKeyReleaseTests: XCTestCase {
 
     func service() -> AgentService {
         AgentService(keys: member, keyPath: "/home/nils/nils.key", idleTimeout: 900, maxLifetime: 3600, clock: clock, keyFileProblem: { _ in nil },
-                     openingIsLogged: { [unowned self] r, _, _ in logged.contains(r.caseID) },
-                     logOpening: { [unowned self] _, caseID, _, _ in logged.insert(caseID) })
+                     openingIsLogged: { [unowned self] r, _, _, _ in logged.contains(r.caseID) },
+                     logOpenings: { [unowned self] _, caseIDs, _, _ in
+                         logged.formUnion(caseIDs)
+                         return Dictionary(uniqueKeysWithValues: caseIDs.enumerated().map { ($1, UInt64($0)) })
+                     })
     }
 
     /// A request for one class key sealed to the member, and the key it holds.

@@ -51,23 +51,50 @@ extension Vault {
                                   window: UInt64 = 64) throws(VaultError) -> Bool {
         try read { db in
             let size = try db.logFrontier().size
-            for index in stride(from: size, to: size > window ? size - window : 0, by: -1) {
-                guard let bytes = try db.logEntry(at: index - 1), let e = try? LogEntry.parse(bytes) else { continue }
-                guard e.action == LogAction.caseOpen.rawValue, e.caseID == caseID, e.signer == signer, e.vaultID == vaultID,
-                      e.index == index - 1, !(e.time < since), !(until < e.time), (try? e.verifySignature()) != nil else { continue }
+            for index in stride(from: size, to: size > window ? size - window : 0, by: -1)
+            where try Self.isOpening(at: index - 1, of: caseID, by: signer, since: since, until: until, vaultID: vaultID, db: db) {
                 return true
             }
             return false
         }
+    }
+
+    /// Whether the entry at `index` (which a key agent appended and remembers) is that opening:
+    /// one row read, however long the log grew since.
+    package func hasLoggedOpening(of caseID: CaseID, by signer: SigningPublicKey, since: Timestamp, until: Timestamp,
+                                  at index: UInt64) throws(VaultError) -> Bool {
+        try read { db in
+            guard index < (try db.logFrontier().size) else { return false }
+            return try Self.isOpening(at: index, of: caseID, by: signer, since: since, until: until, vaultID: vaultID, db: db)
+        }
+    }
+
+    private static func isOpening(at index: UInt64, of caseID: CaseID, by signer: SigningPublicKey, since: Timestamp, until: Timestamp,
+                                  vaultID: VaultID, db: StoreTransaction) throws -> Bool {
+        guard let bytes = try db.logEntry(at: index), let e = try? LogEntry.parse(bytes) else { return false }
+        return e.action == LogAction.caseOpen.rawValue && e.caseID == caseID && e.signer == signer && e.vaultID == vaultID
+            && e.index == index && !(e.time < since) && !(until < e.time) && (try? e.verifySignature()) != nil
     }
 }
 
 extension Session {
     /// Appends a `case.open` entry: the member's key agent is about to release keys of `caseID`.
     package func logCaseOpening(_ caseID: CaseID) throws(VaultError) {
+        _ = try logCaseOpenings([caseID])
+    }
+
+    /// Appends one `case.open` entry per case in one transaction (a listing announces every case
+    /// it is about to open at once), checkpointed once after the last; returns each entry's index.
+    package func logCaseOpenings(_ caseIDs: [CaseID]) throws(VaultError) -> [CaseID: UInt64] {
         try vault.write { db in
             let state = try vault.loadState(db)
-            try vault.appendLog(db, state: state, session: self, action: .caseOpen, caseID: caseID, fields: [], detail: [:], reason: nil)
+            var indices: [CaseID: UInt64] = [:]
+            for (i, caseID) in caseIDs.enumerated() {
+                let entry = try vault.appendLog(db, state: state, session: self, action: .caseOpen, caseID: caseID, fields: [], detail: [:],
+                                                reason: nil, checkpoint: i == caseIDs.count - 1)
+                indices[caseID] = entry.index
+            }
+            return indices
         }
     }
 }

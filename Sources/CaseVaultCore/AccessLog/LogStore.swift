@@ -15,9 +15,10 @@ extension Vault {
 
     @discardableResult
     package func appendLog(_ db: StoreTransaction, state: VaultState, session: Session, action: LogAction, caseID: CaseID?,
-                   fields: [String], detail: [String: String], reason: String?, time fixedTime: Timestamp? = nil) throws -> LogEntry {
+                   fields: [String], detail: [String: String], reason: String?, time fixedTime: Timestamp? = nil,
+                   checkpoint: Bool = true) throws -> LogEntry {
         // A resident's entry is signed by their bound key but checkpointed by the next member's append.
-        try appendLog(db, state: state, actor: session.member.id, key: session.identity.signer, checkpoint: session.residentCase == nil,
+        try appendLog(db, state: state, actor: session.member.id, key: session.identity.signer, checkpoint: checkpoint && session.residentCase == nil,
                       action: action.rawValue, caseID: caseID, fields: fields, detail: detail, reason: reason, time: fixedTime)
     }
 

@@ -126,4 +126,7 @@ package struct CaseKeyRequest: Sendable {
 package protocol CaseKeyOpener: Sendable {
     /// One answer per item: its class key, or nil when the box does not open or its key does not match.
     func openCaseKeys(_ request: CaseKeyRequest) throws(VaultError) -> [SymmetricKey?]
+    /// Has the agent append the `case.open` entry of every case in `caseIDs` in one request,
+    /// before a transaction that opens them all (a listing) runs.
+    func logOpenings(of caseIDs: [CaseID], vaultDirectory: String) throws(VaultError)
 }

@@ -24,14 +24,15 @@ extension StoreTransaction {
 
     /// The bodies of a case's versions, unverified and in no particular order.
     func caseBodies(_ caseID: CaseID) throws -> [[UInt8]] {
-        try Data.fetchAll(db, CaseVersionRecord.select(CaseVersionRecord.CodingKeys.body, as: Data.self)
-            .filter(CaseVersionRecord.CodingKeys.caseID == Data(caseID.bytes))).map { [UInt8]($0) }
+        // Cached statements: a listing runs these per case.
+        try Data.fetchAll(try db.cachedStatement(sql: "SELECT body FROM case_versions WHERE case_id = ?"),
+                          arguments: [Data(caseID.bytes)]).map { [UInt8]($0) }
     }
 
     /// A case's versions, oldest first; empty when there is no such case.
     func caseVersions(_ caseID: CaseID) throws -> [StoredVersion] {
-        try CaseVersionRecord.filter(CaseVersionRecord.CodingKeys.caseID == Data(caseID.bytes))
-            .order(CaseVersionRecord.CodingKeys.version).fetchAll(db).map { r throws(VaultError) in try r.stored() }
+        try CaseVersionRecord.fetchAll(try db.cachedStatement(sql: "SELECT * FROM case_versions WHERE case_id = ? ORDER BY version"),
+                                       arguments: [Data(caseID.bytes)]).map { r throws(VaultError) in try r.stored() }
     }
 
     func caseVersion(_ caseID: CaseID, version: UInt64) throws -> StoredVersion? {

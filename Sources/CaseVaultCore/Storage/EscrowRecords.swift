@@ -85,7 +85,7 @@ extension StoreTransaction {
 
     /// Keys released to `holder` on one case, under any request.
     func releasedKeys(caseID: CaseID, holder: String) throws -> [StoredReleasedKey] {
-        try Row.fetchAll(db, sql: "SELECT * FROM released_keys WHERE case_id = ? AND holder = ? ORDER BY request, generation, class",
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM released_keys WHERE case_id = ? AND holder = ? ORDER BY request, generation, class"),
                          arguments: [Data(caseID.bytes), holder]).map { row throws(VaultError) in
             guard let index = UInt32(exactly: row["class"] as Int64) else { throw .format("a released key names an out-of-range class") }
             return StoredReleasedKey(request: row["request"], generation: try StoredValue.unsigned(row["generation"], "a released key's generation"),
@@ -95,7 +95,8 @@ extension StoreTransaction {
 
     /// Every member some key of the case was released to.
     func releasedKeyHolders(caseID: CaseID) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT DISTINCT holder FROM released_keys WHERE case_id = ? ORDER BY holder", arguments: [Data(caseID.bytes)])
+        try String.fetchAll(try db.cachedStatement(sql: "SELECT DISTINCT holder FROM released_keys WHERE case_id = ? ORDER BY holder"),
+                            arguments: [Data(caseID.bytes)])
     }
 
     /// Removes the keys released under one request (expired break-glass); `secure_delete` is on.

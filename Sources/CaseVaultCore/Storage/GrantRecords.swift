@@ -42,8 +42,8 @@ extension StoreTransaction {
     /// of range) is refused on its own, with one line, instead of failing the case.
     func caseGrants(_ caseID: CaseID) throws -> (grants: [CaseGrant], unreadable: [String]) {
         var grants: [CaseGrant] = [], unreadable: [String] = []
-        for r in try CaseGrantRecord.filter(CaseGrantRecord.CodingKeys.caseID == Data(caseID.bytes))
-            .order(CaseGrantRecord.CodingKeys.generation, CaseGrantRecord.CodingKeys.index, CaseGrantRecord.CodingKeys.recipient).fetchAll(db) {
+        let sql = "SELECT * FROM case_grants WHERE case_id = ? ORDER BY generation, class, recipient"
+        for r in try CaseGrantRecord.fetchAll(try db.cachedStatement(sql: sql), arguments: [Data(caseID.bytes)]) {
             do throws(VaultError) { grants.append(try r.grant()) } catch { unreadable.append("grant to \(r.recipient) by \(r.granter): \(error.message)") }
         }
         return (grants, unreadable)

@@ -39,7 +39,8 @@ extension StoreTransaction {
     }
 
     func residentBindings(caseID: CaseID, vault: VaultID) throws -> [ResidentBinding] {
-        try ResidentBindingRecord.filter(Column("case_id") == Data(caseID.bytes)).order(Column("pseudonym")).fetchAll(db).map { try $0.binding(vault: vault) }
+        try ResidentBindingRecord.fetchAll(try db.cachedStatement(sql: "SELECT * FROM resident_bindings WHERE case_id = ? ORDER BY pseudonym"),
+                                           arguments: [Data(caseID.bytes)]).map { try $0.binding(vault: vault) }
     }
 
     func allResidentBindings(vault: VaultID) throws -> [ResidentBinding] {

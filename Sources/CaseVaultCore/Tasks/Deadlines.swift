@@ -10,6 +10,18 @@ public struct Deadlines: Sendable {
 
     public init(today: CalendarDate) { self.today = today }
 
+    /// The field patterns `items` reads: a due list decrypts and logs these, nothing else.
+    static let patternsRead: Set<String> = [
+        "person.alias", "tasks[].done", "tasks[].due", "tasks[].what", "tasks[].owner",
+        "measures[].renewal_due", "measures[].valid_to", "measures[].type", "threats[].next_review", "threats[].subject",
+        "followup.next_meeting", "consents[].withdrawn_on", "consents[].valid_to", "consents[].reference",
+        "disclosures[].receipt", "disclosures[].date", "disclosures[].recipient", "disclosures[].expires",
+        "answers[].offer_respond_by", "answers[].from",
+    ]
+
+    /// Whether `items` reads the field at `path`.
+    static func reads(_ path: String) -> Bool { FieldCatalog.pattern(ofPath: path).map(patternsRead.contains) ?? false }
+
     public func items(caseID: CaseID, fields: [String: FieldValue]) -> [DueItem] {
         var out: [DueItem] = []
         let alias = text(fields["person.alias"])

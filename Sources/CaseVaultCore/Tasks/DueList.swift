@@ -1,6 +1,6 @@
-/// What is due for a member across the cases they reach, built on the session's ordinary,
-/// logged reads: each case is opened as `case show` would open it, so the access log records
-/// what was decrypted to work the list out.
+/// What is due for a member across the cases they reach, in one listing pass: each case is
+/// verified and opened once, and the access log records, per case, the fields the deadlines
+/// were worked out from.
 public struct DueList {
     let session: Session
     let deadlines: Deadlines
@@ -21,10 +21,9 @@ public struct DueList {
     public func listing(withinDays days: Int, owner: String? = nil) throws(VaultError) -> (items: [DueItem], failed: [CaseSummary]) {
         var out: [DueItem] = []
         var failed: [CaseSummary] = []
-        for summary in try session.listCases() {
+        for summary in try session.listCases(showing: Deadlines.reads, reason: "oppgaver og frister") {
             guard summary.problem == nil else { failed.append(summary); continue }
-            let opened = try session.showCase(summary.caseID, reason: "oppgaver og frister")
-            out += deadlines.items(caseID: summary.caseID, fields: opened.fields)
+            out += deadlines.items(caseID: summary.caseID, fields: summary.glance)
         }
         return (Deadlines.sorted(out.filter { $0.daysLeft <= days && (owner == nil || $0.owner == owner) }), failed)
     }

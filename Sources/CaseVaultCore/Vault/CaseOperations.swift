@@ -8,7 +8,8 @@ public struct CaseSummary: Sendable {
     public let version: UInt64
     public let updated: Timestamp
     public let assignments: [CaseVersion.Assignment]
-    /// Fields of the listing the reader could decrypt (alias, phase, status).
+    /// Fields of the listing the reader could decrypt (alias, phase, status; for the due list,
+    /// the fields deadlines are worked out from).
     public let glance: [String: FieldValue]
     /// Set when the case failed verification: listed so it is noticed, never shown.
     public let problem: String?
@@ -135,33 +136,39 @@ struct CaseOperations: SessionBound {
         }
     }
 
-    /// The cases this member reaches (assigned, or through a centre-wide role), with a glance at each.
-    /// A case that fails verification is listed with its problem instead of failing the listing.
-    func listCases() throws(VaultError) -> [CaseSummary] {
-        try vault.write { db in
+    /// The cases this member reaches (assigned, or through a centre-wide role), in one
+    /// transaction: each verified and opened once, with the fields `shown` selects (by path)
+    /// logged as read, under `reason` when there is one. A case that fails verification is
+    /// listed with its problem instead of failing the listing.
+    func listCases(showing shown: (String) -> Bool = { Self.listingFields.contains($0) }, reason: String? = nil) throws(VaultError) -> [CaseSummary] {
+        try announceOpenings()
+        return try vault.write { db in
             let state = try currentState(db)
             let ids = try db.caseIDs()
             var out: [CaseSummary] = []
             let roleKeys = try RoleKeyring.unlock(db, vault: vault, state: state, reader: member, opener: identity.boxOpener)
             var reached = Set<CaseID>()
-            for id in ids where try reaches(id, state: state, db: db) {
-                reached.insert(id)
+            // Opening checks reach first: a case the member does not reach (or reached once, no
+            // longer) is "not found", skipped here and checked by head number below.
+            for id in ids {
                 let opened: OpenedCase
                 do { opened = try openRepairingStaleness(id, state: state, db: db, roleKeys: roleKeys) } catch let e as VaultError where e.kind == .notFound && e.unloggedCaseOpening == nil {
-                    // Assigned once, no longer: a verified case they no longer reach is not damage.
-                    reached.remove(id)
                     continue
                 } catch let e as VaultError where e.unloggedCaseOpening == nil {
+                    reached.insert(id)
                     out.append(CaseSummary(caseID: id, version: 0, updated: Timestamp(seconds: 0), assignments: [], glance: [:], problem: e.message))
                     continue
                 }
-                let glance = opened.fields.filter { Self.listingFields.contains($0.key) }
+                reached.insert(id)
+                let glance = opened.fields.filter { shown($0.key) }
                 out.append(CaseSummary(caseID: id, version: opened.latest.version, updated: opened.latest.created,
                                        assignments: opened.latest.assignments, glance: glance, problem: nil,
                                        pendingGrants: try completeGrants(in: opened, state: state, db: db)))
                 if !glance.isEmpty {
+                    // The listing's own entry, appended last, checkpoints these.
                     try vault.appendLog(db, state: state, session: session, action: .caseRead, caseID: id,
-                                         fields: CaseRecord.order(Array(glance.keys)), detail: ["version": String(opened.latest.version)], reason: nil)
+                                         fields: CaseRecord.order(Array(glance.keys)), detail: ["version": String(opened.latest.version)], reason: reason,
+                                         checkpoint: false)
                 }
             }
             // Cases this member does not reach are checked by head number (reached ones were checked in full above).
@@ -169,6 +176,17 @@ struct CaseOperations: SessionBound {
             try vault.appendLog(db, state: state, session: session, action: .caseList, caseID: nil, fields: [], detail: ["count": String(out.count)], reason: nil)
             return out
         }
+    }
+
+    /// Through a key agent, the listing's `case.open` entries are appended in one request first,
+    /// so that the listing's transaction runs once instead of once per case.
+    private func announceOpenings() throws(VaultError) {
+        guard let agent = identity.boxOpener as? any CaseKeyOpener else { return }
+        let reached = try vault.read { db in
+            let state = try vault.loadState(db)
+            return try db.caseIDs().filter { try reaches($0, state: state, db: db) }
+        }
+        if !reached.isEmpty { try agent.logOpenings(of: reached, vaultDirectory: vault.directory) }
     }
 
     /// One new version in one transaction. `reseal` false (decided once the change is known)

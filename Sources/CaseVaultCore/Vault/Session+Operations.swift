@@ -45,6 +45,12 @@ extension Session {
         try loggingRefusal("case.list") { () throws(VaultError) in try CaseOperations(session: self).listCases() }
     }
 
+    /// Like `listCases`, showing (and logging as read, under `reason`) the fields whose paths
+    /// `shown` selects instead of the listing's three.
+    public func listCases(showing shown: (String) -> Bool, reason: String) throws(VaultError) -> [CaseSummary] {
+        try loggingRefusal("case.list") { () throws(VaultError) in try CaseOperations(session: self).listCases(showing: shown, reason: reason) }
+    }
+
     // MARK: Roster and policy
 
     /// Adds a member (staff, auditor or resident). Needs the centre root key.

@@ -23,6 +23,8 @@ public final class Vault: Sendable {
     public let format: String
 
     var keyringPath: String { directory + "/Keys/keyring.txt" }
+    /// The database file's name inside the vault folder.
+    public static var databaseFileName: String { VaultStore.fileName }
 
     private convenience init(directory: String, store: VaultStore, clock: (any VaultClock)?, allowingFormat1: Bool) throws(VaultError) {
         let meta: [String: String]
