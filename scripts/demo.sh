@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/install-man-pages.sh
-swift run -c release casevault demo
+# A debug build: the tests reuse it (`swift build -c release` for a centre's own install).
+swift run casevault demo

@@ -4,12 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ]; then dest=/usr/local/share/man/man1; else dest="$HOME/.local/share/man/man1"; fi
-swift build -c release --product casevault
-# The tool is built on its own and run on the release binary, so the pages come from exactly the
-# binary that is installed. (The package plugin would build every target, test support included.)
+# The debug build the demo and the tests share: the pages depend only on the command definitions.
+swift build --product casevault
+# The tool is built on its own (the package plugin would build every target in release, test
+# support included, which builds in debug only).
 swift build --product generate-manual
 tool=$(swift build --product generate-manual --show-bin-path)/generate-manual
 [ -x "$tool" ] || { echo "install-man-pages: the generate-manual tool was not built" >&2; exit 1; }
 mkdir -p "$dest"
-"$tool" "$(swift build -c release --show-bin-path)/casevault" --multi-page --output-directory "$dest"
+"$tool" "$(swift build --show-bin-path)/casevault" --multi-page --output-directory "$dest"
 echo "Installed $(ls "$dest" | grep -c '^casevault') manual pages in $dest (try: man casevault.case.show)"

@@ -165,7 +165,7 @@ enum ModelRunner {
                     }
                 }()
             case let .reseal(by, n): active(by) && hasCase(n)
-            case let .policeRoundTrip(by, n): active(by) && hasCase(n) && m.contactPersons(of: n).contains(by)
+            case let .handoverRoundTrip(by, _, n): active(by) && hasCase(n) && m.contactPersons(of: n).contains(by)
             case let .bindResident(by, n): active(by) && hasCase(n) && !m.residentsBound[n] && m.contactPersons(of: n).contains(by)
             case let .addMember(id, _): m.roles[id] == nil
             case let .revoke(id): active(id) && !m.cases.indices.contains { m.contactPersons(of: $0) == [id] }

@@ -24,17 +24,30 @@ final class SkewedClock: VaultClock, @unchecked Sendable {
 }
 
 /// One vault, every member's client with its saved state (each on its own machine folder), the
-/// police with their own key, and the model; `apply` gives a command through the member's client
+/// police, NAV and the housing office with their own keys, and the model; `apply` gives a command through the member's client
 /// as the CLI would, `checkEverySeat` looks at the vault from each seat.
 final class ModelWorld {
-    static let police = "politi"
-    static let answer = """
-        kind: assessment
-        summary: Politiet vurderer risikoen som høy.
-        assessment_tool: SARA:SV
-        assessment_level: high
-        assessment_date: 2026-11-30
-        """
+    /// Each recipient, the consent reference prefix its handovers cite, and the answer it sends.
+    static let recipients: [(id: String, role: Role, consent: String, answer: String)] = [
+        ("politi", .police, "SAM", """
+            kind: assessment
+            summary: Politiet vurderer risikoen som høy.
+            assessment_tool: SARA:SV
+            assessment_level: high
+            assessment_date: 2026-11-30
+            """),
+        ("nav-oslo", .nav, "SAMN", """
+            kind: housing-offer
+            summary: NAV kan hjelpe med depositum.
+            offer_area: Bydel Nord
+            """),
+        ("bolig-oslo", .housingOffice, "SAMB", """
+            kind: housing-offer
+            summary: Kommunal leilighet ledig.
+            offer_area: Bydel Øst
+            offer_respond_by: 2026-12-20
+            """),
+    ]
 
     let t: TestVault
     var model = ModelState()
@@ -48,7 +61,7 @@ final class ModelWorld {
     init() throws {
         t = try TestVault()
         t.clock.freeze()
-        _ = try t.addRecipient(Self.police, role: .police)
+        for r in Self.recipients { _ = try t.addRecipient(r.id, role: r.role) }
         for id in model.roles.keys { clients[id] = try client(id) }
     }
 
@@ -66,10 +79,14 @@ final class ModelWorld {
     static func record(_ n: Int) -> String {
         """
         case: {type: resident, phase: 1, status: open, opened: 2026-11-20}
-        person: {alias: Alias\(n), gender: female}
+        person: {alias: Alias\(n), gender: female, birth_date: 1985-05-15}
         safety: {do_not_admit: [Mann 40 år], alarm_active: true, night_instructions: Ring 112}
         children: [{alias: Barn\(n)}]
-        consents: [{purpose: Sikkerhetstiltak, recipient_role: police, reference: SAM-\(n), written: true, given_on: 2026-11-20}]
+        housing: {acceptable_areas: [Bydel Øst]}
+        consents:
+          - {purpose: Sikkerhetstiltak, recipient_role: police, reference: SAM-\(n), written: true, given_on: 2026-11-20}
+          - {purpose: Bolig og økonomi, recipient_role: nav, reference: SAMN-\(n), written: true, given_on: 2026-11-20}
+          - {purpose: Ny bolig, recipient_role: housing-office, reference: SAMB-\(n), written: true, given_on: 2026-11-20}
         """
     }
 
@@ -87,8 +104,8 @@ final class ModelWorld {
             try run(by) { try $0.assign(caseIDs[n], memberID: member, role: role) }
         case let .unassign(by, member, role, n):
             try run(by) { try $0.assign(caseIDs[n], memberID: member, role: role, remove: true) }
-        case let .policeRoundTrip(by, n):
-            try policeRoundTrip(by: by, caseID: caseIDs[n], consent: "SAM-\(n + 1)")
+        case let .handoverRoundTrip(by, role, n):
+            try handoverRoundTrip(by: by, to: role, caseID: caseIDs[n], caseNumber: n + 1)
         case let .addMember(id, role):
             let identity = try SecretIdentity.generate()
             _ = try run("lina") { try $0.addMember(id: id, name: id, roles: [role], identity: identity.publicIdentity) }
@@ -134,15 +151,16 @@ final class ModelWorld {
         model = ModelRunner.predict(step, model)
     }
 
-    private func policeRoundTrip(by: String, caseID: CaseID, consent: String) throws {
-        let request = HandoverRequest(caseID: caseID, recipientID: Self.police, purpose: "Sikkerhetstiltak ved ny bolig", basis: .consent,
-                                      consentReference: consent, expires: nil, includeAddress: false)
+    private func handoverRoundTrip(by: String, to role: Role, caseID: CaseID, caseNumber: Int) throws {
+        guard let r = Self.recipients.first(where: { $0.role == role }) else { throw ModelFailure(step: -1, message: "no recipient of role \(role)") }
+        let request = HandoverRequest(caseID: caseID, recipientID: r.id, purpose: "Sikkerhetstiltak ved ny bolig", basis: .consent,
+                                      consentReference: "\(r.consent)-\(caseNumber)", expires: nil, includeAddress: false)
         let sent = try run(by) { try $0.createHandover(request, approver: t.identity("lina")) }
-        let police = t.identity(Self.police)
-        let bundle = try HandoverBundle.open(sent.bytes, identity: police, trustedRoot: t.vault.rootFingerprint, now: t.clock.now())
-        let answer = try HandoverAnswer.make(answering: bundle, answerText: Self.answer, identity: police).bytes
+        let recipient = t.identity(r.id)
+        let bundle = try HandoverBundle.open(sent.bytes, identity: recipient, trustedRoot: t.vault.rootFingerprint, now: t.clock.now())
+        let answer = try HandoverAnswer.make(answering: bundle, answerText: r.answer, identity: recipient).bytes
         _ = try run(by) { try $0.importAnswer(answer) }
-        let receipt = HandoverReceipt(for: bundle, identity: police, received: t.clock.now())
+        let receipt = HandoverReceipt(for: bundle, identity: recipient, received: t.clock.now())
         _ = try run(by) { try $0.confirmReceipt(receipt.text) }
     }
 

@@ -31,7 +31,9 @@ struct StepGenerator {
                 }.map(\.key).sorted()
                 if let id = pick(removable) { candidates.append(.unassign(by: by, member: id, role: m.roles[id]!, caseNumber: n)) }
             }
-            if let by = pick(contacts) { candidates.append(.policeRoundTrip(by: by, caseNumber: n)) }
+            if let by = pick(contacts), let recipient = pick(ModelWorld.recipients.map(\.role)) {
+                candidates.append(.handoverRoundTrip(by: by, recipient: recipient, caseNumber: n))
+            }
             if let by = pick(contacts + m.active(in: .nightShift) + m.active(in: .leader) + childContacts) {
                 candidates.append(.reseal(by: by, caseNumber: n))
             }

@@ -26,9 +26,10 @@ enum Step: Equatable, CustomStringConvertible {
     case setStatus(by: String, caseNumber: Int)
     case assign(by: String, member: String, role: Role, caseNumber: Int)
     case unassign(by: String, member: String, role: Role, caseNumber: Int)
-    /// Bundle created by the sender (approved by the leader), opened and answered by the police,
-    /// the answer imported by the sender; the police receipt confirmed by the sender.
-    case policeRoundTrip(by: String, caseNumber: Int)
+    /// Bundle created by the sender (approved by the leader), opened and answered by the recipient
+    /// (the police, NAV or the housing office), the answer imported by the sender; the
+    /// recipient's receipt confirmed by the sender.
+    case handoverRoundTrip(by: String, recipient: Role, caseNumber: Int)
     case addMember(id: String, role: Role)
     case revoke(id: String)
     case installPolicy
@@ -48,7 +49,7 @@ enum Step: Equatable, CustomStringConvertible {
         case let .setStatus(by, n): "\(by): case.status in case #\(n + 1)"
         case let .assign(by, m, r, n): "\(by): assign \(m) as \(r.rawValue) in case #\(n + 1)"
         case let .unassign(by, m, r, n): "\(by): unassign \(m) as \(r.rawValue) in case #\(n + 1)"
-        case let .policeRoundTrip(by, n): "\(by): police handover, answer and receipt for case #\(n + 1)"
+        case let .handoverRoundTrip(by, r, n): "\(by): \(r.rawValue) handover, answer and receipt for case #\(n + 1)"
         case let .addMember(id, r): "lina: member add \(id) as \(r.rawValue)"
         case let .revoke(id): "lina: member revoke \(id)"
         case .installPolicy: "lina: policy install (next serial)"
