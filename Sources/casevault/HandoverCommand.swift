@@ -7,7 +7,7 @@ struct HandoverCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "handover", abstract: "Sealed, signed handover bundles for the police, the housing office and NAV.",
         subcommands: [Create.self, Open.self, Receipt.self, Confirm.self, Request.self, Requests.self, Review.self, Approve.self, Reject.self,
-                      Answer.self, ImportAnswer.self])
+                      Answer.self, ImportAnswer.self, MergeAnswer.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(

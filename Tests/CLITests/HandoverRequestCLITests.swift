@@ -90,4 +90,27 @@ final class HandoverRequestCLITests: XCTestCase {
         try cli.fails(["handover", "import-answer", "endret.cva"] + `as`("kari"), status: 77)
         XCTAssertEqual(try centre.count("case_versions"), versions)
     }
+
+    func testTheImportedAssessmentIsMergedIntoTheThreatMappingOnlyOnceConfirmed() throws {
+        let bundle = try approvedBundle()
+        try cli.write("vurdering.yaml", "kind: assessment\nassessment_tool: SARA:SV\nassessment_level: high\nassessment_date: 2026-11-30\n")
+        try cli.ok(["handover", "answer", "--bundle", bundle, "--answer-file", "vurdering.yaml", "--identity", "politi.key", "--passphrase-file", "pass",
+                    "--trust", centre.rootFingerprint, "--out", "svar.cva"])
+        try cli.ok(["handover", "import-answer", "svar.cva"] + `as`("kari"))
+        let versions = try centre.count("case_versions")
+        // No terminal to confirm at and no --yes: the changes are shown, nothing is written.
+        let asked = try cli.run(["-w", CLI.binary.path, "handover", "merge-answer", caseID, "--answer", "1"] + `as`("kari"), stdin: "",
+                                executable: "/usr/bin/setsid")
+        XCTAssertNotEqual(asked.status, 0)
+        XCTAssertTrue(asked.stdout.contains("threats[0].police_assessment.level"), asked.stdout)
+        XCTAssertTrue(asked.stderr.contains("--yes"), asked.stderr)
+        XCTAssertEqual(try centre.count("case_versions"), versions)
+        try cli.fails(["handover", "merge-answer", caseID, "--answer", "2", "--yes"] + `as`("kari"), status: 66)
+        let merged = try cli.ok(["handover", "merge-answer", caseID, "--answer", "1", "--yes"] + `as`("kari"))
+        XCTAssertTrue(merged.stdout.contains("Wrote 3 change(s)"), merged.stdout)
+        let fields = try XCTUnwrap(try centre.showJSON(caseID, as: "kari")["fields"] as? [String: Any])
+        XCTAssertEqual(fields["threats[0].police_assessment.level"] as? String, "high")
+        let again = try cli.ok(["handover", "merge-answer", caseID, "--answer", "1"] + `as`("kari"))
+        XCTAssertTrue(again.stdout.contains("ingen endring"), again.stdout)
+    }
 }

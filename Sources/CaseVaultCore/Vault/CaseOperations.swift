@@ -104,7 +104,8 @@ struct CaseOperations: SessionBound {
     /// Verifies and decrypts the latest version, logging the read (which fields) before returning it.
     /// A failed or refused read is logged too, and the log entry commits even though the read fails.
     func showCase(_ caseID: CaseID, reason: String? = nil) throws(VaultError) -> OpenedCase {
-        let result: Result<OpenedCase, VaultError> = try vault.write { db in
+        let result: Result<OpenedCase, VaultError>
+        do { result = try vault.write { db in
             let state = try currentState(db)
             do {
                 let opened = try openRepairingStaleness(caseID, state: state, db: db)
@@ -119,6 +120,11 @@ struct CaseOperations: SessionBound {
                                      detail: ["error": e.kind.logName], reason: reason)
                 return .failure(e)
             }
+        } } catch {
+            // Refused before the case was reached (the member revoked meanwhile, the vault's state
+            // gone back): logged in a transaction of its own, as every refusal is.
+            session.recordRefusal(command: "case.show", caseID: caseID, error: error)
+            throw error
         }
         return try result.get()
     }
