@@ -29,6 +29,14 @@ final class RequestGuardTests: XCTestCase {
         XCTAssertEqual(guardian.checkSameOrigin(origin: "https://127.0.0.1:8470", fetchSite: nil), .crossSite)
     }
 
+    func testAnotherSiteCannotEvenMakeTheBrowserReadAPage() {
+        XCTAssertNil(guardian.checkFetchSite(nil), "not a browser: it has no cookie either")
+        XCTAssertNil(guardian.checkFetchSite("none"), "the launch link, typed or from the terminal")
+        XCTAssertNil(guardian.checkFetchSite("same-origin"))
+        XCTAssertEqual(guardian.checkFetchSite("same-site"), .crossSite, "another port of 127.0.0.1")
+        XCTAssertEqual(guardian.checkFetchSite("cross-site"), .crossSite)
+    }
+
     func testTheCSRFTokenMustMatchTheSession() {
         let token = UIToken()
         XCTAssertNil(guardian.checkCSRF(submitted: token.revealedText, expected: token))

@@ -6,6 +6,7 @@ the night intake and a note, a case updated, a handover requested, approved by t
 sealed, the access report, each role's view compared with the policy, the attacks refused, and
 the browser profile searched for the case's canaries afterwards.
 """
+import datetime
 import json
 import os
 import re
@@ -238,11 +239,19 @@ def update(kari):
                "consents[].written": "ja"})
     kari.submit()
     assert kari.see("Endringen er lagret")
+    renewal = (datetime.date.today() + datetime.timedelta(days=10)).strftime("%d.%m.%Y")
+    kari.go(f"/sak/{state['case']}/legg-til/measures")
+    kari.fill({"measures[].type": "mobile-violence-alarm", "measures[].decided_by": "Øst politidistrikt", "measures[].renewal_due": renewal})
+    kari.submit()
+    assert kari.see("Endringen er lagret")
     assert kari.b.find('dd[data-path="case.phase"]').text == "2"
     assert kari.b.find('dd[data-path="address.current"]').text == CANARY["address"]
     shown = json.loads(cv("case", "show", state["case"], "--json", who="kari"))["fields"]
     assert shown["case.phase"] == 2 and shown["consents[0].reference"] == "SAM-2026-014"
     kari.shot("sak")
+    kari.go("/oppgaver")
+    assert renewal in kari.b.find("main").text and CANARY["alias"] in kari.b.find("main").text, "the alarm renewal is not on the task list"
+    kari.shot("frister")
 
 
 @test("a police handover requested, previewed, approved by the leader and sealed")
@@ -305,7 +314,7 @@ def roles(kari, lina, nils):
                 assert value not in page, f"{who} was sent {path}"
         ui.shot(f"sak-som-{who}")
     nils.go("/")
-    assert CANARY["door"] in nils.b.source and CANARY["instructions"] in nils.b.source
+    assert CANARY["door"] in nils.b.source and CANARY["instructions"] in nils.b.source and "mobil voldsalarm" in nils.b.source
     assert CANARY["address"] not in nils.b.source and CANARY["note"] not in nils.b.source
     nils.shot("nattoversikt-vakt")
     nils.fill({"alias": "kanari"})
@@ -339,6 +348,7 @@ def attacks(kari):
     assert raw(kari, "POST", f"/sak/{state['case']}/notat", cookie=jar, body=note)[0] == 403, "no Origin"
     assert raw(kari, "GET", "/start?t=" + kari.launch.split("t=")[1])[0] == 403, "replayed launch token"
     assert raw(kari, "GET", "/", cookie=f"{cookie['name']}=" + "0" * 64)[0] == 401
+    assert raw(kari, "GET", f"/sak/{state['case']}", cookie=jar, fetch_site="same-site")[0] == 403, "a read made by another local page"
     # A real cross-site form in the same browser: another local page posts to the interface.
     attacker = subprocess.Popen([sys.executable, "-m", "http.server", str(free_port()), "--bind", "127.0.0.1", "--directory", work],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

@@ -18,6 +18,7 @@ enum Templates {
     <li><a href="/">Nattoversikt</a></li>
     <li><a href="/saker">Mine saker</a></li>
     <li><a href="/ny">Nytt inntak</a></li>
+    <li><a href="/oppgaver">Frister</a></li>
     <li><a href="/utleveringer">Utleveringer</a></li>
     </ul></nav>
     <p class="hvem">{{member}} · {{roles}}</p>
@@ -185,6 +186,14 @@ enum Templates {
     <p>Rapporten viser hvem og hva, aldri innholdet i feltene. Skriv ut med nettleserens utskriftsfunksjon (Ctrl+P).</p>
     """
 
+    static let tasks = """
+    {{^hasRows}}<p>Ingenting forfaller de neste 30 dagene.</p>{{/hasRows}}
+    {{#hasRows}}<table><caption>Frister de neste 30 dagene og forfalte</caption>
+    <thead><tr><th scope="col">Frist</th><th scope="col">Når</th><th scope="col">Sak</th><th scope="col">Hva</th><th scope="col">Ansvar</th></tr></thead><tbody>
+    {{#rows}}<tr><td>{{due}}</td><td{{#overdue}} class="advarsel"{{/overdue}}>{{when}}</td><td><a href="/sak/{{handle}}">{{alias}}</a></td><td>{{what}}</td><td>{{owner}}</td></tr>
+    {{/rows}}</tbody></table>{{/hasRows}}
+    """
+
     static let message = """
     <p>{{text}}</p>
     {{#link}}<p><a href="{{link}}">{{linkText}}</a></p>{{/link}}
@@ -194,7 +203,7 @@ enum Templates {
         var lib = MustacheLibrary()
         for (name, text) in [("layout", layout), ("field", field), ("nightBoard", nightBoard), ("caseList", caseList),
                              ("caseView", caseView), ("fieldForm", fieldForm), ("handoverForm", handoverForm), ("requests", requests),
-                             ("review", review), ("accessReport", accessReport), ("message", message)] {
+                             ("review", review), ("accessReport", accessReport), ("tasks", tasks), ("message", message)] {
             try! lib.register(text, named: name)  // constants: a parse error is a programming error caught by any test
         }
         return lib

@@ -47,6 +47,14 @@ public struct RequestGuard: Sendable {
         return nil
     }
 
+    /// Any request: a browser that says it was sent by another site (another port of 127.0.0.1
+    /// is the same site, so its cookie goes along) is refused even for a GET, since opening a case
+    /// is a logged read. `none` is a link typed, bookmarked or opened from the terminal.
+    public func checkFetchSite(_ fetchSite: String?) -> Refusal? {
+        guard let fetchSite else { return nil }
+        return fetchSite == "same-origin" || fetchSite == "none" ? nil : .crossSite
+    }
+
     /// A state change (POST): the form's CSRF field must equal the session's token.
     public func checkCSRF(submitted: String?, expected: UIToken) -> Refusal? {
         guard let submitted, !submitted.isEmpty else { return .missingCSRF }

@@ -55,6 +55,8 @@ final class UIRequestHandler: Sendable {
     func respond(_ request: Request) async throws -> Response {
         guard let guardian = guardian.withLock({ $0 }) else { return refusal(.wrongHost) }
         if let r = guardian.checkHost(request.head.authority) { return refusal(r) }
+        let fetchSite = request.headers[HTTPField.Name("Sec-Fetch-Site")!]
+        if let r = guardian.checkFetchSite(fetchSite) { return refusal(r) }
         let path = request.uri.path
         if request.method == .get && path == "/static/app.css" { return Reply.css(Stylesheet.css) }
         if request.method == .get && path == "/start" { return start(request) }
@@ -64,7 +66,7 @@ final class UIRequestHandler: Sendable {
         switch request.method {
         case .get: break
         case .post:
-            if let r = guardian.checkSameOrigin(origin: request.headers[.origin], fetchSite: request.headers[HTTPField.Name("Sec-Fetch-Site")!]) {
+            if let r = guardian.checkSameOrigin(origin: request.headers[.origin], fetchSite: fetchSite) {
                 return refusal(r)
             }
             let buffer = try await request.body.collect(upTo: 256 * 1024)
