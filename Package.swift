@@ -70,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "CaseVaultBenchmark",
             dependencies: [
-                "CaseVaultCore", "CaseVaultSamples", "SodiumKit", "AccessPolicy", "TransparencyLog",
+                "CaseVaultCore", "CaseVaultSamples", "CaseVaultUI", "SodiumKit", "AccessPolicy", "TransparencyLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),

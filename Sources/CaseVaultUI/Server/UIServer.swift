@@ -10,9 +10,9 @@ import Synchronization
 public enum UIServer {
     /// Serves until the process ends. `announce` gets the one-time launch URL once listening.
     public static func run(_ config: UIConfiguration, announce: @escaping @Sendable (String) -> Void) async throws {
-        let gate = VaultGate(vaultPath: config.vaultPath, keyPath: config.keyPath)
+        let gate = VaultGate.agent(vaultPath: config.vaultPath, keyPath: config.keyPath)
         let launch = UIToken()
-        let sessions = UISessions(launch: launch, clock: config.clock, idleSeconds: gate.agentIdleSeconds() ?? 15 * 60)
+        let sessions = UISessions(launch: launch, clock: config.clock, idleSeconds: gate.idleSeconds() ?? 15 * 60)
         let handler = UIRequestHandler(config: config, gate: gate, sessions: sessions)
         let responder = CallbackResponder<BasicRequestContext> { request, _ in try await handler.respond(request) }
         var logger = Logger(label: "casevault-ui")
@@ -110,7 +110,7 @@ final class UIRequestHandler: Sendable {
 
     /// "Lås nå", or the agent locked itself: the agent forgets the keys and every session ends.
     private func lockNow() -> Response {
-        gate.lockAgent()
+        gate.lock()
         sessions.lockAll()
         let expired = "\(cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
         return Reply.html(Page.render("Låst", "message",
