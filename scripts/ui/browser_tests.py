@@ -70,7 +70,8 @@ def make_vault():
     cv("init", "--centre", "Krisesenteret i Nyby", "--leader-id", "lina", "--leader-name", "Lina Leder",
        "--key-out", key("lina"), "--root-key-out", os.path.join(work, "root.cvkey"), "--test-vault")
     root = json.loads(cv("vault", "info", "--json"))["root_fingerprint"]
-    for who, name, role in [("kari", "Kari Kontakt", "contact-person"), ("nils", "Nils Natt", "night-shift")]:
+    for who, name, role in [("kari", "Kari Kontakt", "contact-person"), ("nils", "Nils Natt", "night-shift"),
+                            ("anne", "Anne Ombud", "auditor")]:
         cv("identity", "new", "--out", key(who), "--write-public")
         fp = cv("identity", "show", "--fingerprint", key(who)).strip()
         cv("member", "add", "--identity", key("lina"), "--root-key", os.path.join(work, "root.cvkey"), "--id", who, "--name", name,
@@ -371,6 +372,20 @@ def attacks(kari):
     assert after == before, "an attack changed the case"
 
 
+@test("the data protection officer searches the access log and sees no content")
+def dpo(anne):
+    anne.go("/logg")
+    anne.fill({"handling": "case.read", "sak": state["case"]})
+    anne.submit()
+    assert anne.see("oppføringer"), anne.b.find("main").text[:300]
+    rows = anne.b.find_all("tbody tr")
+    expected = json.loads(cv("audit", "log", "--case", state["case"], "--action", "case.read", "--json", who="anne"))
+    assert 0 < len(rows) <= len(expected), f"{len(rows)} rows, the CLI finds {len(expected)}"
+    for value in CANARY.values():
+        assert value not in anne.b.source, "the log screen shows case content"
+    anne.shot("tilgangslogg")
+
+
 @test("keyboard only: every input has a label and Tab reaches the forms")
 def keyboard(kari):
     for path in ["/", "/ny", f"/sak/{state['case']}", f"/sak/{state['case']}/utlevering", f"/sak/{state['case']}/endre/person"]:
@@ -387,7 +402,7 @@ def keyboard(kari):
 
 
 @test("Lås nå locks the agent, ends the session and the browser keeps no canary")
-def lock_and_profile(kari, lina, nils):
+def lock_and_profile(kari, lina, nils, anne):
     kari.go("/")
     kari.b.find("form.las button").click()
     assert kari.see("låst")
@@ -395,13 +410,13 @@ def lock_and_profile(kari, lina, nils):
     kari.go("/")
     assert kari.see("Ingen gyldig økt")
     assert "Locked" in cv("status", who="kari"), "the agent forgot the keys"
-    for ui in (lina, nils):
+    for ui in (lina, nils, anne):
         ui.go("/")
         ui.b.find("form.las button").click()
     for b in browsers:
         b.quit()
     found, control = [], False
-    for ui in (kari, lina, nils):
+    for ui in (kari, lina, nils, anne):
         for dirpath, _, files in os.walk(ui.profile):
             for name in files:
                 try:
@@ -443,8 +458,10 @@ def main():
         nils = UI("nils", driver_url)
         roles(kari, lina, nils)
         attacks(kari)
+        anne = UI("anne", driver_url)
+        dpo(anne)
         keyboard(kari)
-        lock_and_profile(kari, lina, nils)
+        lock_and_profile(kari, lina, nils, anne)
     except Exception as e:  # noqa: BLE001
         results.append(("setup", e))
         print(f"FAIL setup: {type(e).__name__}: {e}", flush=True)
@@ -458,7 +475,7 @@ def main():
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
-        for who in ("kari", "lina", "nils"):
+        for who in ("kari", "lina", "nils", "anne"):
             subprocess.run([CV, "lock"], env=dict(env, XDG_RUNTIME_DIR=runtime(who)), capture_output=True)
         if os.environ.get("CASEVAULT_UI_KEEP") != "1":
             shutil.rmtree(work, ignore_errors=True)

@@ -25,6 +25,7 @@ struct Screens {
         case ("sak", 4, _) where parts[2] == "legg-til" && CaseSections.addable.contains(parts[3]):
             return try addEntry(try handle(parts[1]), group: parts[3], form: form)
         case ("oppgaver", 1, nil): return try tasks()
+        case ("logg", 1, _): return try auditLog(form)
         case ("utleveringer", 1, nil): return try handoverRequests()
         case ("utlevering", 2, nil): return try review(parts[1], flash: flash)
         case ("utlevering", 3, let f?): return try decide(parts[1], action: parts[2], form: f)

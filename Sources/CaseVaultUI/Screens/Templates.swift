@@ -20,6 +20,7 @@ enum Templates {
     <li><a href="/ny">Nytt inntak</a></li>
     <li><a href="/oppgaver">Frister</a></li>
     <li><a href="/utleveringer">Utleveringer</a></li>
+    <li><a href="/logg">Tilgangslogg</a></li>
     </ul></nav>
     <p class="hvem">{{member}} · {{roles}}</p>
     <form method="post" autocomplete="off" action="/las" class="las"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Lås nå</button></form>
@@ -194,6 +195,22 @@ enum Templates {
     {{/rows}}</tbody></table>{{/hasRows}}
     """
 
+    static let auditLog = """
+    {{#hasErrors}}<div class="feilsammendrag" role="alert"><h2>Rett opp {{errorCount}} feil</h2><ul>
+    {{#errors}}<li><a href="#{{id}}">{{label}}: {{error}}</a></li>{{/errors}}
+    </ul></div>{{/hasErrors}}
+    <p>Loggen viser hvem som gjorde hva med hvilken sak, og når; aldri innholdet.</p>
+    <form method="post" autocomplete="off" action="/logg" novalidate>
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    {{{fieldsHTML}}}
+    <button type="submit">Søk i loggen</button>
+    </form>
+    {{#searched}}<h2>{{count}} oppføringer (nyeste først, høyst 500)</h2>{{/searched}}
+    {{#hasRows}}<table><thead><tr><th scope="col">Nr.</th><th scope="col">Tid</th><th scope="col">Hvem</th><th scope="col">Handling</th><th scope="col">Sak</th><th scope="col">Felt</th><th scope="col">Detaljer</th></tr></thead><tbody>
+    {{#rows}}<tr><td>{{index}}</td><td>{{time}}</td><td>{{actor}}</td><td>{{action}}</td><td>{{case}}</td><td>{{fields}}</td><td>{{detail}}</td></tr>
+    {{/rows}}</tbody></table>{{/hasRows}}
+    """
+
     static let message = """
     <p>{{text}}</p>
     {{#link}}<p><a href="{{link}}">{{linkText}}</a></p>{{/link}}
@@ -203,7 +220,7 @@ enum Templates {
         var lib = MustacheLibrary()
         for (name, text) in [("layout", layout), ("field", field), ("nightBoard", nightBoard), ("caseList", caseList),
                              ("caseView", caseView), ("fieldForm", fieldForm), ("handoverForm", handoverForm), ("requests", requests),
-                             ("review", review), ("accessReport", accessReport), ("tasks", tasks), ("message", message)] {
+                             ("review", review), ("accessReport", accessReport), ("tasks", tasks), ("auditLog", auditLog), ("message", message)] {
             try! lib.register(text, named: name)  // constants: a parse error is a programming error caught by any test
         }
         return lib

@@ -69,7 +69,9 @@ final class UIRequestHandler: Sendable {
             if let r = guardian.checkSameOrigin(origin: request.headers[.origin], fetchSite: fetchSite) {
                 return refusal(r)
             }
-            let buffer = try await request.body.collect(upTo: 256 * 1024)
+            guard let buffer = try? await request.body.collect(upTo: 256 * 1024) else {
+                return Reply.html(Page.render("For stort", "message", ["text": "Skjemaet er for stort; ingenting ble lagret."], viewer: nil), status: .contentTooLarge)
+            }
             let body = FormBody(String(buffer: buffer))
             if let r = guardian.checkCSRF(submitted: body["csrf"], expected: session.csrf) { return refusal(r) }
             form = body
@@ -82,6 +84,10 @@ final class UIRequestHandler: Sendable {
             return try screens.route(path: path, form: form, flashCode: request.uri.queryParameters["melding"].map(String.init))
         } catch is AgentLocked {
             return lockNow()
+        } catch {
+            // Still a page with the security headers, and one Norwegian line; nothing was changed.
+            return Reply.html(Page.render("Ikke utført", "message", ["text": "Ingenting ble endret.", "link": "/", "linkText": "Til nattoversikten"],
+                                          viewer: nil, failure: CoreErrorText.norwegian(error)), status: .internalServerError)
         }
     }
 
