@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // The only C library: Debian's libsodium-dev, found through pkg-config.
@@ -47,17 +50,27 @@ let package = Package(
         .target(name: "CaseVaultAgent", dependencies: ["CaseVaultCore", "SodiumKit", "CProcessGuard"]),
         // The fully filled fictional case used by the demo, the benchmark and the tests.
         .target(name: "CaseVaultSamples"),
+        // `casevault ui`: Norwegian screens served on 127.0.0.1 over the same core and key agent.
+        .target(
+            name: "CaseVaultUI",
+            dependencies: [
+                "CaseVaultCore", "CaseVaultAgent", "SodiumKit", "AccessPolicy",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
         .executableTarget(
             name: "casevault",
             dependencies: [
                 "CaseVaultCore", "CaseVaultAgent", "CaseVaultSamples", "SodiumKit", "AccessPolicy", "TransparencyLog", "CProcessGuard",
+                "CaseVaultUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Reaches the core's `package` API; nothing it uses is public.
         .executableTarget(
             name: "CaseVaultBenchmark",
             dependencies: [
-                "CaseVaultCore", "CaseVaultSamples", "SodiumKit", "AccessPolicy", "TransparencyLog",
+                "CaseVaultCore", "CaseVaultSamples", "CaseVaultUI", "SodiumKit", "AccessPolicy", "TransparencyLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
@@ -90,6 +103,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(name: "CaseVaultAgentTests", dependencies: ["CaseVaultAgent", "CaseVaultCore", "SodiumKit"]),
+        .testTarget(name: "CaseVaultUITests", dependencies: ["CaseVaultUI", "SodiumKit"]),
         .testTarget(
             name: "CLITests",
             dependencies: ["CaseVaultCore", "CaseVaultAgent", "CaseVaultSamples", "SodiumKit", "AccessPolicy", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -4,7 +4,8 @@
 set -euo pipefail
 need=()
 # tzdata: the tests check the computed Oslo time rule against the system's Europe/Oslo zone.
-for pkg in libsodium-dev libsqlite3-dev pkg-config tzdata "$@"; do
+# chromium, chromium-driver: scripts/test-ui.sh drives the screens of `casevault ui` headless.
+for pkg in libsodium-dev libsqlite3-dev pkg-config tzdata chromium chromium-driver "$@"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 ((${#need[@]})) || exit 0

@@ -19,5 +19,6 @@ else
   total=0 failed=1
 fi
 [[ $status -eq 0 && $failed -eq 0 && $total -gt 0 ]] || { echo "tests: $((total - failed)) passed, $failed failed" >&2; exit 1; }
+scripts/test-ui.sh      # the screens of `casevault ui` in headless Chromium (screenshots: .build/ui-screenshots)
 scripts/fuzz.sh --smoke  # every parser fuzzed for a few seconds (seed corpora in Fuzz/corpus)
 echo "tests: $total passed, 0 failed"

@@ -21,6 +21,8 @@ struct BenchmarkCommand: ParsableCommand {
     var casesOnly = false
     @Flag(help: "Only measure adding a night-shift member with 10 and with 10,000 cases in the vault.")
     var roleKeysOnly = false
+    @Flag(help: "Only measure how long the screens of `casevault ui` take to render with --cases cases.")
+    var uiOnly = false
 
     func validate() throws {
         guard cases > 0 else { throw ValidationError("--cases must be positive") }
@@ -33,6 +35,10 @@ struct BenchmarkCommand: ParsableCommand {
         #endif
         if casesOnly {
             for line in try CaseBenchmark.run(cases: cases) { print(line) }
+            return
+        }
+        if uiOnly {
+            for line in try UIPageBenchmark.run(cases: cases) { print(line) }
             return
         }
         if roleKeysOnly {

@@ -21,7 +21,7 @@ struct CaseVaultCommand: ParsableCommand {
         subcommands: [
             Init.self, VaultCommand.self, IdentityCommand.self, MemberCommand.self, CaseCommand.self, PolicyCommand.self,
             RecipientCommand.self, HandoverCommand.self, AuditCommand.self, RecoveryCommand.self, BreakGlassCommand.self, TasksCommand.self, Demo.self,
-            Unlock.self, Lock.self, Status.self, AgentCommand.self,
+            Unlock.self, Lock.self, Status.self, AgentCommand.self, UICommand.self,
         ])
 
     /// One line on stderr for every failure, `casevault: error: …`, then any hints, and a

@@ -52,7 +52,7 @@ extension AccessReport {
     }
 
     /// One line per event and disclosure, as `(heading, lines)` sections, shared by text and HTML.
-    var sections: [(heading: String, lines: [String])] {
+    public var sections: [(heading: String, lines: [String])] {
         var seen: [String] = []
         for e in events {
             var line = "\(e.time.osloText)  \(Self.who(e.actor, e.actorName, e.actorRoles)): \(Self.describe(e.action))"

@@ -1,0 +1,41 @@
+import CaseVaultCore
+import CaseVaultSamples
+import CaseVaultUI
+import Foundation
+
+/// How long `casevault ui` takes to render its screens with `cases` fully filled cases in the
+/// vault: the core's reads (each logged) and the templates, without HTTP or the key agent.
+enum UIPageBenchmark {
+    static func run(cases: Int, rounds: Int = 20) throws -> [String] {
+        let directory = NSTemporaryDirectory() + "casevault-ui-bench-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let leader = try SecretIdentity.generate(withCentreRoot: true)
+        let vault = try Vault.create(at: directory + "/vault", centreName: "Benk", testVault: true, leaderID: "lina", leaderName: "Lina", leader: leader)
+        let kari = try SecretIdentity.generate()
+        _ = try Session(vault: vault, identity: leader).addMember(id: "kari", name: "Kari", roles: [.contactPerson], identity: kari.publicIdentity)
+        let session = try Session(vault: vault, identity: kari)
+        // Closed cases are not on the night board: with most cases closed, as in a centre's
+        // vault over years, it shows the open ones only.
+        let open = min(30, cases)
+        let closed = SampleCase.yaml.replacingOccurrences(of: "status: open, opened", with: "status: closed, opened")
+        precondition(closed != SampleCase.yaml, "the sample case's status line changed")
+        var ids: [CaseID] = []
+        for i in 0..<cases { ids.append(try session.createCase(recordText: i < open ? SampleCase.yaml : closed)) }
+        let gate = VaultGate(open: { command in try Session(vault: vault, identity: kari, command: command) })
+        var lines: [String] = []
+        for (name, path, n) in [("case page", "/sak/\(ids[0].hex)", rounds), ("edit form (person)", "/sak/\(ids[0].hex)/endre/person", rounds),
+                                ("night board (\(open) open)", "/", max(3, rounds / 4)), ("my cases", "/saker", max(3, rounds / 4)),
+                                ("deadlines", "/oppgaver", max(3, rounds / 4))] {
+            var samples: [Double] = []
+            for _ in 0..<n {
+                var status = 0
+                samples.append(try Stopwatch.best(rounds: 1) { status = try PageRendering.get(path, gate: gate) })
+                guard status == 200 else { throw VaultError(.ioFailure, "\(name) answered \(status)") }
+            }
+            samples.sort()
+            let p50 = samples[samples.count / 2], p95 = samples[min(samples.count - 1, Int((Double(samples.count) * 0.95).rounded(.up)) - 1)]
+            lines.append(String(format: "ui %@, %d cases: p50 %.1f ms, p95 %.1f ms (%d renders)", name, cases, p50 * 1e3, p95 * 1e3, n))
+        }
+        return lines
+    }
+}
