@@ -3,8 +3,9 @@
 # for scripts/bench-agent.sh), only when one is missing.
 set -euo pipefail
 need=()
+# postgresql: the server tests run against a throwaway cluster (scripts/postgres-test-server.sh).
 # tzdata: the tests check the computed Oslo time rule against the system's Europe/Oslo zone.
-for pkg in libsodium-dev libsqlite3-dev pkg-config tzdata "$@"; do
+for pkg in libsodium-dev libsqlite3-dev pkg-config tzdata postgresql "$@"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 ((${#need[@]})) || exit 0
