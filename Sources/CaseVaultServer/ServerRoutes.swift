@@ -2,6 +2,7 @@ import CaseVaultCore
 import Foundation
 import Hummingbird
 import Logging
+import PostgresNIO
 import SodiumKit
 
 /// The HTTP routes of `casevault serve` (docs/FORMAT.md, "Shared vault wire protocol").
@@ -137,13 +138,16 @@ struct ServerRoutes: Sendable {
     private func answer<T: Encodable>(_ body: () async throws -> T) async -> Response {
         do {
             return json(.ok, try await body())
-        } catch let f as ServerFailure {
-            return json(f.status, SyncWire.Problem(error: f.message))
-        } catch let e as VaultError {
-            let f = ServerFailure(e)
-            return json(f.status, SyncWire.Problem(error: f.message))
         } catch {
-            logger.error("request failed", metadata: ["error": "\(type(of: error))"])
+            // A refusal inside a transaction arrives wrapped; the refusal is what the client needs.
+            let inner = (error as? PostgresTransactionError)?.closureError ?? error
+            if let f = inner as? ServerFailure { return json(f.status, SyncWire.Problem(error: f.message)) }
+            if let e = inner as? VaultError {
+                let f = ServerFailure(e)
+                return json(f.status, SyncWire.Problem(error: f.message))
+            }
+            // Only the error's type: a database error's text may quote a statement's values.
+            logger.error("request failed", metadata: ["error": "\(type(of: inner))"])
             return json(.internalServerError, SyncWire.Problem(error: "internal error"))
         }
     }

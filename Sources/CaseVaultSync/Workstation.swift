@@ -44,22 +44,28 @@ public enum Workstation {
         public var pushed: Int
     }
 
-    /// Signs in with the replica's link and syncs (pull, then push).
-    public static func sync(_ vault: Vault, signer: any MessageSigner, pushing: Bool = true) throws -> SyncCounts {
+    /// Signs in with the replica's link and syncs: first pushes what this replica wrote (refused
+    /// with `headMoved` when the vault moved on since the last pull), then pulls what is new.
+    /// `pushing: false` only pulls (before a command); `pulling: false` only pushes (after one).
+    public static func sync(_ vault: Vault, signer: any MessageSigner, pushing: Bool = true, pulling: Bool = true) throws -> SyncCounts {
         guard var link = try ReplicaLink.load(in: vault.directory) else { throw SyncFailure(.protocolError, "this vault is not shared (no \(ReplicaLink.fileName))") }
         let client = try SyncClient(server: link.server, vaultID: vault.vaultID)
         try client.signIn(as: link.member, signer: signer)
-        let pulled = try pull(vault, link: &link, client: client)
-        try link.save(in: vault.directory)
-        guard pushing else { return SyncCounts(pulled: pulled, pushed: 0) }
-        let pushed = try push(vault, link: &link, client: client)
-        try link.save(in: vault.directory)
-        return SyncCounts(pulled: pulled, pushed: pushed)
+        var counts = SyncCounts(pulled: 0, pushed: 0)
+        if pushing {
+            counts.pushed = try push(vault, link: &link, client: client)
+            try link.save(in: vault.directory)
+        }
+        if pulling {
+            counts.pulled = try pull(vault, link: &link, client: client)
+            try link.save(in: vault.directory)
+        }
+        return counts
     }
 
     static func sync(_ vault: Vault, link: inout ReplicaLink, client: SyncClient) throws -> SyncCounts {
-        let pulled = try pull(vault, link: &link, client: client)
-        return SyncCounts(pulled: pulled, pushed: try push(vault, link: &link, client: client))
+        let pushed = try push(vault, link: &link, client: client)
+        return SyncCounts(pulled: try pull(vault, link: &link, client: client), pushed: pushed)
     }
 
     /// Applies what the server holds beyond `link.pulled`. A row that would rewrite or drop this

@@ -60,7 +60,11 @@ struct ServerCommand: ParsableCommand {
         func run() throws {
             let v = try Vault.open(at: try vault.path)
             guard let link = try ReplicaLink.load(in: v.directory) else { throw CLIError.usage("this vault is not shared: `casevault server join` or `server publish` first") }
-            let counts = try Workstation.sync(v, signer: try SharedReplica.signer(keyFile: link.keyFile))
+            let counts: Workstation.SyncCounts
+            do { counts = try Workstation.sync(v, signer: try SharedReplica.signer(keyFile: link.keyFile)) } catch let f as SyncFailure where f.kind == .headMoved {
+                throw CLIError(.refused, "this workstation wrote offline while the shared vault moved on; merging such writes is not supported yet",
+                               hints: ["nothing was sent; the writes are still in this replica"])
+            }
             _ = try identity.withSession(in: v, command: "server.sync") { $0.member.id }  // verifies what was pulled
             print("Pulled \(counts.pulled) rows, pushed \(counts.pushed)")
         }

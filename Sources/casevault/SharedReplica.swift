@@ -27,7 +27,7 @@ enum SharedReplica {
         attached = nil
         guard try a.vault.replicaRows() != a.before else { return }
         do {
-            _ = try Workstation.sync(a.vault, signer: a.signer)
+            _ = try Workstation.sync(a.vault, signer: a.signer, pulling: false)
         } catch let f as SyncFailure where f.kind == .unreachable {
             Output.note("saved on this workstation only (\(f.message)); `casevault server sync` sends it when the server is back")
         } catch let f as SyncFailure where f.kind == .headMoved {
