@@ -19,9 +19,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // `casevault serve` (Hummingbird, PostgreSQL) and `casevault ui` (Hummingbird, Mustache).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // The only C library: Debian's libsodium-dev, found through pkg-config.
@@ -48,6 +53,21 @@ let package = Package(
         // The per-user key agent: holds a member's unlocked keys, signs and opens sealed boxes
         // for the same user's commands over a Unix socket.
         .target(name: "CaseVaultAgent", dependencies: ["CaseVaultCore", "SodiumKit", "CProcessGuard"]),
+        // `casevault serve`: HTTP over Hummingbird, sealed rows in PostgreSQL, every push checked
+        // with the core's own rules. Holds no secret key and no plaintext.
+        .target(
+            name: "CaseVaultServer",
+            dependencies: [
+                "CaseVaultCore", "SodiumKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
+        // A workstation's side of the shared vault: authenticates, pulls into the local replica
+        // (verified by the core as any vault), pushes its writes, posts and fetches deliveries.
+        .target(name: "CaseVaultSync", dependencies: ["CaseVaultCore", "SodiumKit"]),
         // The fully filled fictional case used by the demo, the benchmark and the tests.
         .target(name: "CaseVaultSamples"),
         // `casevault ui`: Norwegian screens served on 127.0.0.1 over the same core and key agent.
@@ -63,7 +83,7 @@ let package = Package(
             name: "casevault",
             dependencies: [
                 "CaseVaultCore", "CaseVaultAgent", "CaseVaultSamples", "SodiumKit", "AccessPolicy", "TransparencyLog", "CProcessGuard",
-                "CaseVaultUI",
+                "CaseVaultUI", "CaseVaultServer", "CaseVaultSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Reaches the core's `package` API; nothing it uses is public.
@@ -104,6 +124,16 @@ let package = Package(
             ]),
         .testTarget(name: "CaseVaultAgentTests", dependencies: ["CaseVaultAgent", "CaseVaultCore", "SodiumKit"]),
         .testTarget(name: "CaseVaultUITests", dependencies: ["CaseVaultUI", "SodiumKit"]),
+        // Against a real PostgreSQL (CASEVAULT_TEST_POSTGRES, set by scripts/test.sh); skipped without it.
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "CaseVaultServer", "CaseVaultSync", "CaseVaultCore", "CaseVaultTestSupport", "CaseVaultSamples", "SodiumKit", "AccessPolicy",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .testTarget(
             name: "CLITests",
             dependencies: ["CaseVaultCore", "CaseVaultAgent", "CaseVaultSamples", "SodiumKit", "AccessPolicy", .product(name: "GRDB", package: "GRDB.swift")]),

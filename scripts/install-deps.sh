@@ -4,8 +4,7 @@
 set -euo pipefail
 need=()
 # tzdata: the tests check the computed Oslo time rule against the system's Europe/Oslo zone.
-# chromium, chromium-driver: scripts/test-ui.sh drives the screens of `casevault ui` headless.
-for pkg in libsodium-dev libsqlite3-dev pkg-config tzdata chromium chromium-driver "$@"; do
+for pkg in libsodium-dev libsqlite3-dev pkg-config tzdata "$@"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 ((${#need[@]})) || exit 0

@@ -5,8 +5,11 @@
 # (CASEVAULT_MODEL_SEQUENCES=N runs more of them; see Tests/CaseVaultModelTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh postgresql chromium chromium-driver  # the server tests and the browser tests
 swift build --build-tests
+# The server tests' PostgreSQL: a throwaway cluster on a Unix socket, stopped on exit.
+CASEVAULT_TEST_POSTGRES=$(scripts/postgres-test-server.sh start); export CASEVAULT_TEST_POSTGRES
+trap 'scripts/postgres-test-server.sh stop "$CASEVAULT_TEST_POSTGRES"' EXIT
 report=.build/test-results.xml
 rm -f "$report"
 status=0

@@ -22,6 +22,7 @@ struct CaseVaultCommand: ParsableCommand {
             Init.self, VaultCommand.self, IdentityCommand.self, MemberCommand.self, CaseCommand.self, PolicyCommand.self,
             RecipientCommand.self, HandoverCommand.self, AuditCommand.self, RecoveryCommand.self, BreakGlassCommand.self, TasksCommand.self, Demo.self,
             Unlock.self, Lock.self, Status.self, AgentCommand.self, UICommand.self,
+            Serve.self, ServerCommand.self,
         ])
 
     /// One line on stderr for every failure, `casevault: error: …`, then any hints, and a
@@ -31,6 +32,7 @@ struct CaseVaultCommand: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+            try SharedReplica.afterCommand()  // a shared vault's replica pushes what the command wrote
         } catch let error as CLIError {
             Output.fail(error.message, hints: error.hints, afterword: error.afterword, code: error.exitCode)
         } catch let error as VaultError {

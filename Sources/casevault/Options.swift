@@ -18,7 +18,12 @@ struct VaultOptions: ParsableArguments {
         }
     }
 
-    func open() throws -> Vault { try Vault.open(at: try path) }
+    /// A shared vault's replica pulls first (SharedReplica.swift).
+    func open() throws -> Vault {
+        let vault = try Vault.open(at: try path)
+        try SharedReplica.beforeCommand(vault)
+        return vault
+    }
 
     /// For `vault info` and `vault migrate` only: a format-1 vault opens too.
     func openAnyFormat() throws -> Vault { try Vault.open(at: try path, allowingFormat1: true) }

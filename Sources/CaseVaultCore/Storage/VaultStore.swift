@@ -67,6 +67,21 @@ final class VaultStore: Sendable {
         do { _ = try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) } } catch { throw .io("cannot checkpoint the database", cause: error) }
     }
 
+    /// Copies the whole database to a new private file at `path` (SQLite's online backup).
+    func backup(to path: String) throws(VaultError) {
+        try SecureFile.createExclusive(path, [])
+        do { try pool.backup(to: try DatabaseQueue(path: path, configuration: VaultSchema.configuration())) } catch {
+            throw .io("cannot copy the vault database", cause: error)
+        }
+    }
+
+    /// Puts a copy made by `backup(to:)` back over the live database.
+    func restore(from path: String) throws(VaultError) {
+        do { try DatabaseQueue(path: path, configuration: VaultSchema.configuration()).backup(to: pool) } catch {
+            throw .io("cannot restore the vault database", cause: error)
+        }
+    }
+
     func close() { try? pool.close() }
 }
 

@@ -1,0 +1,101 @@
+import CaseVaultSamples
+import Foundation
+import XCTest
+
+/// The shared vault through the command line: the leader publishes, two workstations join and
+/// write, a bundle goes to the police's inbox and is opened there. Needs the throwaway PostgreSQL
+/// that scripts/test.sh starts (`CASEVAULT_TEST_POSTGRES`); skipped without it.
+final class SharedVaultCLITests: XCTestCase {
+    func testTwoWorkstationsAndThePoliceShareAVaultThroughTheServer() throws {
+        guard let socketFolder = ProcessInfo.processInfo.environment["CASEVAULT_TEST_POSTGRES"], !socketFolder.isEmpty else {
+            throw XCTSkip("CASEVAULT_TEST_POSTGRES is not set: scripts/test.sh starts a PostgreSQL for the server tests")
+        }
+        setenv("CASEVAULT_TEST_INSECURE_KDF", "1", 1)
+        let passphrase = "blå hest batteri stift"
+        let centre = try CLIVault(members: [("kari", "contact-person"), ("karl", "contact-person")], passphrase: passphrase,
+                                  environment: ["CASEVAULT_PASSPHRASE": passphrase, "CASEVAULT_APPROVER_PASSPHRASE": passphrase])
+        let cli = centre.cli
+        let database = "cv_cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        XCTAssertEqual(try cli.run(["--version"], executable: nil).status, 0)
+        let created = try cli.run(["-h", socketFolder, "-U", "postgres", "-d", "postgres", "-q", "-c", "CREATE DATABASE \(database) TEMPLATE casevault_template"],
+                                  executable: "/usr/bin/psql")
+        XCTAssertEqual(created.status, 0, created.stderr)
+        let server = try Server(binary: CLI.binary, database: "postgres://postgres@/\(database)?host=\(socketFolder)")
+        defer { server.stop() }
+        let url = "http://" + (try XCTUnwrap(server.address, server.stderr))
+        let vaultID = try XCTUnwrap(try CLI.object(try cli.ok(["vault", "info", "--vault", centre.vault, "--json"]).stdout)["vault"] as? String)
+
+        try cli.ok(["server", "publish", "--server", url] + centre.as("lina"))
+        for (who, folder) in [("kari", "ws-a"), ("karl", "ws-b")] {
+            try cli.ok(["server", "join", "--server", url, "--vault-id", vaultID, "--member", who, "--fingerprint", centre.rootFingerprint,
+                        "--into", cli.path(folder), "--identity", centre.keyPath(who)])
+        }
+        try cli.write("sample.yaml", SampleCase.yaml)
+        func on(_ folder: String, _ who: String) -> [String] { ["--vault", cli.path(folder), "--identity", centre.keyPath(who)] }
+        let caseA = try XCTUnwrap(try CLI.object(try cli.ok(["case", "new", "sample.yaml", "--json"] + on("ws-a", "kari")).stdout)["case"] as? String)
+        let caseB = try XCTUnwrap(try CLI.object(try cli.ok(["case", "new", "sample.yaml", "--json"] + on("ws-b", "karl")).stdout)["case"] as? String)
+        XCTAssertNotEqual(caseA, caseB)
+        // Workstation b pulled a's case before writing; a now sees b's log entries too.
+        try cli.ok(["case", "list"] + on("ws-a", "kari"))
+        try cli.ok(["server", "sync"] + on("ws-b", "karl"))
+
+        // The leader registers the police (her folder is a replica too), kari hands over through the inbox.
+        let police = try cli.newIdentity(out: cli.path("politi.key"), passphraseFile: centre.passFile)
+        try cli.ok(["recipient", "add", "--id", "politi-ost", "--name", "Øst politidistrikt", "--role", "police", "--public-key", police.publicIdentity,
+                    "--fingerprint", police.fingerprint] + centre.as("lina"))
+        try cli.ok(["handover", "create", "--case", caseA, "--to", "politi-ost", "--purpose-file", try cli.write("purpose.txt", "Sikkerhetstiltak ved ny bolig"),
+                    "--basis", "consent", "--consent-file", try cli.write("consent.txt", "SAM-2026-014"), "--approver-identity", centre.keyPath("lina"),
+                    "--out", cli.path("til-politiet.cvb")] + on("ws-a", "kari"))
+        let inboxOf = { (who: String, key: String) in ["--server", url, "--vault-id", vaultID, "--as", who, "--identity", key] }
+        try cli.ok(["server", "deliver", cli.path("til-politiet.cvb"), "--to", "politi-ost"] + inboxOf("kari", centre.keyPath("kari")))
+        let listed = try cli.ok(["server", "inbox"] + inboxOf("politi-ost", cli.path("politi.key"))).stdout
+        let item = try XCTUnwrap(listed.split(separator: " ").first.map(String.init), listed)
+        XCTAssertTrue(listed.contains("from kari"), listed)
+        try cli.ok(["server", "fetch", item, "--out", cli.path("fra-senteret.cvb")] + inboxOf("politi-ost", cli.path("politi.key")))
+        let opened = try cli.ok(["handover", "open", cli.path("fra-senteret.cvb"), "--identity", cli.path("politi.key"), "--trust", centre.rootFingerprint])
+        XCTAssertTrue(opened.stdout.contains(caseA), opened.stdout)
+        // The police are not members: they get deliveries, never the vault.
+        try cli.fails(["server", "join", "--server", url, "--vault-id", vaultID, "--member", "politi-ost", "--fingerprint", centre.rootFingerprint,
+                       "--into", cli.path("ws-police"), "--identity", cli.path("politi.key")])
+    }
+
+    /// `casevault serve` on a free port, until `stop`.
+    private final class Server: @unchecked Sendable {
+        private let process = Process()
+        private let lock = NSLock()
+        private var out = "", err = ""
+        private let listening = DispatchSemaphore(value: 0)
+
+        init(binary: URL, database: String) throws {
+            process.executableURL = binary
+            process.arguments = ["serve", "--database", database, "--listen", "127.0.0.1:0"]
+            let o = Pipe(), e = Pipe()
+            process.standardOutput = o
+            process.standardError = e
+            o.fileHandleForReading.readabilityHandler = { [weak self] h in
+                guard let self else { return }
+                let text = String(decoding: h.availableData, as: UTF8.self)
+                self.lock.withLock { self.out += text }
+                if text.contains("\n") { self.listening.signal() }
+            }
+            e.fileHandleForReading.readabilityHandler = { [weak self] h in
+                guard let self else { return }
+                let text = String(decoding: h.availableData, as: UTF8.self)
+                self.lock.withLock { self.err += text }
+            }
+            try process.run()
+        }
+
+        var address: String? {
+            guard listening.wait(timeout: .now() + 60) == .success else { return nil }
+            return lock.withLock { out }.components(separatedBy: "listening on ").last?.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        var stderr: String { lock.withLock { err } }
+
+        func stop() {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+}

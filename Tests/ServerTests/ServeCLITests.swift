@@ -1,0 +1,103 @@
+import Foundation
+import XCTest
+
+/// `casevault serve` as a process: it fails at once, in one line, on a database it cannot reach,
+/// and answers `/health` and `/ready` on one it can.
+final class ServeCLITests: XCTestCase {
+    func testAnUnreachableDatabaseFailsFastWithOneLine() throws {
+        let serve = try ServeProcess(["serve", "--database", "postgres://nobody@/nowhere?host=/nonexistent-casevault", "--listen", "127.0.0.1:0",
+                                      "--deadline", "2"])
+        let status = serve.waitForExit()
+        XCTAssertNotEqual(status, 0)
+        let lines = serve.stderr.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, serve.stderr)
+        XCTAssertTrue(serve.stderr.hasPrefix("casevault: error: serve:"), serve.stderr)
+    }
+
+    func testServeAnswersHealthAndReadyAndStopsOnSIGTERM() throws {
+        let db = try TestPostgres()
+        let serve = try ServeProcess(["serve", "--database", db.url, "--listen", "127.0.0.1:0"])
+        let address = try XCTUnwrap(serve.listeningAddress(), serve.stderr)
+        XCTAssertEqual(try get("http://\(address)/health"), "ok\n")
+        XCTAssertEqual(try get("http://\(address)/ready"), #"{"ready":true}"#)
+        // A second process on the same database starts too (the schema is there, same version).
+        let second = try ServeProcess(["serve", "--database", db.url, "--listen", "127.0.0.1:0"])
+        XCTAssertNotNil(second.listeningAddress(), second.stderr)
+        second.terminate()
+        serve.terminate()
+        XCTAssertEqual(serve.waitForExit(), 0, serve.stderr)
+        XCTAssertEqual(second.waitForExit(), 0, second.stderr)
+    }
+
+    func testADatabaseOfAnotherSchemaVersionIsRefused() throws {
+        let db = try TestPostgres()
+        try db.sql("CREATE TABLE casevault_schema (version integer NOT NULL); INSERT INTO casevault_schema VALUES (99)")
+        let serve = try ServeProcess(["serve", "--database", db.url, "--listen", "127.0.0.1:0"])
+        XCTAssertNotEqual(serve.waitForExit(), 0)
+        XCTAssertTrue(serve.stderr.contains("schema 99"), serve.stderr)
+    }
+
+    private func get(_ url: String) throws -> String {
+        String(decoding: try Data(contentsOf: XCTUnwrap(URL(string: url))), as: UTF8.self)
+    }
+}
+
+/// The built `casevault` binary run with `arguments`, its output collected.
+final class ServeProcess: @unchecked Sendable {
+    private let process = Process()
+    private let out = Pipe(), err = Pipe()
+    private let lock = NSLock()
+    private var outText = "", errText = ""
+    private let firstLine = DispatchSemaphore(value: 0)
+
+    init(_ arguments: [String]) throws {
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.standardOutput = out
+        process.standardError = err
+        out.fileHandleForReading.readabilityHandler = { [weak self] h in self?.took(h.availableData, stdout: true) }
+        err.fileHandleForReading.readabilityHandler = { [weak self] h in self?.took(h.availableData, stdout: false) }
+        try process.run()
+    }
+
+    private func took(_ data: Data, stdout: Bool) {
+        lock.withLock {
+            if stdout {
+                outText += String(decoding: data, as: UTF8.self)
+                if outText.contains("\n") { firstLine.signal() }
+            } else { errText += String(decoding: data, as: UTF8.self) }
+        }
+    }
+
+    var stderr: String { lock.withLock { errText } }
+
+    /// The HOST:PORT from `casevault serve: listening on HOST:PORT`, once it printed it.
+    func listeningAddress() -> String? {
+        guard firstLine.wait(timeout: .now() + 60) == .success else { return nil }
+        let text = lock.withLock { outText }
+        return text.components(separatedBy: "listening on ").last?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func terminate() { process.terminate() }
+
+    func waitForExit() -> Int32 {
+        process.waitUntilExit()
+        out.fileHandleForReading.readabilityHandler = nil
+        err.fileHandleForReading.readabilityHandler = nil
+        lock.withLock { errText += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+        return process.terminationStatus
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+
+    /// Next to the test bundle in the build folder, or `$CASEVAULT_BINARY`.
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["CASEVAULT_BINARY"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        let exe = URL(fileURLWithPath: ProcessInfo.processInfo.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        for dir in [exe, Bundle(for: ServeProcess.self).bundleURL, Bundle(for: ServeProcess.self).bundleURL.deletingLastPathComponent()]
+        where FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("casevault").path) {
+            return dir.appendingPathComponent("casevault")
+        }
+        return URL(fileURLWithPath: ".build/debug/casevault")
+    }
+}
