@@ -255,8 +255,20 @@ def update(kari):
     kari.shot("frister")
 
 
-@test("a police handover requested, previewed, approved by the leader and sealed")
+@test("a police handover requested, previewed, rejected once, approved by the leader and sealed")
 def handover(kari, lina):
+    # A first request is rejected by the leader, with a reason; nothing leaves.
+    kari.go(f"/sak/{state['case']}/utlevering")
+    kari.fill({"mottaker": "politi-ost", "grunnlag": "consent", "samtykke": "SAM-2026-014", "formaal": "For bredt"})
+    kari.submit()
+    assert kari.see("Forespørselen er sendt til godkjenning"), kari.b.find("main").text[:400]
+    rejected = kari.b.url.split("/utlevering/")[1].split("?")[0]
+    lina.go(f"/utlevering/{rejected}")
+    lina.fill({"grunn": "Be om færre felt"})
+    lina.b.find('form[action$="/avvis"] button').click()
+    assert lina.see("Utleveringen er avvist") and lina.see("avslått"), lina.b.find("main").text[:300]
+    kari.go(f"/utlevering/{rejected}")
+    assert not kari.b.exists('form[action$="/send"]'), "a rejected request cannot be sent"
     kari.go(f"/sak/{state['case']}/utlevering")
     kari.shot("be-om-utlevering")
     kari.fill({"mottaker": "politi-ost", "grunnlag": "consent", "samtykke": "SAM-2026-014", "formaal": "Sikkerhetstiltak ved ny bolig"})
@@ -266,6 +278,7 @@ def handover(kari, lina):
     lina.go("/utleveringer")
     lina.shot("utleveringer-leder")
     lina.b.find(f'a[href="/utlevering/{request}"]').click()
+    assert lina.see("venter på godkjenning")
     leaving = {el.attribute("data-path") for el in lina.b.find_all("td[data-path]")}
     review = json.loads(cv("handover", "review", request, "--json", who="lina"))
     assert leaving == set(review["fields"]), "the preview lists exactly what leaves"
