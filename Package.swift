@@ -5,6 +5,8 @@ import PackageDescription
 // CSodium → SodiumKit → TransparencyLog ─┐
 //           AccessPolicy ────────────────┴→ CaseVaultCore → casevault, CaseVaultBenchmark
 //                               CaseVaultCore, CProcessGuard → CaseVaultAgent → casevault
+//                               CaseVaultCore (+ Hummingbird, PostgresNIO) → CaseVaultServer → casevault
+//                               CaseVaultCore → CaseVaultSync (the workstation's client) → casevault
 //
 // Supported: Linux (Debian with libsodium-dev, Swift 6). The code uses Glibc and was never
 // built on Apple platforms, so the package names none in `platforms`.

@@ -106,6 +106,8 @@ final class PostgresVaultStore: Sendable {
     func addSession(tokenHash: [UInt8], vault: VaultID, member: String, expires: Timestamp) async throws {
         let t = Data(tokenHash), vid = Data(vault.bytes)
         try await run("session") { c, l in
+            try await c.query("DELETE FROM sessions WHERE expires < \(expires.seconds - 86400)", logger: l)
+            try await c.query("DELETE FROM auth_failures WHERE at < \(expires.seconds - 86400)", logger: l)
             try await c.query("INSERT INTO sessions (token_hash, vault_id, member, expires) VALUES (\(t), \(vid), \(member), \(expires.seconds))", logger: l)
         }
     }

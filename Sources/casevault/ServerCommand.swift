@@ -53,7 +53,8 @@ struct ServerCommand: ParsableCommand {
 
     struct Sync: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Pull what is new on the server into this replica and push what was written here (offline writes too).")
+            abstract: "Push what was written on this replica (offline writes too), then pull what is new on the server.",
+            discussion: Examples.text("casevault server sync --vault ~/nyby-replica --identity ~/kari.cvkey"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
 
@@ -101,7 +102,9 @@ struct ServerCommand: ParsableCommand {
     }
 
     struct Inbox: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List what waits in your inbox on the server.")
+        static let configuration = CommandConfiguration(
+            abstract: "List what waits in your inbox on the server.",
+            discussion: Examples.text("casevault server inbox --server https://senter.example --vault-id 0123…cdef --as politi-ost --identity ~/politi.cvkey"))
         @OptionGroup var inbox: InboxOptions
 
         func run() throws {
@@ -112,7 +115,9 @@ struct ServerCommand: ParsableCommand {
     }
 
     struct Fetch: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Save one inbox item to a file (then `handover open` or `handover import-answer` it).")
+        static let configuration = CommandConfiguration(
+            abstract: "Save one inbox item to a file (then `handover open` or `handover import-answer` it).",
+            discussion: Examples.text("casevault server fetch 5f1c…e2 --out fra-senteret.cvb --server https://senter.example --vault-id 0123…cdef --as politi-ost --identity ~/politi.cvkey"))
         @OptionGroup var inbox: InboxOptions
         @Argument(help: "The item id `server inbox` printed.") var item: String
         @Option(help: "Where to write it (a new file).") var out: String

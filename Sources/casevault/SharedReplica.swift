@@ -14,11 +14,17 @@ enum SharedReplica {
     static func beforeCommand(_ vault: Vault) throws {
         guard attached == nil, let link = try ReplicaLink.load(in: vault.directory) else { return }
         let signer = try signer(keyFile: link.keyFile)
-        do { _ = try Workstation.sync(vault, signer: signer, pushing: false) } catch let f as SyncFailure where f.kind == .unreachable {
+        // What an earlier command left unsent (written offline, or a refusal it logged) goes first.
+        do { _ = try Workstation.sync(vault, signer: signer) } catch let f as SyncFailure where f.kind == .unreachable {
             Output.note("offline: \(f.message); showing this workstation's copy as last synced")
+        } catch let f as SyncFailure where f.kind == .headMoved {
+            throw CLIError(.refused, "this workstation holds writes the shared vault has not taken (made offline, or logged by a failed command) and the vault moved on; merging them is not supported yet",
+                           hints: ["nothing was sent or changed"])
         }
         let fresh = try ReplicaLink.load(in: vault.directory) ?? link
         attached = (vault, fresh, signer, try ReplicaSnapshot(vault: vault, keyFile: link.keyFile), try vault.replicaRows())
+        // A command that fails exits without returning here: its copy of the replica goes too.
+        atexit { SharedReplica.attached?.snapshot.discard() }
     }
 
     /// After a command succeeded: push what it wrote.
