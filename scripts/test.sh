@@ -13,7 +13,8 @@ trap 'scripts/postgres-test-server.sh stop "$CASEVAULT_TEST_POSTGRES"' EXIT
 report=.build/test-results.xml
 rm -f "$report"
 status=0
-swift test --skip-build --parallel --xunit-output "$report" || status=$?
+# SharedVaultFigures measures (README, "A shared vault"); it is run by hand, not as a test.
+swift test --skip-build --parallel --skip SharedVaultFigures --xunit-output "$report" || status=$?
 if [[ -f $report ]]; then
   # grep exits 1 when nothing matches (no failure at all): not an error here.
   total=$({ grep -o '<testcase ' "$report" || true; } | wc -l)

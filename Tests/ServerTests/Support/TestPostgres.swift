@@ -3,15 +3,19 @@ import XCTest
 
 /// One fresh database per test, copied from the template on the throwaway cluster that
 /// scripts/test.sh starts (`CASEVAULT_TEST_POSTGRES`: its socket folder). Without that variable
-/// (a developer's plain `swift test`) the server tests skip; the test script always sets it.
+/// the server tests fail, never skip: the test script always starts the cluster and sets it.
 struct TestPostgres {
     static let variable = "CASEVAULT_TEST_POSTGRES"
+    struct Missing: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
     let socketFolder: String
     let database: String
 
     init() throws {
         guard let folder = ProcessInfo.processInfo.environment[Self.variable], !folder.isEmpty else {
-            throw XCTSkip("\(Self.variable) is not set: scripts/test.sh starts a PostgreSQL for the server tests")
+            throw Missing(message: "\(Self.variable) is not set: run scripts/test.sh, which starts a PostgreSQL for the server tests")
         }
         socketFolder = folder
         database = "cv_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
