@@ -18,7 +18,8 @@ struct HandoverCommand: ParsableCommand {
                 \(Examples.text(
                     "casevault handover create --case 3f9a --to politi-ost --purpose-file formaal.txt --basis consent --consent-file samtykke.txt \\",
                     "    --expires 2027-01-01 --approver-identity ~/lina.cvkey --out til-politiet.cvb",
-                    "echo 'Søknad om kommunal bolig' | casevault handover create --case 3f9a --to nyby-bolig --purpose-file - --basis consent --consent-file samtykke.txt --out til-bolig.cvb"))
+                    "echo 'Søknad om kommunal bolig' | casevault handover create --case 3f9a --to nyby-bolig --purpose-file - --basis consent --consent-file samtykke.txt \\",
+                    "    --field person.legal_name --field children --field housing --out til-bolig.cvb"))
                 """)
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
@@ -33,6 +34,7 @@ struct HandoverCommand: ParsableCommand {
         @Option(name: .customLong("consent"), help: .hidden) var consentArgument: String?
         @Option(help: "Expiry date, YYYY-MM-DD (the end of that day in Oslo).") var expires: String?
         @Flag(help: "Include the protected address fields the role may receive (police: only when measures at the new home need it).") var includeAddress = false
+        @Option(name: .customLong("field"), help: HandoverFieldHelp.text) var fields: [String] = []
         @Option(help: "The approving leader's key file (required where the policy demands approval, by default for the police).", completion: .file()) var approverIdentity: String?
         @Option(help: "Read the approver's passphrase from this file (else $\(Passphrase.approver), else a prompt).", completion: .file()) var approverPassphraseFile: String?
         @Option(help: "Where to write the bundle; never overwritten.", completion: .file()) var out: String
@@ -59,7 +61,8 @@ struct HandoverCommand: ParsableCommand {
             }
             let (caseID, result) = try identity.withCase(caseRef, in: v, command: "handover.create") { s, caseID in
                 try s.createHandover(HandoverRequest(caseID: caseID, recipientID: to, purpose: purpose, basis: basis, consentReference: consent,
-                                                     expires: expiry, includeAddress: includeAddress), approver: approver)
+                                                     expires: expiry, includeAddress: includeAddress, fields: fields.isEmpty ? nil : fields),
+                                  approver: approver)
             }
             try reserved.commit(result.bytes)
             print("Wrote bundle \(result.manifest.bundleID) for \(result.manifest.recipient) (\(result.manifest.recipientRole.rawValue)) to \(out)")
@@ -125,6 +128,14 @@ struct HandoverCommand: ParsableCommand {
 }
 
 extension HandoverManifest.Basis: ExpressibleByArgument {}
+
+enum HandoverFieldHelp {
+    static var text: ArgumentHelp {
+        ArgumentHelp(
+            "Send only this field, entry or section (repeatable: person.legal_name, measures[0], housing); each within what the recipient's role may get. Without it: everything the role may get.",
+            valueName: "path")
+    }
+}
 
 enum BundleFile {
     /// Created with O_EXCL: an existing file is never clobbered.

@@ -25,6 +25,7 @@ extension HandoverCommand {
                 completion: .file()) var consentFile: String?
         @Option(help: "Expiry date of the bundle, YYYY-MM-DD (the end of that day in Oslo; default 30 days after sending is asked for).") var expires: String?
         @Flag(help: "Include the protected address fields the role may receive.") var includeAddress = false
+        @Option(name: .customLong("field"), help: HandoverFieldHelp.text) var fields: [String] = []
 
         func run() throws {
             try FreeText.requireOneStdin([("--purpose-file", purposeFile), ("--consent-file", consentFile)])
@@ -35,7 +36,7 @@ extension HandoverCommand {
             let v = try vault.open()
             let (_, r) = try identity.withCase(caseID, in: v, command: "handover.request") { s, caseID in
                 try s.requestHandover(HandoverRequest(caseID: caseID, recipientID: to, purpose: purpose, basis: basis, consentReference: consent,
-                                                      expires: expiry, includeAddress: includeAddress))
+                                                      expires: expiry, includeAddress: includeAddress, fields: fields.isEmpty ? nil : fields))
             }
             print("Request \(r.requestID): \(r.fields.count) field(s) of case \(r.caseID.hex) for \(r.recipient) (\(r.recipientRole.label))")
             print("Waiting for a leader's approval: `casevault handover review \(r.requestID)`, then `approve` or `reject`")
@@ -60,7 +61,8 @@ extension HandoverCommand {
                     JSONShape.HandoverRequestRow(request: $0.request.requestID, case: $0.request.caseID.hex, requester: $0.request.requester,
                                                  recipient: $0.request.recipient, recipientRole: $0.request.recipientRole.rawValue,
                                                  basis: $0.request.basis.rawValue, fields: $0.request.fields.count, created: $0.request.created.rfc3339,
-                                                 status: $0.status.rawValue, approver: $0.approver, reason: $0.reason, problem: $0.problem)
+                                                 status: $0.status.rawValue, approver: $0.approver, reason: $0.reason, drop: $0.drop,
+                                                 problem: $0.problem)
                 })
                 return
             }
@@ -68,6 +70,7 @@ extension HandoverCommand {
             for r in rows {
                 let q = r.request
                 let status = r.problem.map { "FEIL: \($0)" } ?? HandoverDates.statusLabel(r.status) + (r.reason.map { ": \($0)" } ?? "")
+                    + (r.drop.isEmpty ? "" : "; ta ut: \(r.drop.joined(separator: ", "))")
                 Output.line("\(q.requestID)  \(q.created.osloText)  sak \(q.caseID.hex.prefix(8))  \(q.requester) → \(q.recipient) (\(q.recipientRole.label))  \(q.fields.count) felt  \(status)")
             }
         }
@@ -90,7 +93,7 @@ extension HandoverCommand {
                 Output.json(JSONShape.HandoverReview(request: q.requestID, case: q.caseID.hex, caseVersion: q.caseVersion, requester: q.requester,
                                                      recipient: q.recipient, recipientRole: q.recipientRole.rawValue, basis: q.basis.rawValue,
                                                      consent: q.consentReference, purpose: r.purpose, expires: q.expires.rfc3339, fields: q.fields,
-                                                     values: JSONShape.Value.map(r.values), sealed: r.sealedFromReviewer))
+                                                     values: JSONShape.Value.map(r.values), sizes: r.sealedSizes, sealed: r.sealedFromReviewer))
                 return
             }
             Output.line("Forespørsel \(q.requestID) fra \(q.requester), \(q.created.osloText)")
@@ -100,10 +103,14 @@ extension HandoverCommand {
             Output.line("  formål: \(r.purpose ?? "(ikke forseglet til deg)")")
             Output.line("  utløper: \(q.expires.osloText)")
             Output.line("Disse \(q.fields.count) feltene vil bli utlevert:")
+            var lastGroup = ""
             for path in q.fields {
+                let group = CaseText.groupName(path)
+                if group != lastGroup { Output.line("  \(group)"); lastGroup = group }
                 let label = FieldCatalog.spec(forPath: path)?.label ?? path
+                let size = r.sealedSizes[path].map { "\($0) byte forseglet" } ?? "ukjent størrelse"
                 let value = r.values[path].map { $0.norwegianText(path: path) } ?? "(forseglet for din rolle)"
-                Output.line("  \(path)  \(label): \(value)")
+                Output.line("    \(label) (\(path), \(size)): \(value)")
             }
         }
     }
@@ -126,18 +133,22 @@ extension HandoverCommand {
     struct Reject: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Reject a request you have reviewed, with a reason (sealed to the requester and you; committed to in the signed rejection).",
-            discussion: Examples.text("casevault handover reject 5e1c… --identity ~/lina.cvkey --reason-file begrunnelse.txt"))
+            discussion: Examples.text("casevault handover reject 5e1c… --identity ~/lina.cvkey --reason-file begrunnelse.txt --drop person.national_id"))
         @OptionGroup var vault: VaultOptions
         @OptionGroup var identity: IdentityOptions
         @Argument(help: "The request id.") var request: String
         @Option(help: ArgumentHelp("Read the reason from FILE, or - (one line). Asked for when absent.", valueName: "file"), completion: .file())
         var reasonFile: String?
+        @Option(name: .customLong("drop"), help: ArgumentHelp("A field, entry or section of the request the requester should drop (repeatable); signed in the rejection.", valueName: "path"))
+        var drop: [String] = []
 
         func run() throws {
             let reason = try FreeText.read(file: reasonFile, what: "reason", option: "--reason-file", prompt: "Reason (one line): ")!
             let v = try vault.open()
-            let d = try identity.withSession(in: v, command: "handover.reject") { try $0.decideHandoverRequest(request, verdict: .reject, reason: reason) }
-            print("Rejected request \(d.requestID)")
+            let d = try identity.withSession(in: v, command: "handover.reject") {
+                try $0.decideHandoverRequest(request, verdict: .reject, reason: reason, drop: drop)
+            }
+            print("Rejected request \(d.requestID)" + (d.drop.isEmpty ? "" : "; asked to drop \(d.drop.joined(separator: ", "))"))
         }
     }
 }
@@ -165,7 +176,10 @@ extension JSONShape {
         let request, `case`, requester, recipient, recipientRole, basis: String
         let fields: Int
         let created, status: String
-        let approver, reason, problem: String?
+        let approver, reason: String?
+        /// Paths a rejection asks the requester to drop.
+        let drop: [String]
+        let problem: String?
     }
 
     struct HandoverReview: Encodable {
@@ -176,6 +190,8 @@ extension JSONShape {
         let expires: String
         let fields: [String]
         let values: [String: JSONShape.Value]
+        /// Sealed size in bytes per path.
+        let sizes: [String: Int]
         let sealed: [String]
     }
 }
@@ -185,7 +201,7 @@ enum RequestedSend {
     static func run(request: String, selection c: HandoverCommand.Create) throws {
         let given = [("--case", c.caseID), ("--to", c.to), ("--basis", c.basis?.rawValue), ("--purpose-file", c.purposeFile),
                      ("--consent-file", c.consentFile), ("--expires", c.expires), ("--approver-identity", c.approverIdentity)]
-            .filter { $0.1 != nil }.map(\.0) + (c.includeAddress ? ["--include-address"] : [])
+            .filter { $0.1 != nil }.map(\.0) + (c.includeAddress ? ["--include-address"] : []) + (c.fields.isEmpty ? [] : ["--field"])
         guard given.isEmpty else { throw CLIError.usage("--request takes the selection from the approved request; drop \(given.joined(separator: ", "))") }
         let reserved = try SecureFile.Reservation(c.out)
         let v = try c.vault.open()

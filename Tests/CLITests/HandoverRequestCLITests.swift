@@ -40,7 +40,7 @@ final class HandoverRequestCLITests: XCTestCase {
         XCTAssertEqual(rows?.first?["status"] as? String, "pending")
         try cli.fails(["handover", "approve", id] + `as`("lina"), status: 73)  // not reviewed yet
         let review = try cli.ok(["handover", "review", id] + `as`("lina"))
-        XCTAssertTrue(review.stdout.contains("person.alias  alias: Blåklokke"), review.stdout)
+        XCTAssertTrue(review.stdout.contains("alias (person.alias, ") && review.stdout.contains("byte forseglet): Blåklokke"), review.stdout)
         XCTAssertTrue(review.stdout.contains("threats[0].perpetrators[0].name"), "every path is named, even those sealed from the leader")
         XCTAssertTrue(review.stdout.contains("(forseglet for din rolle)"), review.stdout)
         try cli.fails(["handover", "approve", id] + `as`("kari"), status: 77)  // the requester cannot approve

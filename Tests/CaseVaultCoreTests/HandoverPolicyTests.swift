@@ -14,7 +14,8 @@ final class HandoverPolicyTests: XCTestCase {
     private func keys(_ b: OpenedBundle) -> [String] { Array(b.fields.keys) }
 
     /// Every bundle: fields ⊆ what the role reads, equal to its manifest's list, and exactly
-    /// the case's readable fields (nothing silently lost either), minus `address.*` unless asked.
+    /// the case's readable fields (nothing silently lost either), minus `address.*` unless asked
+    /// and minus the consents that name another recipient role.
     private func checkAgainstPolicy(_ b: OpenedBundle, role: Role, caseFields: [String: FieldValue], includeAddress: Bool,
                                     file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(b.manifest.recipientRole, role, file: file, line: line)
@@ -22,7 +23,12 @@ final class HandoverPolicyTests: XCTestCase {
             XCTAssertTrue(policy.canRead(role, field: path).isAllowed, "\(role.rawValue) bundle holds \(path), which the default policy does not let it read", file: file, line: line)
         }
         XCTAssertEqual(b.manifest.fields, CaseRecord.order(keys(b)), "manifest field list differs from the payload", file: file, line: line)
-        let expected = caseFields.keys.filter { policy.canRead(role, field: $0).isAllowed && (includeAddress || !$0.hasPrefix("address.")) }
+        let ownConsent = { (path: String) in
+            !path.hasPrefix("consents[") || caseFields[String(path.prefix { $0 != "]" }) + "].recipient_role"] == .text(role.rawValue)
+        }
+        let expected = caseFields.keys.filter {
+            policy.canRead(role, field: $0).isAllowed && (includeAddress || !$0.hasPrefix("address.")) && ownConsent($0)
+        }
         XCTAssertEqual(Set(keys(b)), Set(expected), "bundle for \(role.rawValue) should hold exactly the case's fields the role may read", file: file, line: line)
         for (path, value) in b.fields { XCTAssertEqual(value, caseFields[path], "value of \(path) differs from the case", file: file, line: line) }
     }

@@ -14,9 +14,12 @@ public struct HandoverRequest: Sendable {
     /// The protected address leaves the centre only when explicitly asked for (docs/FORMAT.md,
     /// "Inner layer"): the police need the new address only when measures at the new home do.
     public var includeAddress: Bool
+    /// The sender's choice (`--field`): paths or prefixes of them, within the policy maximum for
+    /// the recipient's role; nil sends the whole maximum.
+    public var fields: [String]?
 
     public init(caseID: CaseID, recipientID: String, purpose: String, basis: HandoverManifest.Basis,
-                consentReference: String?, expires: Timestamp?, includeAddress: Bool) {
+                consentReference: String?, expires: Timestamp?, includeAddress: Bool, fields: [String]? = nil) {
         self.caseID = caseID
         self.recipientID = recipientID
         self.purpose = purpose
@@ -24,6 +27,7 @@ public struct HandoverRequest: Sendable {
         self.consentReference = consentReference
         self.expires = expires
         self.includeAddress = includeAddress
+        self.fields = fields
     }
 }
 
@@ -42,6 +46,7 @@ struct HandoverOperations: SessionBound {
         default: break
         }
         if let expires = request.expires, expires <= vault.clock.now() { throw .input("the expiry must lie in the future") }
+        try HandoverFieldChoice.validate(request.fields)
         return try vault.write { db in
             let state = try currentState(db)
             guard let recipient = state.roster.entry(request.recipientID), recipient.kind == .recipient else {
@@ -56,12 +61,10 @@ struct HandoverOperations: SessionBound {
             let opened = try open(request.caseID, state: state, db: db)
             try DisclosureBasis(basis: request.basis, consentReference: request.consentReference, recipientRole: role)
                 .verify(against: opened.fields, today: vault.clock.now().osloDate)
-            let allowed = opened.fields.filter { path, _ in
-                state.policy.canRead(role, field: path).isAllowed && (request.includeAddress || !path.hasPrefix("address."))
-            }
+            let choice = HandoverFieldChoice(policy: state.policy, role: role, includeAddress: request.includeAddress)
+            let allowed = try choice.select(from: opened.fields, chosen: request.fields)
             guard !allowed.isEmpty else { throw VaultError.denied("nothing in this case that you can read may go to \(role.rawValue)") }
-            let policyAllows = state.policy.readablePatterns(for: role)
-            let withheld = opened.sealedFields.filter { f in FieldCatalog.pattern(ofPath: f.path).map(policyAllows.contains) ?? false }.count
+            let withheld = choice.withheld(opened, chosen: request.fields)
             let needsApproval = state.policy.approvalRequired.contains(role)
             var approverSigner: HandoverBundle.Signer?
             if needsApproval {

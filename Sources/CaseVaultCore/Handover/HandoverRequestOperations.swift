@@ -10,16 +10,20 @@ public struct RequestSummary: Sendable {
     public let approver: String?
     /// A rejection's reason, when it was sealed to this member (the requester and the approver).
     public let reason: String?
+    /// The paths a rejection asks the requester to drop (signed in the decision).
+    public let drop: [String]
     /// Set when the stored request or decision fails verification: listed so it is noticed, never acted on.
     public let problem: String?
 }
 
-/// What `handover review` shows before any decision: every path that would leave, and the
-/// values among them that the reviewer's own role may read.
+/// What `handover review` shows before any decision: every path that would leave, its size,
+/// and the values among them that the reviewer's own role may read.
 public struct RequestReview: Sendable {
     public let request: ApprovalRequest
     public let purpose: String?
     public let values: [String: FieldValue]
+    /// Each path's sealed size in bytes (ciphertext with its tag): shown without opening it.
+    public let sealedSizes: [String: Int]
     /// Paths of the selection the reviewer may not read: named, never shown.
     public let sealedFromReviewer: [String]
 }
@@ -86,6 +90,7 @@ struct HandoverRequestOperations: SessionBound {
         if let ref = ask.consentReference { try HandoverManifest.validateOneLine(ref, "the consent reference") }
         let now = clock.now()
         if let expires = ask.expires, expires <= now { throw .input("the expiry must lie in the future") }
+        try HandoverFieldChoice.validate(ask.fields)
         return try vault.write { db in
             let state = try currentState(db)
             let opened = try open(ask.caseID, state: state, db: db)
@@ -123,10 +128,10 @@ struct HandoverRequestOperations: SessionBound {
                     let v = try VerifiedRequest(row, vault: vault, roster: state.roster)
                     guard v.request.requester == member.id || HandoverApprovers.mayApprove(member, requester: v.request.requester) else { return nil }
                     return RequestSummary(request: v.request, status: v.status, approver: v.decision?.approver,
-                                          reason: try openReason(v), problem: nil)
+                                          reason: try openReason(v), drop: v.decision?.drop ?? [], problem: nil)
                 } catch let e as VaultError {
                     guard let request = try? ApprovalRequest.parse(row.request), request.requester == member.id || member.roles.contains(.leader) else { return nil }
-                    return RequestSummary(request: request, status: .pending, approver: nil, reason: nil, problem: e.message)
+                    return RequestSummary(request: request, status: .pending, approver: nil, reason: nil, drop: [], problem: e.message)
                 }
             }
         }
@@ -145,6 +150,8 @@ struct HandoverRequestOperations: SessionBound {
             let wanted = Set(v.request.fields)
             let values = opened.fields.filter { wanted.contains($0.key) }
             let sealed = v.request.fields.filter { values[$0] == nil }
+            let sizes = Dictionary(opened.latest.fields.filter { wanted.contains($0.path) }.map { ($0.path, $0.ciphertext.count) },
+                                   uniquingKeysWith: { first, _ in first })
             let purpose = try openPurpose(v.record, request: v.request)
             try vault.appendLog(db, state: state, session: session, action: .caseRead, caseID: v.request.caseID,
                                 fields: CaseRecord.order(Array(values.keys)),
@@ -155,15 +162,18 @@ struct HandoverRequestOperations: SessionBound {
                 try db.updateHandoverRequest(row)
                 v = try VerifiedRequest(row, vault: vault, roster: state.roster)
             }
-            return RequestReview(request: v.request, purpose: purpose, values: values, sealedFromReviewer: sealed)
+            return RequestReview(request: v.request, purpose: purpose, values: values, sealedSizes: sizes, sealedFromReviewer: sealed)
         }
     }
 
     /// Signs the approver's decision over the request's hash and logs it. The approver must
-    /// have reviewed the request first, and a request is decided once.
-    func decide(_ requestID: String, verdict: ApprovalDecision.Verdict, reason: String?) throws(VaultError) -> ApprovalDecision {
+    /// have reviewed the request first, and a request is decided once. A rejection may name
+    /// fields of the request to drop (`drop`: paths or prefixes, as `--field` takes them).
+    func decide(_ requestID: String, verdict: ApprovalDecision.Verdict, reason: String?, drop: [String] = []) throws(VaultError) -> ApprovalDecision {
         if let reason { try HandoverManifest.validateOneLine(reason, "the reason") }
         if verdict == .reject, reason == nil { throw .input("a rejection needs a reason (--reason-file)") }
+        if verdict == .approve, !drop.isEmpty { throw .input("only a rejection names fields to drop") }
+        try HandoverFieldChoice.validate(drop.isEmpty ? nil : drop, option: "--drop")
         return try vault.write { db in
             let state = try currentState(db)
             let v = try load(requestID, state: state, db: db)
@@ -174,10 +184,17 @@ struct HandoverRequestOperations: SessionBound {
             guard v.record.reviewers.contains(member.id) else {
                 throw VaultError.refused("review the request first (`casevault handover review \(requestID)`): a decision follows a view of what leaves")
             }
+            var dropped: Set<String> = []
+            for s in drop {
+                let matched = v.request.fields.filter { HandoverFieldChoice.matches(s, path: $0) }
+                guard !matched.isEmpty else { throw VaultError.input("--drop \(s) names no field of request \(requestID)") }
+                dropped.formUnion(matched)
+            }
             let requester = state.roster.members.filter { $0.id == v.request.requester }
             let sealedReason = try reason.map { r throws(VaultError) in try ReasonSeal.seal(r, readers: requester + [member]) }
             var decision = ApprovalDecision(requestID: requestID, vaultID: vault.vaultID, requestHash: v.request.hash, verdict: verdict,
-                                            reasonCommitment: sealedReason?.commitment, approver: member.id, decided: clock.now())
+                                            reasonCommitment: sealedReason?.commitment, drop: CaseRecord.order(Array(dropped)),
+                                            approver: member.id, decided: clock.now())
             try decision.sign(with: identity.signer)
             var row = v.record
             row.decision = decision.text
@@ -209,13 +226,13 @@ struct HandoverRequestOperations: SessionBound {
     }
 }
 
-/// The fields a handover would carry, worked out as `handover create` does: what the recipient's
-/// role may read, of what the sender can read, the address only when asked for; after checking
-/// the recipient and the legal basis against the case.
+/// The fields a handover would carry, worked out as `handover create` does (`HandoverFieldChoice`),
+/// after checking the recipient and the legal basis against the case.
 struct HandoverSelection {
     let recipient: RosterEntry
     let role: Role
     let values: [String: FieldValue]
+    let choice: HandoverFieldChoice
     var paths: [String] { CaseRecord.order(Array(values.keys)) }
 
     init(ask: HandoverRequest, state: VaultState, opened: OpenedCase, today: CalendarDate) throws(VaultError) {
@@ -229,9 +246,9 @@ struct HandoverSelection {
         guard !recipient.isRevoked else { throw .denied("recipient \(recipient.id) has been removed") }
         guard let role = recipient.roles.first else { throw .format("recipient \(recipient.id) has no role on the roster") }
         try DisclosureBasis(basis: ask.basis, consentReference: ask.consentReference, recipientRole: role).verify(against: opened.fields, today: today)
-        values = opened.fields.filter { path, _ in
-            state.policy.canRead(role, field: path).isAllowed && (ask.includeAddress || !path.hasPrefix("address."))
-        }
+        let choice = HandoverFieldChoice(policy: state.policy, role: role, includeAddress: ask.includeAddress)
+        values = try choice.select(from: opened.fields, chosen: ask.fields)
+        self.choice = choice
         guard !values.isEmpty else { throw .denied("nothing in this case that you can read may go to \(role.rawValue)") }
         self.recipient = recipient
         self.role = role

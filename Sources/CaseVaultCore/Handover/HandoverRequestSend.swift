@@ -25,8 +25,12 @@ extension HandoverRequestOperations {
             let opened = try open(request.caseID, state: state, db: db)
             let ask = HandoverRequest(caseID: request.caseID, recipientID: request.recipient, purpose: purpose, basis: request.basis,
                                       consentReference: request.consentReference, expires: request.expires,
-                                      includeAddress: request.fields.contains { $0.hasPrefix("address.") })
-            let selection = try HandoverSelection(ask: ask, state: state, opened: opened, today: now.osloDate)
+                                      includeAddress: request.fields.contains { $0.hasPrefix("address.") }, fields: request.fields)
+            let selection: HandoverSelection
+            // A chosen path that the case or the policy no longer holds for the recipient is a change since the approval.
+            do { selection = try HandoverSelection(ask: ask, state: state, opened: opened, today: now.osloDate) } catch let e as VaultError where e.kind == .invalidInput {
+                throw VaultError.refused("the case has changed what request \(requestID) would send since it was approved; make a new request")
+            }
             let changed = opened.chain.filter { $0.version > request.caseVersion }.flatMap { $0.written + $0.removed }
             guard selection.paths == request.fields, selection.role == request.recipientRole, Set(changed).isDisjoint(with: request.fields) else {
                 throw VaultError.refused("the case has changed what request \(requestID) would send since it was approved; make a new request")
@@ -60,9 +64,7 @@ extension HandoverRequestOperations {
             var row = v.record
             row.bundleID = manifest.bundleID
             try db.updateHandoverRequest(row)
-            let withheld = opened.sealedFields.filter { f in
-                FieldCatalog.pattern(ofPath: f.path).map(state.policy.readablePatterns(for: request.recipientRole).contains) ?? false
-            }.count
+            let withheld = selection.choice.withheld(opened, chosen: request.fields)
             return (bytes, manifest, withheld)
         }
     }

@@ -77,11 +77,14 @@ public struct ApprovalRequest: Sendable, Equatable {
 
 /// The approver's signed answer to a request: approve or reject, over the request's hash
 /// (docs/FORMAT.md, "Handover decision"). A rejection's reason is sealed to the requester and
-/// the approver beside it; the decision signs its commitment.
+/// the approver beside it; the decision signs its commitment. A rejection may name fields to
+/// drop (version 2, written only then, so every decision without them stays version 1).
 public struct ApprovalDecision: Sendable, Equatable {
     public static let header = "casevault-handover-decision v1"
+    static let headerWithDrop = "casevault-handover-decision v2"
     static let signatureDomain = Array("casevault/v1/handover-decision\0".utf8)
     static let keys = ["request", "vault", "request-hash", "decision", "reason", "approver", "decided", "signature"]
+    static let keysWithDrop = ["request", "vault", "request-hash", "decision", "reason", "drop", "approver", "decided", "signature"]
 
     public enum Verdict: String, Sendable { case approve, reject }
 
@@ -91,13 +94,17 @@ public struct ApprovalDecision: Sendable, Equatable {
     public var verdict: Verdict
     /// Commitment to the sealed reason (`ReasonSeal`), or nil when none was given.
     public var reasonCommitment: [UInt8]?
+    /// Paths of the request a rejection asks the requester to drop, in reading order; empty for none.
+    public var drop: [String] = []
     public var approver: String
     public var decided: Timestamp
     public var signature: [UInt8] = []
 
     var signedText: String {
-        [Self.header, "request \(requestID)", "vault \(vaultID.hex)", "request-hash \(Base64.encode(requestHash))",
-         "decision \(verdict.rawValue)", "reason \(reasonCommitment.map(Base64.encode) ?? "-")", "approver \(approver)", "decided \(decided.rfc3339)"].joined(separator: "\n") + "\n"
+        let dropLine = drop.isEmpty ? [] : ["drop \(drop.joined(separator: ","))"]
+        return ([drop.isEmpty ? Self.header : Self.headerWithDrop, "request \(requestID)", "vault \(vaultID.hex)",
+                 "request-hash \(Base64.encode(requestHash))", "decision \(verdict.rawValue)", "reason \(reasonCommitment.map(Base64.encode) ?? "-")"]
+                + dropLine + ["approver \(approver)", "decided \(decided.rfc3339)"]).joined(separator: "\n") + "\n"
     }
 
     public var text: String { signedText + "signature \(Base64.encode(signature))\n" }
@@ -116,10 +123,12 @@ public struct ApprovalDecision: Sendable, Equatable {
         guard requestID == request.requestID, vaultID == request.vaultID, Memory.constantTimeEquals(requestHash, request.hash) else {
             throw .auth("the approval is for another request")
         }
+        guard Set(drop).isSubset(of: request.fields) else { throw .auth("the rejection names fields the request does not") }
     }
 
     public static func parse(_ text: String) throws(VaultError) -> ApprovalDecision {
-        let v = try KeyedLines(text, header: header, keys: keys, what: "handover decision")
+        let withDrop = text.hasPrefix(headerWithDrop + "\n")
+        let v = try KeyedLines(text, header: withDrop ? headerWithDrop : header, keys: withDrop ? keysWithDrop : keys, what: "handover decision")
         guard HandoverManifest.isBundleID(v["request"]), let vault = VaultID(hex: v["vault"]), let hash = Base64.decode(v["request-hash"]),
               hash.count == 32, let verdict = Verdict(rawValue: v["decision"]), let decided = Timestamp(rfc3339: v["decided"]),
               let sig = Base64.decode(v["signature"]), sig.count == 64
@@ -129,8 +138,12 @@ public struct ApprovalDecision: Sendable, Equatable {
             guard let r = Base64.decode(v["reason"]), r.count == 32 else { throw .format("handover decision has a malformed reason commitment") }
             reason = r
         }
+        let drop = withDrop ? v["drop"].splitASCII(0x2C) : []
+        guard drop.isEmpty || verdict == .reject, drop.allSatisfy({ FieldCatalog.spec(forPath: $0) != nil }),
+              CaseRecord.order(drop) == drop, Set(drop).count == drop.count
+        else { throw .format("handover decision names fields to drop wrongly (only a rejection may, each once, in reading order)") }
         let d = ApprovalDecision(requestID: v["request"], vaultID: vault, requestHash: hash, verdict: verdict, reasonCommitment: reason,
-                                 approver: v["approver"], decided: decided, signature: sig)
+                                 drop: drop, approver: v["approver"], decided: decided, signature: sig)
         guard d.text == text else { throw .format("handover decision is not in canonical form") }
         return d
     }

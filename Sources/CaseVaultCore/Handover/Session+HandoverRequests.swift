@@ -17,11 +17,12 @@ extension Session {
         try loggingRefusal("handover.review") { () throws(VaultError) in try HandoverRequestOperations(session: self).review(requestID) }
     }
 
-    /// The approver's signed approval or rejection (a rejection needs a reason, sealed in the log).
+    /// The approver's signed approval or rejection (a rejection needs a reason, sealed in the log,
+    /// and may name fields of the request to drop).
     public func decideHandoverRequest(_ requestID: String, verdict: ApprovalDecision.Verdict,
-                                      reason: String? = nil) throws(VaultError) -> ApprovalDecision {
+                                      reason: String? = nil, drop: [String] = []) throws(VaultError) -> ApprovalDecision {
         try loggingRefusal(verdict == .approve ? "handover.approve" : "handover.reject") { () throws(VaultError) in
-            try HandoverRequestOperations(session: self).decide(requestID, verdict: verdict, reason: reason)
+            try HandoverRequestOperations(session: self).decide(requestID, verdict: verdict, reason: reason, drop: drop)
         }
     }
 
