@@ -63,6 +63,10 @@ final class HandoverFieldChoiceTests: XCTestCase {
             XCTAssertTrue(e?.message.contains(expected) ?? false, e?.message ?? "")
             XCTAssertFalse(e?.message.contains("\n") ?? true)
         }
+        let control = expectHandoverError(.invalidInput) {
+            try w.session("kari").createHandover(ask(w, to: housing, fields: ["housing\nthreats"]), approver: nil)
+        }
+        XCTAssertFalse(control?.message.contains("\n") ?? true, "the error stays one line")
         let address = expectHandoverError(.invalidInput) {
             try w.session("kari").createHandover(ask(w, to: HandoverWorld.police, fields: ["address.new"]), approver: w.identity("lina"))
         }

@@ -17,7 +17,9 @@ struct HandoverFieldChoice {
         for s in chosen {
             guard !s.isEmpty, s.utf8.count <= 256, !s.contains(","), let pattern = FieldCatalog.pattern(ofPath: s),
                   FieldCatalog.fields.contains(where: { Self.covers(s: pattern, path: $0.pattern) }) else {
-                throw .input("\(option) \(s.prefix(60)) names no field of the catalogue (see `casevault policy show`)")
+                // Echoed only when printable, so the error stays one line.
+                let shown = s.unicodeScalars.allSatisfy { $0.properties.generalCategory != .control } ? String(s.prefix(60)) : "(a value with control characters)"
+                throw .input("\(option) \(shown) names no field of the catalogue (see `casevault policy show`)")
             }
         }
     }
