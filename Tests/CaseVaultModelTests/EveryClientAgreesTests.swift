@@ -70,6 +70,7 @@ enum ModelRunner {
         case let .createCase(by):
             m.cases.append([by: [.contactPerson]])
             m.residentsBound.append(false)
+            m.escrowed.append(m.recoveryReady)
         case let .assign(_, member, role, n): m.cases[n][member, default: []].insert(role)
         case let .unassign(_, member, role, n):
             m.cases[n][member]?.remove(role)
@@ -79,6 +80,15 @@ enum ModelRunner {
             m.addedMembers += 1
         case let .revoke(id): m.revoked.insert(id)
         case .installPolicy: m.policySerial += 1
+        case let .installChangedPolicy(rules):
+            m.policySerial += 1
+            m.policyRules = rules
+        case .recoverySetup: m.recoveryReady = true
+        case let .recoverLostKey(id, newID):
+            m.revoked.insert(id)
+            m.roles[newID] = m.roles[id]
+            m.addedMembers += 1
+            for n in m.cases.indices { if let roles = m.cases[n][id] { m.cases[n][newID] = roles } }
         case let .bindResident(_, n): m.residentsBound[n] = true
         case .breakGlassSetup: m.breakGlassReady = true
         case .backup:
@@ -173,6 +183,10 @@ enum ModelRunner {
             case .breakGlassSetup: !m.breakGlassReady
             case let .breakGlassOpen(n): m.breakGlassReady && hasCase(n)
             case .restoreAndReanchor: m.hasBackup
+            case let .changePassphrase(id): active(id)
+            case let .installChangedPolicy(rules): rules != m.policyRules
+            case .recoverySetup: !m.recoveryReady
+            case let .recoverLostKey(id, newID): m.recoveryReady && m.mayLoseKey.contains(id) && m.roles[newID] == nil
             }
             guard ok else { return false }
             m = predict(step, m)

@@ -57,6 +57,9 @@ final class ModelWorld {
     private var memberCounter = 0
     private var freshCounter = 0
     private var noteCounter = 0
+    private var passphraseCounter = 0
+    /// Members whose key file is real (after their first passphrase change): its passphrase now.
+    private var passphrases: [String: String] = [:]
 
     init() throws {
         t = try TestVault()
@@ -115,8 +118,17 @@ final class ModelWorld {
         case let .revoke(id):
             _ = try run("lina") { try $0.revoke(id: id, kind: .member) }
         case .installPolicy:
-            let bytes = TestVault.policy(serial: model.policySerial + 1)
+            let bytes = model.policyRules.bytes(serial: model.policySerial + 1)
             _ = try run("lina") { try $0.installPolicy(bytes: bytes) }
+        case let .installChangedPolicy(rules):
+            let bytes = rules.bytes(serial: model.policySerial + 1)
+            _ = try run("lina") { try $0.installPolicy(bytes: bytes) }
+        case let .changePassphrase(id):
+            try changePassphrase(id)
+        case .recoverySetup:
+            _ = try run("lina") { try $0.setUpRecovery(trustees: ModelState.trustees, threshold: 2) }
+        case let .recoverLostKey(id, newID):
+            try recoverLostKey(id, as: newID)
         case let .reseal(by, n):
             _ = try run(by) { try $0.reseal(caseIDs[n]) }
         case let .bindResident(by, n):
@@ -164,17 +176,76 @@ final class ModelWorld {
         _ = try run(by) { try $0.confirmReceipt(receipt.text) }
     }
 
+    /// Unlocks the member's key file as the CLI does, with the passphrase it has now.
+    private func passphrase(_ text: String) throws -> SecureBytes {
+        try Array(text.utf8).withUnsafeBytes { try SecureBytes(copying: $0) }
+    }
+
+    /// `identity passwd` on the member's key file (written on first use: the model's clients keep
+    /// keys in memory), then one command through `Vault.openSession` with the new passphrase.
+    private func changePassphrase(_ id: String) throws {
+        let c = clients[id]!
+        passphraseCounter += 1
+        let new = "Fjordlampe \(id) vinter \(passphraseCounter) sykkel"
+        let old = passphrases[id] ?? "Første passord for \(id) på senteret"
+        if passphrases[id] == nil {
+            try FileManager.default.removeItem(atPath: c.keyFile)
+            try KeyFile.write(c.identity, to: c.keyFile, passphrase: try passphrase(old))
+        }
+        try KeyFileChange.changePassphrase(at: c.keyFile, old: try passphrase(old), new: try passphrase(new))
+        passphrases[id] = new
+        if (try? KeyFile.load(from: c.keyFile, passphrase: try passphrase(old))) != nil {
+            throw ModelFailure(step: -1, message: "\(id)'s old passphrase still opens their key file")
+        }
+        guard try KeyFile.load(from: c.keyFile, passphrase: try passphrase(new)).publicIdentity == c.identity.publicIdentity else {
+            throw ModelFailure(step: -1, message: "\(id)'s key file holds other keys after the passphrase change")
+        }
+        // The same keys: the client's saved state still authenticates, and its later commands go on with them.
+        let session = try t.vault.openSession(keyFile: c.keyFile, passphrase: try passphrase(new), command: "case.list")
+        _ = try session.listCases()
+        try session.anchor?.save(vault: t.vault)
+    }
+
+    /// The lost key is revoked and the member comes back under a new id and key; where no
+    /// other reader holds the case's keys, only the trustees' recovery gives them back.
+    private func recoverLostKey(_ id: String, as newID: String) throws {
+        _ = try run("lina") { try $0.revoke(id: id, kind: .member) }
+        let identity = try SecretIdentity.generate()
+        _ = try run("lina") { try $0.addMember(id: newID, name: newID, roles: [model.roles[id]!], identity: identity.publicIdentity) }
+        t.remember(newID, identity)
+        memberCounter += 1
+        clients[newID] = try client(newID, machine: "own\(memberCounter)")
+        for (n, assigned) in model.cases.enumerated() {
+            guard let roles = assigned[id] else { continue }
+            for role in roles.sorted(by: { $0.rawValue < $1.rawValue }) {
+                try run("lina") { try $0.assign(caseIDs[n], memberID: newID, role: role) }
+            }
+            let request = try run("lina") { try $0.requestRecovery(caseIDs[n], for: newID, trustees: ["anne", "lina"]) }
+            var progress: RecoveryProgress?
+            for trustee in request.subset { progress = try run(trustee) { try $0.approveRecovery(request.id) } }
+            guard case let .recovered(_, stillSealed, rotated) = progress, stillSealed == 0, rotated != nil else {
+                throw ModelFailure(step: -1, message: "recovery of case #\(n + 1) for \(newID) ended \(String(describing: progress))")
+            }
+        }
+    }
+
     // MARK: - Every seat
 
     /// Each active member's own client, one client with no saved state, and the auditor's offline
     /// verification with the pinned root; a revoked member's client is refused.
     func checkEverySeat(after step: Step? = nil, auditEveryStep: Bool = true) throws {
-        let policy = try t.vault.policy()
+        // The model's own policy, not the vault's: the vault must hold exactly what was installed.
+        let policy = try Policy(bytes: model.policyRules.bytes(serial: model.policySerial))
+        guard try t.vault.policy().sourceBytes == policy.sourceBytes else {
+            throw failure("the vault's policy in force is not the one the model installed (\(model.policyRules), serial \(model.policySerial))")
+        }
         // An assignment by someone who does not hold every key the new member needs leaves a
         // pending grant, which the next command of a key holder's client completes: every
         // client runs once before the seats are compared with the model.
-        if case .assign = step {
+        switch step {
+        case .assign, .recoverLostKey:
             for id in model.active { _ = try? clients[id]!.run(nil, reanchoring: false) { try $0.listCases() } }
+        default: break
         }
         // Key holders first: an assignment by someone who does not hold every key the new member
         // needs leaves a pending grant, which the next command of a holder's client completes.

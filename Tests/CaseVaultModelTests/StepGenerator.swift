@@ -53,6 +53,11 @@ struct StepGenerator {
         candidates.append(.installPolicy)
         if !m.breakGlassReady { candidates.append(.breakGlassSetup) } else if let n = pick(caseNumbers) { candidates.append(.breakGlassOpen(caseNumber: n)) }
         candidates.append(m.hasBackup ? .restoreAndReanchor : .backup)
+        if let id = pick(m.active) { candidates.append(.changePassphrase(member: id)) }
+        if let rules = pick(PolicyRules.allCases.filter { $0 != m.policyRules }) { candidates.append(.installChangedPolicy(rules)) }
+        if !m.recoveryReady { candidates.append(.recoverySetup) } else if let id = pick(m.mayLoseKey) {
+            candidates.append(.recoverLostKey(member: id, newID: "ny\(m.addedMembers + 1)"))
+        }
         return pick(candidates)!
     }
 }
