@@ -74,6 +74,7 @@ final class ModelWorld {
         return c
     }
 
+    @discardableResult
     private func run<T>(_ id: String, _ body: (Session) throws -> T) throws -> T {
         guard let c = clients[id] else { throw VaultError.notFound("no client for \(id)") }
         return try c.run(nil, reanchoring: false, body)
