@@ -165,7 +165,7 @@ enum ModelRunner {
             let ok: Bool = switch step {
             case let .createCase(by): active(by) && m.roles[by] == .contactPerson
             case let .note(by, n), let .skewedNote(by, n):
-                active(by) && hasCase(n) && (m.roles[by] == .nightShift || m.cases[n][by]?.isEmpty == false)
+                active(by) && hasCase(n) && (m.nightShiftReaching.contains(by) || m.cases[n][by]?.isEmpty == false)
             case let .setStatus(by, n), let .assign(by, _, _, n), let .unassign(by, _, _, n):
                 active(by) && hasCase(n) && (m.roles[by] == .leader || m.contactPersons(of: n).contains(by)) && {
                     switch step {
@@ -174,7 +174,7 @@ enum ModelRunner {
                     default: true
                     }
                 }()
-            case let .reseal(by, n): active(by) && hasCase(n)
+            case let .reseal(by, n): active(by) && hasCase(n) && (m.roles[by] != .nightShift || m.nightShiftReaching.contains(by))
             case let .handoverRoundTrip(by, _, n): active(by) && hasCase(n) && m.contactPersons(of: n).contains(by)
             case let .bindResident(by, n): active(by) && hasCase(n) && !m.residentsBound[n] && m.contactPersons(of: n).contains(by)
             case let .addMember(id, _): m.roles[id] == nil

@@ -1,12 +1,17 @@
 import AccessPolicy
 
-/// The field rules a sequence can install, each a small edit of the default policy so the
-/// change is one a centre might sign: the night shift gains the notes, or loses its own
-/// instructions (a narrowing, which splits a class the contact person must re-seal).
+/// The rules a sequence can install, each a small edit of the default policy so the change is
+/// one a centre might sign: the night shift gains the notes, loses its own instructions (a
+/// narrowing, which splits a class the contact person must re-seal), or reaches only cases it
+/// is assigned to (out of centre-wide scope: its role key rotates, and again when it comes back).
 enum PolicyRules: String, CaseIterable, CustomStringConvertible {
     case standard
     case nightReadsNotes
     case nightWithoutInstructions
+    case nightShiftAssigned
+
+    /// Whether the night shift reaches every case (it is never assigned to one).
+    var nightShiftReachesCases: Bool { self != .nightShiftAssigned }
 
     var description: String { rawValue }
 
@@ -31,6 +36,10 @@ enum PolicyRules: String, CaseIterable, CustomStringConvertible {
         case .nightWithoutInstructions: [
             ("safety.night_instructions: {read: [contact-person, child-contact, night-shift, resident]",
              "safety.night_instructions: {read: [contact-person, child-contact, resident]"),
+        ]
+        case .nightShiftAssigned: [
+            ("centre-wide: [night-shift, leader]", "centre-wide: [leader]"),
+            ("case-assigned: [contact-person, child-contact, resident]", "case-assigned: [contact-person, child-contact, night-shift, resident]"),
         ]
         }
     }

@@ -15,7 +15,7 @@ struct StepGenerator {
         for n in caseNumbers {
             let contacts = m.contactPersons(of: n)
             let childContacts = m.cases[n].filter { $0.value.contains(.childContact) && !m.revoked.contains($0.key) }.map(\.key).sorted()
-            let writers = contacts + childContacts + m.active(in: .nightShift)
+            let writers = contacts + childContacts + m.nightShiftReaching
             if let by = pick(writers) { candidates.append(.note(by: by, caseNumber: n)) }
             if let by = pick(contacts + m.active(in: .leader)) { candidates.append(.setStatus(by: by, caseNumber: n)) }
             let assigners = contacts + m.active(in: .leader)
@@ -34,11 +34,11 @@ struct StepGenerator {
             if let by = pick(contacts), let recipient = pick(ModelWorld.recipients.map(\.role)) {
                 candidates.append(.handoverRoundTrip(by: by, recipient: recipient, caseNumber: n))
             }
-            if let by = pick(contacts + m.active(in: .nightShift) + m.active(in: .leader) + childContacts) {
+            if let by = pick(contacts + m.nightShiftReaching + m.active(in: .leader) + childContacts) {
                 candidates.append(.reseal(by: by, caseNumber: n))
             }
             if !m.residentsBound[n], let by = pick(contacts) { candidates.append(.bindResident(by: by, caseNumber: n)) }
-            if let by = pick(m.active(in: .nightShift)) { candidates.append(.skewedNote(by: by, caseNumber: n)) }
+            if let by = pick(m.nightShiftReaching) { candidates.append(.skewedNote(by: by, caseNumber: n)) }
         }
         if m.addedMembers < 3, let role = pick([Role.nightShift, .contactPerson, .childContact]) {
             candidates.append(.addMember(id: "ny\(m.addedMembers + 1)", role: role))

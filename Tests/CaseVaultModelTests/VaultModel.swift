@@ -99,6 +99,8 @@ struct ModelState {
 
     var active: [String] { roles.keys.filter { !revoked.contains($0) }.sorted() }
     func active(in role: Role) -> [String] { active.filter { roles[$0] == role } }
+    /// The night shift while it reaches every case (never assigned, it reaches none otherwise).
+    var nightShiftReaching: [String] { policyRules.nightShiftReachesCases ? active(in: .nightShift) : [] }
 
     /// Active members who are the contact person of case `n`.
     func contactPersons(of n: Int) -> [String] {
