@@ -164,8 +164,8 @@ enum ModelRunner {
             func hasCase(_ n: Int) -> Bool { n < m.cases.count }
             let ok: Bool = switch step {
             case let .createCase(by): active(by) && m.roles[by] == .contactPerson
-            case let .note(by, n), let .skewedNote(by, n):
-                active(by) && hasCase(n) && (m.nightShiftReaching.contains(by) || m.cases[n][by]?.isEmpty == false)
+            case let .note(by, n), let .skewedNote(by, n): m.mayAddNote(by, n)
+            case let .concurrentNotes(a, b, n): a != b && m.mayAddNote(a, n) && m.mayAddNote(b, n)
             case let .setStatus(by, n), let .assign(by, _, _, n), let .unassign(by, _, _, n):
                 active(by) && hasCase(n) && (m.roles[by] == .leader || m.contactPersons(of: n).contains(by)) && {
                     switch step {

@@ -100,8 +100,9 @@ final class ModelWorld {
         case let .createCase(by):
             caseIDs.append(try run(by) { try $0.createCase(recordText: Self.record(caseIDs.count + 1)) })
         case let .note(by, n):
-            noteCounter += 1
-            try run(by) { try $0.updateCase(caseIDs[n], patchText: "add:\n  notes: {date: 2026-12-07, text: \"Ringte kl. 02:10: urolig (\(noteCounter))\"}\n") }
+            try run(by) { try $0.updateCase(caseIDs[n], patchText: nextNote()) }
+        case let .concurrentNotes(a, b, n):
+            try concurrentNotes([a, b], caseNumber: n)
         case let .setStatus(by, n):
             try run(by) { try $0.updateCase(caseIDs[n], patchText: "set:\n  case.status: open\n") }
         case let .assign(by, member, role, n):
@@ -175,6 +176,33 @@ final class ModelWorld {
         _ = try run(by) { try $0.importAnswer(answer) }
         let receipt = HandoverReceipt(for: bundle, identity: recipient, received: t.clock.now())
         _ = try run(by) { try $0.confirmReceipt(receipt.text) }
+    }
+
+    private func nextNote() -> String {
+        noteCounter += 1
+        return "add:\n  notes: {date: 2026-12-07, text: \"Ringte kl. 02:10: urolig (\(noteCounter))\"}\n"
+    }
+
+    /// Each writer's workstation opens its own handle, anchor and session, and reads the case,
+    /// before any of them writes: each write must land on the head the one before left.
+    private func concurrentNotes(_ writers: [String], caseNumber n: Int) throws {
+        let opened = try writers.map { id in
+            let c = clients[id]!
+            let vault = try Vault.open(at: t.directory, clock: t.clock)
+            let anchor = try ClientAnchor.open(keyFile: c.keyFile, identity: c.identity, vault: vault)
+            let session = try Session(vault: vault, identity: c.identity, clock: t.clock, anchor: anchor)
+            _ = try session.showCase(caseIDs[n])
+            return (vault, anchor, session)
+        }
+        let before = try t.raw().latest(caseIDs[n]).version
+        for (vault, anchor, session) in opened {
+            try session.updateCase(caseIDs[n], patchText: nextNote())
+            try anchor.save(vault: vault)
+        }
+        let after = try t.raw().latest(caseIDs[n]).version
+        guard after == before + UInt64(writers.count) else {
+            throw ModelFailure(step: -1, message: "\(writers.count) notes from the same head moved case #\(n + 1) from version \(before) to \(after)")
+        }
     }
 
     /// Unlocks the member's key file as the CLI does, with the passphrase it has now.

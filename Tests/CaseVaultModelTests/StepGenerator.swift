@@ -17,6 +17,7 @@ struct StepGenerator {
             let childContacts = m.cases[n].filter { $0.value.contains(.childContact) && !m.revoked.contains($0.key) }.map(\.key).sorted()
             let writers = contacts + childContacts + m.nightShiftReaching
             if let by = pick(writers) { candidates.append(.note(by: by, caseNumber: n)) }
+            if let a = pick(writers), let b = pick(writers.filter { $0 != a }) { candidates.append(.concurrentNotes(first: a, second: b, caseNumber: n)) }
             if let by = pick(contacts + m.active(in: .leader)) { candidates.append(.setStatus(by: by, caseNumber: n)) }
             let assigners = contacts + m.active(in: .leader)
             if let by = pick(assigners) {

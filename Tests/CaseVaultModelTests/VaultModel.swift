@@ -41,6 +41,9 @@ enum Step: Equatable, CustomStringConvertible {
     case breakGlassSetup
     /// The leader alone (root key and a reason) opens the do-not-admit list of a case.
     case breakGlassOpen(caseNumber: Int)
+    /// Two workstations, each with its own handle on the vault file, open their sessions and read
+    /// the case from the same head; then each adds a note, `first` before `second`.
+    case concurrentNotes(first: String, second: String, caseNumber: Int)
     /// `identity passwd` on the member's key file; their client unlocks it with the new passphrase from then on.
     case changePassphrase(member: String)
     /// A policy whose field rules differ from those in force, at the next serial.
@@ -69,6 +72,7 @@ enum Step: Equatable, CustomStringConvertible {
         case .restoreAndReanchor: "restore the backup; lina: vault reanchor"
         case .breakGlassSetup: "lina: breakglass setup"
         case let .breakGlassOpen(n): "lina: breakglass open case #\(n + 1) (alone)"
+        case let .concurrentNotes(a, b, n): "\(a) and \(b) on two workstations: notes in case #\(n + 1) from the same head"
         case let .changePassphrase(id): "\(id): identity passwd"
         case let .installChangedPolicy(rules): "lina: policy install (\(rules), next serial)"
         case .recoverySetup: "lina: recovery setup --trustees \(ModelState.trustees.joined(separator: ",")) --threshold 2"
@@ -105,6 +109,11 @@ struct ModelState {
     /// Active members who are the contact person of case `n`.
     func contactPersons(of n: Int) -> [String] {
         cases[n].filter { $0.value.contains(.contactPerson) && !revoked.contains($0.key) }.map(\.key).sorted()
+    }
+
+    /// Whether `id` (active) may add a note to case `n`: the night shift while it reaches every case, or someone assigned.
+    func mayAddNote(_ id: String, _ n: Int) -> Bool {
+        roles[id] != nil && !revoked.contains(id) && n < cases.count && (nightShiftReaching.contains(id) || cases[n][id]?.isEmpty == false)
     }
 
     /// The recovery trustees; none of them is ever revoked. The last of a request's two (lina)
