@@ -46,7 +46,7 @@ struct StepGenerator {
         }
         // kari, the leader and the auditor stay: the centre always has a contact person, a root holder and a DPO.
         // A centre hands a case to another contact person before revoking its only one: the keys
-        // only she held would otherwise need recovery (not modelled here).
+        // only she held would otherwise need recovery (`recoverLostKey`, once the recovery key is set up).
         let revocable = m.active.filter { id in
             !["kari", "lina", "anne"].contains(id) && !m.cases.indices.contains { m.contactPersons(of: $0) == [id] }
         }
