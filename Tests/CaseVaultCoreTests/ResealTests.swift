@@ -84,6 +84,24 @@ final class ResealTests: XCTestCase {
         XCTAssertNotNil(left["children[0].alias"], "what the role still reads stays readable")
     }
 
+    /// A widening reaches a centre-wide role by no grant (grants go to members): the head is stale
+    /// until a reader of the field re-seals it to the role's key.
+    func testWidenedPolicyGivesTheRoleWhatItGained() throws {
+        let widened = Policy.defaultYAML
+            .replacingOccurrences(of: "serial: 1", with: "serial: 2")
+            .replacingOccurrences(of: "notes[].text: {read: [contact-person, resident]", with: "notes[].text: {read: [contact-person, night-shift, resident]")
+        XCTAssertNotEqual(widened, Policy.defaultYAML.replacingOccurrences(of: "serial: 1", with: "serial: 2"))
+        _ = try t.session("lina").installPolicy(bytes: Array(widened.utf8))
+        XCTAssertNil(try t.session("nils").showCase(a).fields["notes[0].text"], "the leader reads no notes: nobody re-sealed them yet")
+        let before = try t.raw().rows(a).count
+        _ = try t.session("kari").showCase(a)
+        XCTAssertEqual(try t.raw().rows(a).count, before + 1, "kari's read re-sealed the head")
+        XCTAssertEqual(try t.session("nils").showCase(a).fields["notes[0].text"], try TestVault.sampleFields()["notes[0].text"])
+        XCTAssertNil(try t.session("nils").showCase(a).fields["notes[0].date"], "what the role did not gain stays sealed")
+        _ = try t.session("kari").showCase(a)
+        XCTAssertEqual(try t.raw().rows(a).count, before + 1, "a head that is not stale is not re-sealed again")
+    }
+
     func testResealCommandKeepsValuesAndIsLogged() throws {
         let before = try t.raw().latest(a)
         let version = try t.session("nils").reseal(a)

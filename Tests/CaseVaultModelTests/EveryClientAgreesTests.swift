@@ -70,6 +70,7 @@ enum ModelRunner {
         case let .createCase(by):
             m.cases.append([by: [.contactPerson]])
             m.residentsBound.append(false)
+            m.escrowed.append(m.recoveryReady)
         case let .assign(_, member, role, n): m.cases[n][member, default: []].insert(role)
         case let .unassign(_, member, role, n):
             m.cases[n][member]?.remove(role)
@@ -79,6 +80,15 @@ enum ModelRunner {
             m.addedMembers += 1
         case let .revoke(id): m.revoked.insert(id)
         case .installPolicy: m.policySerial += 1
+        case let .installChangedPolicy(rules):
+            m.policySerial += 1
+            m.policyRules = rules
+        case .recoverySetup: m.recoveryReady = true
+        case let .recoverLostKey(id, newID):
+            m.revoked.insert(id)
+            m.roles[newID] = m.roles[id]
+            m.addedMembers += 1
+            for n in m.cases.indices { if let roles = m.cases[n][id] { m.cases[n][newID] = roles } }
         case let .bindResident(_, n): m.residentsBound[n] = true
         case .breakGlassSetup: m.breakGlassReady = true
         case .backup:
@@ -154,8 +164,8 @@ enum ModelRunner {
             func hasCase(_ n: Int) -> Bool { n < m.cases.count }
             let ok: Bool = switch step {
             case let .createCase(by): active(by) && m.roles[by] == .contactPerson
-            case let .note(by, n), let .skewedNote(by, n):
-                active(by) && hasCase(n) && (m.roles[by] == .nightShift || m.cases[n][by]?.isEmpty == false)
+            case let .note(by, n), let .skewedNote(by, n): m.mayAddNote(by, n)
+            case let .concurrentNotes(a, b, n): a != b && m.mayAddNote(a, n) && m.mayAddNote(b, n)
             case let .setStatus(by, n), let .assign(by, _, _, n), let .unassign(by, _, _, n):
                 active(by) && hasCase(n) && (m.roles[by] == .leader || m.contactPersons(of: n).contains(by)) && {
                     switch step {
@@ -164,7 +174,7 @@ enum ModelRunner {
                     default: true
                     }
                 }()
-            case let .reseal(by, n): active(by) && hasCase(n)
+            case let .reseal(by, n): active(by) && hasCase(n) && (m.roles[by] != .nightShift || m.nightShiftReaching.contains(by))
             case let .handoverRoundTrip(by, _, n): active(by) && hasCase(n) && m.contactPersons(of: n).contains(by)
             case let .bindResident(by, n): active(by) && hasCase(n) && !m.residentsBound[n] && m.contactPersons(of: n).contains(by)
             case let .addMember(id, _): m.roles[id] == nil
@@ -173,6 +183,10 @@ enum ModelRunner {
             case .breakGlassSetup: !m.breakGlassReady
             case let .breakGlassOpen(n): m.breakGlassReady && hasCase(n)
             case .restoreAndReanchor: m.hasBackup
+            case let .changePassphrase(id): active(id)
+            case let .installChangedPolicy(rules): rules != m.policyRules
+            case .recoverySetup: !m.recoveryReady
+            case let .recoverLostKey(id, newID): m.recoveryReady && m.mayLoseKey.contains(id) && m.roles[newID] == nil
             }
             guard ok else { return false }
             m = predict(step, m)

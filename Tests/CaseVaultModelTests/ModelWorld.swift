@@ -52,11 +52,14 @@ final class ModelWorld {
     let t: TestVault
     var model = ModelState()
     var caseIDs: [CaseID] = []
-    private var clients: [String: TrustClient] = [:]
+    var clients: [String: TrustClient] = [:]
     private var backup: (db: DatabaseQueue, cases: [CaseID])?
-    private var memberCounter = 0
+    var memberCounter = 0
     private var freshCounter = 0
     private var noteCounter = 0
+    var passphraseCounter = 0
+    /// Members whose key file is real (after their first passphrase change): its passphrase now.
+    var passphrases: [String: String] = [:]
 
     init() throws {
         t = try TestVault()
@@ -65,13 +68,14 @@ final class ModelWorld {
         for id in model.roles.keys { clients[id] = try client(id) }
     }
 
-    private func client(_ id: String, machine: String = "own") throws -> TrustClient {
+    func client(_ id: String, machine: String = "own") throws -> TrustClient {
         let c = try TrustClient(t, id, machine: machine + "-" + id)
         c.clock = t.clock
         return c
     }
 
-    private func run<T>(_ id: String, _ body: (Session) throws -> T) throws -> T {
+    @discardableResult
+    func run<T>(_ id: String, _ body: (Session) throws -> T) throws -> T {
         guard let c = clients[id] else { throw VaultError.notFound("no client for \(id)") }
         return try c.run(nil, reanchoring: false, body)
     }
@@ -96,8 +100,9 @@ final class ModelWorld {
         case let .createCase(by):
             caseIDs.append(try run(by) { try $0.createCase(recordText: Self.record(caseIDs.count + 1)) })
         case let .note(by, n):
-            noteCounter += 1
-            try run(by) { try $0.updateCase(caseIDs[n], patchText: "add:\n  notes: {date: 2026-12-07, text: \"Ringte kl. 02:10: urolig (\(noteCounter))\"}\n") }
+            try run(by) { try $0.updateCase(caseIDs[n], patchText: nextNote()) }
+        case let .concurrentNotes(a, b, n):
+            try concurrentNotes([a, b], caseNumber: n)
         case let .setStatus(by, n):
             try run(by) { try $0.updateCase(caseIDs[n], patchText: "set:\n  case.status: open\n") }
         case let .assign(by, member, role, n):
@@ -115,8 +120,17 @@ final class ModelWorld {
         case let .revoke(id):
             _ = try run("lina") { try $0.revoke(id: id, kind: .member) }
         case .installPolicy:
-            let bytes = TestVault.policy(serial: model.policySerial + 1)
+            let bytes = model.policyRules.bytes(serial: model.policySerial + 1)
             _ = try run("lina") { try $0.installPolicy(bytes: bytes) }
+        case let .installChangedPolicy(rules):
+            let bytes = rules.bytes(serial: model.policySerial + 1)
+            _ = try run("lina") { try $0.installPolicy(bytes: bytes) }
+        case let .changePassphrase(id):
+            try changePassphrase(id)
+        case .recoverySetup:
+            _ = try run("lina") { try $0.setUpRecovery(trustees: ModelState.trustees, threshold: 2) }
+        case let .recoverLostKey(id, newID):
+            try recoverLostKey(id, as: newID)
         case let .reseal(by, n):
             _ = try run(by) { try $0.reseal(caseIDs[n]) }
         case let .bindResident(by, n):
@@ -164,17 +178,28 @@ final class ModelWorld {
         _ = try run(by) { try $0.confirmReceipt(receipt.text) }
     }
 
+    func nextNote() -> String {
+        noteCounter += 1
+        return "add:\n  notes: {date: 2026-12-07, text: \"Ringte kl. 02:10: urolig (\(noteCounter))\"}\n"
+    }
+
     // MARK: - Every seat
 
     /// Each active member's own client, one client with no saved state, and the auditor's offline
     /// verification with the pinned root; a revoked member's client is refused.
     func checkEverySeat(after step: Step? = nil, auditEveryStep: Bool = true) throws {
-        let policy = try t.vault.policy()
+        // The model's own policy, not the vault's: the vault must hold exactly what was installed.
+        let policy = try Policy(bytes: model.policyRules.bytes(serial: model.policySerial))
+        guard try t.vault.policy().sourceBytes == policy.sourceBytes else {
+            throw failure("the vault's policy in force is not the one the model installed (\(model.policyRules), serial \(model.policySerial))")
+        }
         // An assignment by someone who does not hold every key the new member needs leaves a
         // pending grant, which the next command of a key holder's client completes: every
         // client runs once before the seats are compared with the model.
-        if case .assign = step {
+        switch step {
+        case .assign, .recoverLostKey:
             for id in model.active { _ = try? clients[id]!.run(nil, reanchoring: false) { try $0.listCases() } }
+        default: break
         }
         // Key holders first: an assignment by someone who does not hold every key the new member
         // needs leaves a pending grant, which the next command of a holder's client completes.

@@ -15,8 +15,9 @@ struct StepGenerator {
         for n in caseNumbers {
             let contacts = m.contactPersons(of: n)
             let childContacts = m.cases[n].filter { $0.value.contains(.childContact) && !m.revoked.contains($0.key) }.map(\.key).sorted()
-            let writers = contacts + childContacts + m.active(in: .nightShift)
+            let writers = contacts + childContacts + m.nightShiftReaching
             if let by = pick(writers) { candidates.append(.note(by: by, caseNumber: n)) }
+            if let a = pick(writers), let b = pick(writers.filter { $0 != a }) { candidates.append(.concurrentNotes(first: a, second: b, caseNumber: n)) }
             if let by = pick(contacts + m.active(in: .leader)) { candidates.append(.setStatus(by: by, caseNumber: n)) }
             let assigners = contacts + m.active(in: .leader)
             if let by = pick(assigners) {
@@ -34,18 +35,18 @@ struct StepGenerator {
             if let by = pick(contacts), let recipient = pick(ModelWorld.recipients.map(\.role)) {
                 candidates.append(.handoverRoundTrip(by: by, recipient: recipient, caseNumber: n))
             }
-            if let by = pick(contacts + m.active(in: .nightShift) + m.active(in: .leader) + childContacts) {
+            if let by = pick(contacts + m.nightShiftReaching + m.active(in: .leader) + childContacts) {
                 candidates.append(.reseal(by: by, caseNumber: n))
             }
             if !m.residentsBound[n], let by = pick(contacts) { candidates.append(.bindResident(by: by, caseNumber: n)) }
-            if let by = pick(m.active(in: .nightShift)) { candidates.append(.skewedNote(by: by, caseNumber: n)) }
+            if let by = pick(m.nightShiftReaching) { candidates.append(.skewedNote(by: by, caseNumber: n)) }
         }
         if m.addedMembers < 3, let role = pick([Role.nightShift, .contactPerson, .childContact]) {
             candidates.append(.addMember(id: "ny\(m.addedMembers + 1)", role: role))
         }
         // kari, the leader and the auditor stay: the centre always has a contact person, a root holder and a DPO.
         // A centre hands a case to another contact person before revoking its only one: the keys
-        // only she held would otherwise need recovery (not modelled here).
+        // only she held would otherwise need recovery (`recoverLostKey`, once the recovery key is set up).
         let revocable = m.active.filter { id in
             !["kari", "lina", "anne"].contains(id) && !m.cases.indices.contains { m.contactPersons(of: $0) == [id] }
         }
@@ -53,6 +54,11 @@ struct StepGenerator {
         candidates.append(.installPolicy)
         if !m.breakGlassReady { candidates.append(.breakGlassSetup) } else if let n = pick(caseNumbers) { candidates.append(.breakGlassOpen(caseNumber: n)) }
         candidates.append(m.hasBackup ? .restoreAndReanchor : .backup)
+        if let id = pick(m.active) { candidates.append(.changePassphrase(member: id)) }
+        if let rules = pick(PolicyRules.allCases.filter { $0 != m.policyRules }) { candidates.append(.installChangedPolicy(rules)) }
+        if !m.recoveryReady { candidates.append(.recoverySetup) } else if let id = pick(m.mayLoseKey) {
+            candidates.append(.recoverLostKey(member: id, newID: "ny\(m.addedMembers + 1)"))
+        }
         return pick(candidates)!
     }
 }

@@ -41,6 +41,18 @@ enum Step: Equatable, CustomStringConvertible {
     case breakGlassSetup
     /// The leader alone (root key and a reason) opens the do-not-admit list of a case.
     case breakGlassOpen(caseNumber: Int)
+    /// Two workstations, each with its own handle on the vault file, open their sessions and read
+    /// the case from the same head; then each adds a note, `first` before `second`.
+    case concurrentNotes(first: String, second: String, caseNumber: Int)
+    /// `identity passwd` on the member's key file; their client unlocks it with the new passphrase from then on.
+    case changePassphrase(member: String)
+    /// A policy whose field rules differ from those in force, at the next serial.
+    case installChangedPolicy(PolicyRules)
+    /// The leader sets up the recovery key: two of the trustees recover.
+    case recoverySetup
+    /// A contact person lost their key: the leader revokes it, adds them again under `newID`,
+    /// assigns the new id where the old one was, and two trustees recover each of those cases.
+    case recoverLostKey(member: String, newID: String)
 
     var description: String {
         switch self {
@@ -60,6 +72,11 @@ enum Step: Equatable, CustomStringConvertible {
         case .restoreAndReanchor: "restore the backup; lina: vault reanchor"
         case .breakGlassSetup: "lina: breakglass setup"
         case let .breakGlassOpen(n): "lina: breakglass open case #\(n + 1) (alone)"
+        case let .concurrentNotes(a, b, n): "\(a) and \(b) on two workstations: notes in case #\(n + 1) from the same head"
+        case let .changePassphrase(id): "\(id): identity passwd"
+        case let .installChangedPolicy(rules): "lina: policy install (\(rules), next serial)"
+        case .recoverySetup: "lina: recovery setup --trustees \(ModelState.trustees.joined(separator: ",")) --threshold 2"
+        case let .recoverLostKey(id, newID): "\(id) lost their key: lina revokes it, adds \(newID), assigns and recovers their cases"
         }
     }
 }
@@ -75,6 +92,10 @@ struct ModelState {
     var residentsBound: [Bool] = []
     var addedMembers = 0
     var policySerial = 1
+    var policyRules = PolicyRules.standard
+    var recoveryReady = false
+    /// Per case: created after the recovery setup, so every field has a recovery envelope.
+    var escrowed: [Bool] = []
     var hasBackup = false
     var breakGlassReady = false
     /// The state the backup holds (at most one element): a restore brings it back.
@@ -82,10 +103,28 @@ struct ModelState {
 
     var active: [String] { roles.keys.filter { !revoked.contains($0) }.sorted() }
     func active(in role: Role) -> [String] { active.filter { roles[$0] == role } }
+    /// The night shift while it reaches every case (never assigned, it reaches none otherwise).
+    var nightShiftReaching: [String] { policyRules.nightShiftReachesCases ? active(in: .nightShift) : [] }
 
     /// Active members who are the contact person of case `n`.
     func contactPersons(of n: Int) -> [String] {
         cases[n].filter { $0.value.contains(.contactPerson) && !revoked.contains($0.key) }.map(\.key).sorted()
+    }
+
+    /// Whether `id` (active) may add a note to case `n`: the night shift while it reaches every case, or someone assigned.
+    func mayAddNote(_ id: String, _ n: Int) -> Bool {
+        roles[id] != nil && !revoked.contains(id) && n < cases.count && (nightShiftReaching.contains(id) || cases[n][id]?.isEmpty == false)
+    }
+
+    /// The recovery trustees; none of them is ever revoked. The last of a request's two (lina)
+    /// holds the centre root, so completing a recovery also rotates the recovery key.
+    static let trustees = ["anne", "kari", "lina"]
+
+    /// Active contact persons who may lose their key: not trustees, and only in cases that can be recovered.
+    var mayLoseKey: [String] {
+        active(in: .contactPerson).filter { id in
+            !Self.trustees.contains(id) && cases.indices.allSatisfy { cases[$0][id] == nil || escrowed[$0] }
+        }
     }
 
     func expectedAccess(policy: Policy, case n: Int) -> ExpectedAccess {

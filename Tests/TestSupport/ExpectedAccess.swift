@@ -2,12 +2,11 @@ import AccessPolicy
 @testable import CaseVaultCore
 
 /// What each member should be able to read, worked out independently of `CaseAccess`: from the
-/// policy's field rules and this reading of its scope lines (docs/FORMAT.md, "Roles"):
-/// night shift and leader reach every case; contact person, child contact and resident only the
-/// cases they are assigned to; the auditor reaches no content at all.
+/// policy's field rules and this reading of its scope lines (docs/FORMAT.md, "Roles"): a
+/// `centre-wide` role (by default night shift and leader) reaches every case; a `case-assigned`
+/// one (contact person, child contact, resident) only the cases it is assigned to; any other
+/// role, the auditor among them, reaches no content at all.
 struct ExpectedAccess {
-    static let centreWide: Set<Role> = [.nightShift, .leader]
-    static let caseAssigned: Set<Role> = [.contactPerson, .childContact, .resident]
 
     let policy: Policy
     /// Member id → roles held on the roster.
@@ -36,7 +35,7 @@ struct ExpectedAccess {
 
     func effectiveRoles(_ id: String) -> Set<Role> {
         Set((roster[id] ?? []).filter { role in
-            Self.centreWide.contains(role) || (Self.caseAssigned.contains(role) && assigned[id]?.contains(role) == true)
+            policy.centreWide.contains(role) || (policy.caseAssigned.contains(role) && assigned[id]?.contains(role) == true)
         })
     }
 
@@ -59,9 +58,9 @@ struct ExpectedAccess {
     func recipientLabels(of path: String, epoch: UInt64 = 1) -> Set<String> {
         guard let pattern = FieldCatalog.pattern(ofPath: path) else { return [] }
         let readers = policy.readers(of: pattern)
-        let roles = readers.filter { Self.centreWide.contains($0) }.map { "role:\($0.rawValue)#\(epoch)" }
+        let roles = readers.filter { policy.centreWide.contains($0) }.map { "role:\($0.rawValue)#\(epoch)" }
         let members = roster.keys.filter { id in
-            !effectiveRoles(id).filter { Self.caseAssigned.contains($0) }.isDisjoint(with: readers)
+            !effectiveRoles(id).filter { policy.caseAssigned.contains($0) }.isDisjoint(with: readers)
         }
         return Set(roles).union(members)
     }

@@ -47,9 +47,10 @@ struct Recipients {
 
     /// The classes referenced by `head`'s fields that hold an envelope for a label that is no
     /// longer a recipient of one of their paths (revoked, unassigned, role dropped, policy
-    /// narrowed, or a role key rotated after a removal). A recipient missing from a class is
-    /// not staleness: grants and role keys add readers. `granted` adds the holders of authentic
-    /// grants: a key granted to someone since removed is stale too.
+    /// narrowed, or a role key rotated after a removal), or that lack a current role label (a
+    /// policy widened for a centre-wide role: no grant reaches the role, only a re-seal). A member
+    /// missing from a class is not staleness: grants and role keys add members. `granted` adds
+    /// the holders of authentic grants: a key granted to someone since removed is stale too.
     func staleClasses(of head: CaseVersion, in chain: [CaseVersion],
                       granted: [CaseVersion.KeyRef: Set<String>] = [:]) -> Set<CaseVersion.KeyRef> {
         var current: [String: Set<String>] = [:]
@@ -64,7 +65,10 @@ struct Recipients {
                 let pattern = FieldCatalog.pattern(ofPath: path) ?? path
                 let now = current[pattern] ?? Set(labels(of: pattern))
                 current[pattern] = now
-                if !held.isSubset(of: now) { stale.insert(ref); break }
+                if !held.isSubset(of: now) || now.contains(where: { RoleKeys.parseLabel($0) != nil && !held.contains($0) }) {
+                    stale.insert(ref)
+                    break
+                }
             }
         }
         return stale
