@@ -99,7 +99,7 @@ public final class AgentClient: MemberKeys, @unchecked Sendable {
     /// The agent's answer to a case whose opening is not logged yet.
     struct UnloggedMarker: Error {}
 
-    struct Opener: SealedBoxOpener, CaseKeyOpener, ProvenKeyOpener {
+    struct Opener: SealedBoxOpener, CaseKeyOpener, ProvenKeyOpener, ListIndexOpener {
         let client: AgentClient
         var publicKey: BoxPublicKey { client.publicIdentity.boxKey }
 
@@ -121,6 +121,10 @@ public final class AgentClient: MemberKeys, @unchecked Sendable {
                 let chunk = caseIDs[start..<min(start + AgentWire.maxOpeningsPerRequest, caseIDs.count)]
                 _ = try client.perform(.logCaseOpening, AgentWire.boxList([Array(vaultDirectory.utf8)] + chunk.map { Array($0.hex.utf8) }))
             }
+        }
+
+        func openListIndex(_ sealed: [UInt8], vaultDirectory: String) throws(VaultError) -> SecureBytes {
+            try client.performSecret(.openListIndex, AgentWire.boxList([Array(vaultDirectory.utf8), sealed]))
         }
 
         func openSealedKey(_ sealed: [UInt8], provenBy proof: SealedKeyProof) throws -> SecureBytes {

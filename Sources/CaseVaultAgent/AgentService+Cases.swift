@@ -49,6 +49,27 @@ extension AgentService {
         return .ok([])
     }
 
+    /// `boxList([vault folder, sealed list index])`: the index, once this member's `case.open`
+    /// entry of every case it shows is appended (as for a listing's openings).
+    func openListIndex(_ payload: [UInt8], keys: SecretIdentity) -> Reply {
+        guard let parts = AgentWire.parseBoxList(payload), parts.count == 2 else { return .failed("malformed list index") }
+        guard let opened = try? keys.boxKey.openSealedBox(parts[1]),
+              let shown = opened.withUnsafeBytes({ ListIndexPlaintext.shownCases(in: $0) }) else {
+            return .failed("the list index did not open")
+        }
+        let now = clock.now()
+        guard openings.wouldAdmit(Set(shown), at: now) else { return .refused(OpeningRate.refusal) }
+        for id in shown { _ = openings.admit(id, at: now) }
+        let directory = String(decoding: parts[0], as: UTF8.self)
+        do {
+            for start in stride(from: 0, to: shown.count, by: AgentWire.maxOpeningsPerRequest) {
+                let chunk = Array(shown[start..<min(start + AgentWire.maxOpeningsPerRequest, shown.count)])
+                loggedOpenings[directory, default: [:]].merge(try logOpenings(directory, chunk, keys, clock)) { _, new in new }
+            }
+        } catch { return .refused(error.message) }
+        return .secret(opened)
+    }
+
     /// `boxList([sealed key, nonce, ciphertext, associated data])`: the key, when the associated
     /// data is of an admitted purpose and the ciphertext decrypts under the key.
     func openSealedKey(_ payload: [UInt8], keys: SecretIdentity) -> Reply {

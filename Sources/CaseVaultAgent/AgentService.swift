@@ -135,6 +135,8 @@ public final class AgentService {
             return logCaseOpening(payload, keys: keys)
         case .openSealedKey:
             return openSealedKey(payload, keys: keys)
+        case .openListIndex:
+            return openListIndex(payload, keys: keys)
         case .status, .lock:
             return .unsupported("unreachable")
         }

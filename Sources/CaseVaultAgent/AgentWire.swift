@@ -23,6 +23,8 @@ public enum AgentWire {
         case logCaseOpening = 8
         /// A sealed message key, shown with a ciphertext of an admitted purpose made under it.
         case openSealedKey = 9
+        /// A member's sealed list index, returned once the agent logged the opening of every case it shows.
+        case openListIndex = 10
     }
 
     /// At most this many boxes in one `openSealedBoxes` request.

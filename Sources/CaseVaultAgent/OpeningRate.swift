@@ -38,5 +38,8 @@ struct OpeningRate: Sendable {
 /// withheld, so a role seed, a class key, a grant or an escrow seed never leaves that way.
 enum KeyWithholding {
     static let refusal = "the key agent hands out no key from a sealed box; keys come only with a logged case opening"
-    static func holdsKey(_ plaintext: SecureBytes) -> Bool { plaintext.count == SymmetricKey.byteCount }
+    /// A key, or a list index (opened only through its own request, which logs the openings).
+    static func holdsKey(_ plaintext: SecureBytes) -> Bool {
+        plaintext.count == SymmetricKey.byteCount || plaintext.withUnsafeBytes { ListIndexPlaintext.isIndex($0) }
+    }
 }

@@ -21,7 +21,7 @@ public struct DueList {
     public func listing(withinDays days: Int, owner: String? = nil) throws(VaultError) -> (items: [DueItem], failed: [CaseSummary]) {
         var out: [DueItem] = []
         var failed: [CaseSummary] = []
-        for summary in try session.listCases(showing: Deadlines.reads, reason: "oppgaver og frister") {
+        for summary in try session.listCases(showing: Deadlines.reads, listing: "tasks", reason: "oppgaver og frister") {
             guard summary.problem == nil else { failed.append(summary); continue }
             out += deadlines.items(caseID: summary.caseID, fields: summary.glance)
         }

@@ -263,3 +263,47 @@ extension ClientState {
 extension ClientAnchor {
     var anchorSerial: UInt64 { lock.lock(); defer { lock.unlock() }; return state.anchorSerial }
 }
+
+extension ClientAnchor {
+    /// The head the log names for a case, by number and chain hash; nil when the log names none,
+    /// the log follower found the case damaged, or the anchor is suspended for a re-anchor.
+    func loggedHead(_ caseID: CaseID) -> (version: UInt64, hash: [UInt8])? {
+        guard Self.problems.withLock({ $0[caseID] }) == nil else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        guard !suspended, let head = state.logged.cases[caseID] else { return nil }
+        return (head.version, head.hash)
+    }
+
+    /// The scope an index must carry to be used now.
+    func listIndexScope(listing: String, rosterSerial: UInt64, policySerial: UInt64) -> ListIndex.Scope {
+        ListIndex.Scope(vaultID: vaultID, listing: listing, anchorSerial: anchorSerial, rosterSerial: rosterSerial, policySerial: policySerial)
+    }
+
+    /// This member's sealed index for `listing`, opened, when it exists, authenticates and has
+    /// `scope`; nil otherwise (then the listing verifies every case and writes a new one).
+    /// Through a key agent the opening logs a `case.open` of every case the index shows.
+    func openListIndex(scope: ListIndex.Scope, identity: any MemberKeys, vaultDirectory: String) throws(VaultError) -> ListIndex? {
+        let path = ListIndex.path(forKeyFile: keyFile, vault: vaultID, listing: scope.listing)
+        guard !locked({ suspended }), FileManager.default.fileExists(atPath: path),
+              let bytes = try? SecureFile.readPrivate(path, what: "list index"),
+              let file = ListIndex.parseFile(bytes, macKey: macKey, vault: vaultID, listing: scope.listing), file.scope == scope else { return nil }
+        let plaintext: SecureBytes
+        if let agent = identity.boxOpener as? any ListIndexOpener {
+            // Too large for one frame, or refused past the opening rate: the listing opens each case instead.
+            guard let opened = try? agent.openListIndex(file.sealed, vaultDirectory: vaultDirectory) else { return nil }
+            plaintext = opened
+        } else {
+            guard let opened = try? identity.boxOpener.openSealedBox(file.sealed) else { return nil }
+            plaintext = opened
+        }
+        guard let entries = plaintext.withUnsafeBytes({ ListIndex.entries(in: $0) }) else { return nil }
+        return ListIndex(scope: scope, entries: entries)
+    }
+
+    /// Writes `index` sealed to this member (only after the listing's transaction committed).
+    func saveListIndex(_ index: ListIndex, owner: BoxPublicKey) throws(VaultError) {
+        let path = ListIndex.path(forKeyFile: keyFile, vault: vaultID, listing: index.scope.listing)
+        try SecureFile.replaceAtomically(path, try index.fileBytes(sealedTo: owner, macKey: macKey))
+    }
+}

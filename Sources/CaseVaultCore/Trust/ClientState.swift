@@ -39,18 +39,23 @@ public struct ClientState: Sendable, Equatable {
     func fileText(key: SymmetricKey) -> String { body + "mac \(Hex.encode(Self.mac(body, key: key)))\n" }
 
     static func parse(_ text: String, key: SymmetricKey, vault: VaultID, path: String) throws(VaultError) -> ClientState {
-        guard let macStart = text.range(of: "mac ", options: .backwards), text.hasSuffix("\n"),
-              macStart.lowerBound == text.startIndex || text[text.index(before: macStart.lowerBound)] == "\n",
-              let mac = Hex.decode(String(text[macStart.upperBound...].dropLast())), mac.count == 32
+        // Split as bytes, not as Characters: the file holds a line per case the log names.
+        let bytes = Array(text.utf8), newline = UInt8(ascii: "\n")
+        let macLine = Array("mac ".utf8)
+        guard bytes.last == newline, let lastStart = bytes.dropLast().lastIndex(of: newline).map({ $0 + 1 }) ?? (bytes.isEmpty ? nil : 0),
+              bytes[lastStart...].starts(with: macLine),
+              let mac = Hex.decode(String(decoding: bytes[(lastStart + macLine.count)..<(bytes.count - 1)], as: UTF8.self)), mac.count == 32
         else { throw .format("client state file \(path) is malformed") }
-        let body = String(text[..<macStart.lowerBound])
-        if let first = body.split(separator: "\n").first, first != Self.header, first != Self.previousHeader, first.hasPrefix("casevault-client-state ") {
+        let body = String(decoding: bytes[..<lastStart], as: UTF8.self)
+        let rawLines = bytes[..<lastStart].split(separator: newline)
+        if let first = rawLines.first.map({ String(decoding: $0, as: UTF8.self) }), first != Self.header, first != Self.previousHeader,
+           first.hasPrefix("casevault-client-state ") {
             throw .format("client state format \"\(first)\" is not supported")
         }
         guard Memory.constantTimeEquals(Self.mac(body, key: key), mac) else {
             throw .auth("client state file \(path) does not authenticate with this key (altered, or another key's)")
         }
-        var lines = body.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        var lines = rawLines.map { $0.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) } }
         func fail() -> VaultError { .format("client state file \(path) is malformed") }
         let previous = lines.first == ["casevault-client-state", "v1"]
         guard lines.count >= 6, previous || lines[0] == ["casevault-client-state", "v2"], lines[1].count == 2, lines[1][0] == "vault",

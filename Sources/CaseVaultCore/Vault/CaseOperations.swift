@@ -145,20 +145,50 @@ struct CaseOperations: SessionBound {
     /// The cases this member reaches (assigned, or through a centre-wide role), in one
     /// transaction: each verified and opened once, with the fields `shown` selects (by path)
     /// logged as read, under `reason` when there is one. A case that fails verification is
-    /// listed with its problem instead of failing the listing.
-    func listCases(showing shown: (String) -> Bool = { Self.listingFields.contains($0) }, reason: String? = nil) throws(VaultError) -> [CaseSummary] {
-        try announceOpenings()
-        return try vault.write { db in
+    /// listed with its problem instead of failing the listing. With a client anchor, a case
+    /// whose log-named head is the one this member's sealed index for `listing` verified is
+    /// taken from the index instead of being opened again (its read is logged all the same).
+    func listCases(showing shown: (String) -> Bool = { Self.listingFields.contains($0) }, listing: String = "list",
+                   reason: String? = nil) throws(VaultError) -> [CaseSummary] {
+        let index = try openListIndex(listing)
+        try announceOpenings(skipping: index)
+        var fresh: ListIndex?
+        let out = try vault.write { db in
             let state = try currentState(db)
-            let ids = try db.caseIDs()
+            let scope = session.residentCase != nil ? nil : anchor?.listIndexScope(listing: listing, rosterSerial: state.roster.serial, policySerial: UInt64(state.policy.serial))
+            let known = index?.scope == scope ? index : nil
+            var next = scope.map { ListIndex(scope: $0) }
+            let waiting = Set(try db.pendingGrantHints().map(\.caseID))
             var out: [CaseSummary] = []
-            let roleKeys = try RoleKeyring.unlock(db, vault: vault, state: state, reader: member, opener: identity.boxOpener)
+            var roleKeys: RoleKeyring?
             var reached = Set<CaseID>()
-            // Opening checks reach first: a case the member does not reach (or reached once, no
-            // longer) is "not found", skipped here and checked by head number below.
-            for id in ids {
+            // The reads are logged together, after the cases are opened (a re-seal's entry may come first).
+            var reads: [(caseID: CaseID, fields: [String], detail: [String: String])] = []
+            func logGlance(_ glance: [String: FieldValue], caseID: CaseID, version: UInt64) {
+                if !glance.isEmpty { reads.append((caseID, CaseRecord.order(Array(glance.keys)), ["version": String(version)])) }
+            }
+            for id in try db.caseIDs() {
+                let head = anchor?.loggedHead(id)
+                if let head, !waiting.contains(id), let entry = known?.entries[id], entry.version == head.version, entry.hash == head.hash {
+                    // Verified before at this very head: its number is checked below with the unreached ones.
+                    next?.entries[id] = entry
+                    guard entry.reached else { continue }
+                    out.append(CaseSummary(caseID: id, version: entry.version, updated: entry.updated, assignments: entry.assignments,
+                                           glance: entry.glance, problem: nil))
+                    logGlance(entry.glance, caseID: id, version: entry.version)
+                    continue
+                }
                 let opened: OpenedCase
-                do { opened = try openRepairingStaleness(id, state: state, db: db, roleKeys: roleKeys) } catch let e as VaultError where e.kind == .notFound && e.unloggedCaseOpening == nil {
+                do {
+                    if roleKeys == nil { roleKeys = try RoleKeyring.unlock(db, vault: vault, state: state, reader: member, opener: identity.boxOpener) }
+                    opened = try openRepairingStaleness(id, state: state, db: db, roleKeys: roleKeys)
+                } catch let e as VaultError where e.kind == .notFound && e.unloggedCaseOpening == nil {
+                    // Opening checks reach first: not reached (or reached once, no longer) is "not found".
+                    if let head, let stored = try db.caseVersion(id, version: head.version),
+                       CaseVersion.chainHash(body: stored.body, signature: stored.signature) == head.hash {
+                        next?.entries[id] = .init(version: head.version, hash: head.hash, reached: false, updated: Timestamp(seconds: 0),
+                                                  assignments: [], glance: [:])
+                    }
                     continue
                 } catch let e as VaultError where e.unloggedCaseOpening == nil {
                     reached.insert(id)
@@ -167,30 +197,52 @@ struct CaseOperations: SessionBound {
                 }
                 reached.insert(id)
                 let glance = opened.fields.filter { shown($0.key) }
+                let pending = try completeGrants(in: opened, state: state, db: db)
                 out.append(CaseSummary(caseID: id, version: opened.latest.version, updated: opened.latest.created,
-                                       assignments: opened.latest.assignments, glance: glance, problem: nil,
-                                       pendingGrants: try completeGrants(in: opened, state: state, db: db)))
-                if !glance.isEmpty {
-                    // The listing's own entry, appended last, checkpoints these.
-                    try vault.appendLog(db, state: state, session: session, action: .caseRead, caseID: id,
-                                         fields: CaseRecord.order(Array(glance.keys)), detail: ["version": String(opened.latest.version)], reason: reason,
-                                         checkpoint: false)
+                                       assignments: opened.latest.assignments, glance: glance, problem: nil, pendingGrants: pending))
+                logGlance(glance, caseID: id, version: opened.latest.version)
+                // Only a complete view is kept: a case still waiting for grants is opened again next time.
+                if pending.isEmpty, opened.readerWaitsForGrants == 0, opened.refusedGrants.isEmpty,
+                   let head = anchor?.loggedHead(id), head.version == opened.latest.version {
+                    next?.entries[id] = .init(version: head.version, hash: head.hash, reached: true, updated: opened.latest.created,
+                                              assignments: opened.latest.assignments, glance: glance)
                 }
             }
-            // Cases this member does not reach are checked by head number (reached ones were checked in full above).
+            try vault.appendReads(db, state: state, session: session, reads: reads, reason: reason)
+            // Cases not opened in full above are checked by head number.
             try anchor?.checkCaseList(storedHeads: try db.caseHeadVersions(), reached: reached)
             try vault.appendLog(db, state: state, session: session, action: .caseList, caseID: nil, fields: [], detail: ["count": String(out.count)], reason: nil)
+            fresh = next
             return out
         }
+        // A cache: a listing whose index cannot be written is still a listing.
+        if let fresh, fresh != index, let anchor { try? anchor.saveListIndex(fresh, owner: identity.publicIdentity.boxKey) }
+        return out
+    }
+
+    /// This member's index for `listing`, when it is for the vault's roster and policy as they stand.
+    private func openListIndex(_ listing: String) throws(VaultError) -> ListIndex? {
+        guard let anchor, session.residentCase == nil else { return nil }
+        let scope = try vault.read { db in
+            let state = try vault.loadState(db)
+            return anchor.listIndexScope(listing: listing, rosterSerial: state.roster.serial, policySerial: UInt64(state.policy.serial))
+        }
+        return try anchor.openListIndex(scope: scope, identity: identity, vaultDirectory: vault.directory)
     }
 
     /// Through a key agent, the listing's `case.open` entries are appended in one request first,
-    /// so that the listing's transaction runs once instead of once per case.
-    private func announceOpenings() throws(VaultError) {
+    /// so that the listing's transaction runs once instead of once per case. Cases the index
+    /// holds at their logged head were logged as opened when the agent opened the index.
+    private func announceOpenings(skipping index: ListIndex?) throws(VaultError) {
         guard let agent = identity.boxOpener as? any CaseKeyOpener else { return }
         let reached = try vault.read { db in
             let state = try vault.loadState(db)
-            return try db.caseIDs().filter { try reaches($0, state: state, db: db) }
+            return try db.caseIDs().filter { id in
+                if let entry = index?.entries[id], let head = anchor?.loggedHead(id), entry.version == head.version, entry.hash == head.hash {
+                    return false
+                }
+                return try reaches(id, state: state, db: db)
+            }
         }
         if !reached.isEmpty { try agent.logOpenings(of: reached, vaultDirectory: vault.directory) }
     }

@@ -46,9 +46,12 @@ extension Session {
     }
 
     /// Like `listCases`, showing (and logging as read, under `reason`) the fields whose paths
-    /// `shown` selects instead of the listing's three.
-    public func listCases(showing shown: (String) -> Bool, reason: String) throws(VaultError) -> [CaseSummary] {
-        try loggingRefusal("case.list") { () throws(VaultError) in try CaseOperations(session: self).listCases(showing: shown, reason: reason) }
+    /// `shown` selects instead of the listing's three. `listing` names that selection: the
+    /// member's index of verified cases is kept per listing.
+    public func listCases(showing shown: (String) -> Bool, listing: String, reason: String) throws(VaultError) -> [CaseSummary] {
+        try loggingRefusal("case.list") { () throws(VaultError) in
+            try CaseOperations(session: self).listCases(showing: shown, listing: listing, reason: reason)
+        }
     }
 
     // MARK: Roster and policy
