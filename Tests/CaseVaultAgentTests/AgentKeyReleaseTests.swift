@@ -89,16 +89,19 @@ final class AgentKeyReleaseTests: XCTestCase {
     func testAListIndexOpensOnlyThroughItsLoggingRequest() throws {
         let s = service()
         let shown = CaseID.random(), unreached = CaseID.random()
-        let text = "casevault-list-index v1\ncase \(shown.hex) 3 \(String(repeating: "ab", count: 32)) 1 0 kari:contact-person person.alias=00\n"
-            + "case \(unreached.hex) 1 \(String(repeating: "cd", count: 32)) 0 0 - -\n"
-        let sealed = try SealedBox.seal(try Array(text.utf8).withUnsafeBytes { try SecureBytes(copying: $0) }, to: member.boxKey.publicKey)
+        var index = ListIndex(scope: .init(vaultID: vaultID, listing: "list", anchorSerial: 0, rosterSerial: 1, policySerial: 1))
+        index.entries[shown] = .init(version: 3, hash: Array(repeating: 0xab, count: 32), reached: true, updated: Timestamp(seconds: 0),
+                                     assignments: [.init(member: "kari", role: "contact-person")], glance: ["person.alias": .text("Blåklokke")])
+        index.entries[unreached] = .init(version: 1, hash: Array(repeating: 0xcd, count: 32), reached: false, updated: Timestamp(seconds: 0),
+                                         assignments: [], glance: [:])
+        let sealed = try SealedBox.seal(try index.plaintext.withUnsafeBytes { try SecureBytes(copying: $0) }, to: member.boxKey.publicKey)
         guard case .refused = s.handle(AgentWire.request(.openSealedBox, sealed)) else { return XCTFail("an index came out of a generic box") }
         guard case .refused = s.handle(AgentWire.request(.openSealedBoxes, AgentWire.boxList([sealed]))) else { return XCTFail("an index came out in a list") }
         XCTAssertTrue(logged.isEmpty)
         guard case let .secret(out) = s.handle(AgentWire.request(.openListIndex, AgentWire.boxList([Array("/vault".utf8), sealed]))) else {
             return XCTFail("the index did not open through its own request")
         }
-        XCTAssertEqual(out.withUnsafeBytes { Array($0) }, Array(text.utf8))
+        XCTAssertEqual(out.withUnsafeBytes { Array($0) }, index.plaintext)
         XCTAssertEqual(logged, [shown], "the opening of the case it shows is logged, and only that one")
         let notIndex = try SealedBox.seal(try Array("a reason\n".utf8).withUnsafeBytes { try SecureBytes(copying: $0) }, to: member.boxKey.publicKey)
         guard case .failed = s.handle(AgentWire.request(.openListIndex, AgentWire.boxList([Array("/vault".utf8), notIndex]))) else {

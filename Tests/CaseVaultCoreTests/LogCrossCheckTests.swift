@@ -232,9 +232,9 @@ final class LogCrossCheckTests: XCTestCase {
         // The state file as the client before the log follower wrote it: header v1, case heads it read.
         let key = try kari.identity.derivedSubkey(domain: ClientState.keyDomain)
         var state = try ClientState.parse(try String(contentsOfFile: kari.statePath, encoding: .utf8), key: key, vault: t.vault.vaultID, path: kari.statePath)
-        let v1Body = state.body.replacingOccurrences(of: ClientState.header, with: ClientState.previousHeader)
+        let v1Body = String(decoding: state.body, as: UTF8.self).replacingOccurrences(of: ClientState.header, with: ClientState.previousHeader)
             .split(separator: "\n").prefix(6).joined(separator: "\n") + "\n"
-        try writePrivate(v1Body + "mac \(Hex.encode(ClientState.mac(v1Body, key: key)))\n", to: kari.statePath)
+        try writePrivate(v1Body + "mac \(Hex.encode(ClientState.mac(Array(v1Body.utf8)[...], key: key)))\n", to: kari.statePath)
         state = try ClientState.parse(try String(contentsOfFile: kari.statePath, encoding: .utf8), key: key, vault: t.vault.vaultID, path: kari.statePath)
         XCTAssertEqual(state.logged.followed, 0)
         try t.raw().delete(id, version: 3)

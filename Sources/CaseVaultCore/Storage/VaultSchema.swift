@@ -102,6 +102,11 @@ enum VaultSchema {
                 """)
         }
         registerRoleKeys(&m)
+        m.registerMigration("v6-log-count") { db in
+            // Every client counts the stored entries at open: through this narrow index SQLite
+            // counts index pages instead of reading every entry.
+            try db.execute(sql: "CREATE INDEX log_entries_count ON log_entries(idx)")
+        }
         return m
     }
 

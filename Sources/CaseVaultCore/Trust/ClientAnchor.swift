@@ -238,7 +238,7 @@ public final class ClientAnchor: @unchecked Sendable {
         let (newer, followed): ([[UInt8]], LoggedState) = try vault.read { db in
             (try db.leafHashList(from: size), following ? try Self.followed(logged, vault: vault, db: db) : logged)
         }
-        let text: String = try locked { () throws(VaultError) in
+        let bytes: [UInt8] = try locked { () throws(VaultError) in
             guard range.size == size, state.logged == logged else { throw .io("the client state changed while it was being saved") }
             do { for leaf in newer { try range.append(leafHash: leaf) } } catch { throw .format("the access log's leaf hashes are malformed", cause: error) }
             if !suspended {
@@ -247,9 +247,9 @@ public final class ClientAnchor: @unchecked Sendable {
                 state.logRange = range
                 state.logged = followed
             }
-            return state.fileText(key: macKey)
+            return state.fileBytes(key: macKey)
         }
-        try SecureFile.replaceAtomically(ClientState.path(forKeyFile: keyFile, vault: vaultID), Array(text.utf8))
+        try SecureFile.replaceAtomically(ClientState.path(forKeyFile: keyFile, vault: vaultID), bytes)
     }
 }
 

@@ -25,18 +25,22 @@ public struct ClientState: Sendable, Equatable {
 
     static func path(forKeyFile keyFile: String, vault: VaultID) -> String { keyFile + "." + vault.hex + ".state" }
 
-    var body: String {
-        var lines = [Self.header, "vault \(vaultID.hex)", "anchor \(anchorSerial)", "roster \(rosterSerial)", "policy \(policySerial)",
-                     "log \(logSize) \(logSize == 0 ? "-" : Hex.encode(logRoot)) \(logRange.map(Self.rangeText) ?? "-")"]
-        lines += logged.lines
-        return lines.joined(separator: "\n") + "\n"
+    var body: [UInt8] {
+        var out = Array(([Self.header, "vault \(vaultID.hex)", "anchor \(anchorSerial)", "roster \(rosterSerial)", "policy \(policySerial)",
+                          "log \(logSize) \(logSize == 0 ? "-" : Hex.encode(logRoot)) \(logRange.map(Self.rangeText) ?? "-")"]
+            .joined(separator: "\n") + "\n").utf8)
+        logged.appendText(to: &out)
+        return out
     }
 
     static func rangeText(_ r: CompactRange) -> String { r.hashes.isEmpty ? "" : r.hashes.map(Hex.encode).joined(separator: ",") }
 
-    static func mac(_ body: String, key: SymmetricKey) -> [UInt8] { BLAKE2b.hash(macDomain + Array(body.utf8), key: key) }
+    static func mac(_ body: ArraySlice<UInt8>, key: SymmetricKey) -> [UInt8] { BLAKE2b.hash(macDomain + body, key: key) }
 
-    func fileText(key: SymmetricKey) -> String { body + "mac \(Hex.encode(Self.mac(body, key: key)))\n" }
+    func fileBytes(key: SymmetricKey) -> [UInt8] {
+        let body = body
+        return body + Array("mac \(Hex.encode(Self.mac(body[...], key: key)))\n".utf8)
+    }
 
     static func parse(_ text: String, key: SymmetricKey, vault: VaultID, path: String) throws(VaultError) -> ClientState {
         // Split as bytes, not as Characters: the file holds a line per case the log names.
@@ -46,8 +50,8 @@ public struct ClientState: Sendable, Equatable {
               bytes[lastStart...].starts(with: macLine),
               let mac = Hex.decode(String(decoding: bytes[(lastStart + macLine.count)..<(bytes.count - 1)], as: UTF8.self)), mac.count == 32
         else { throw .format("client state file \(path) is malformed") }
-        let body = String(decoding: bytes[..<lastStart], as: UTF8.self)
-        let rawLines = bytes[..<lastStart].split(separator: newline)
+        let body = bytes[..<lastStart]
+        let rawLines = body.split(separator: newline)
         if let first = rawLines.first.map({ String(decoding: $0, as: UTF8.self) }), first != Self.header, first != Self.previousHeader,
            first.hasPrefix("casevault-client-state ") {
             throw .format("client state format \"\(first)\" is not supported")
@@ -55,7 +59,8 @@ public struct ClientState: Sendable, Equatable {
         guard Memory.constantTimeEquals(Self.mac(body, key: key), mac) else {
             throw .auth("client state file \(path) does not authenticate with this key (altered, or another key's)")
         }
-        var lines = rawLines.map { $0.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) } }
+        // The six header lines as words; the log follower's lines are read as bytes.
+        let lines = rawLines.prefix(6).map { $0.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) } }
         func fail() -> VaultError { .format("client state file \(path) is malformed") }
         let previous = lines.first == ["casevault-client-state", "v1"]
         guard lines.count >= 6, previous || lines[0] == ["casevault-client-state", "v2"], lines[1].count == 2, lines[1][0] == "vault",
@@ -80,12 +85,11 @@ public struct ClientState: Sendable, Equatable {
                   size == 0 || range.root == state.logRoot else { throw fail() }
             state.logRange = range
         }
-        lines.removeFirst(6)
         // A v1 file remembered the case heads this client read, not what the log names: its
         // owner's client follows the log again from entry 0 (the log itself is still checked
         // to extend the remembered checkpoint).
         if previous { return state }
-        guard let logged = LoggedState.parse(lines[...]) else { throw fail() }
+        guard let logged = LoggedState.parse(rawLines[6...]) else { throw fail() }
         state.logged = logged
         return state
     }

@@ -38,47 +38,56 @@ struct ListIndex: Sendable, Equatable {
         keyFile + "." + vault.hex + "." + listing + ".index"
     }
 
-    // MARK: Sealed plaintext
+    // MARK: Sealed plaintext: the magic line, then the entries in binary, by case id
 
     var plaintext: [UInt8] {
-        var out = Self.plaintextMagic
+        var w = ByteWriter()
+        w.raw(Self.plaintextMagic)
+        w.u32(UInt32(entries.count))
         for c in entries.keys.sorted() {
             let e = entries[c]!
-            let assigned = e.assignments.isEmpty ? "-" : e.assignments.map { "\($0.member):\($0.role)" }.joined(separator: ",")
-            let glance = e.glance.isEmpty ? "-" : e.glance.keys.sorted().map { "\($0)=\(Hex.encode(e.glance[$0]!.encoded()))" }.joined(separator: ",")
-            out += Array("case \(c.hex) \(e.version) \(Hex.encode(e.hash)) \(e.reached ? 1 : 0) \(e.updated.seconds) \(assigned) \(glance)\n".utf8)
+            w.raw(c.bytes)
+            w.u64(e.version)
+            w.raw(e.hash)
+            w.u8(e.reached ? 1 : 0)
+            w.i64(e.updated.seconds)
+            w.u32(UInt32(e.assignments.count))
+            for a in e.assignments {
+                w.string(a.member)
+                w.string(a.role)
+            }
+            w.u32(UInt32(e.glance.count))
+            for path in e.glance.keys.sorted() {
+                w.string(path)
+                w.data(e.glance[path]!.encoded())
+            }
         }
-        return out
+        return w.bytes
     }
 
     static func entries(in plaintext: UnsafeRawBufferPointer) -> [CaseID: Entry]? {
         guard plaintext.starts(with: plaintextMagic) else { return nil }
-        var out: [CaseID: Entry] = [:]
-        for line in plaintext.dropFirst(plaintextMagic.count).split(separator: UInt8(ascii: "\n")) {
-            let p = line.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
-            guard p.count == 8, p[0] == "case", let id = try? CaseID(p[1]), out[id] == nil, let version = UInt64(p[2]),
-                  let hash = Hex.decode(p[3]), hash.count == 32, p[4] == "0" || p[4] == "1", let updated = Int64(p[5]) else { return nil }
-            var assignments: [CaseVersion.Assignment] = []
-            if p[6] != "-" {
-                for a in p[6].split(separator: ",") {
-                    let mr = a.split(separator: ":")
-                    guard mr.count == 2 else { return nil }
-                    assignments.append(.init(member: String(mr[0]), role: String(mr[1])))
+        var r = ByteReader(Array(plaintext.dropFirst(plaintextMagic.count)))
+        do {
+            var out: [CaseID: Entry] = [:]
+            for _ in 0..<(try r.count()) {
+                let id = CaseID(unchecked: try r.raw(10))
+                let version = try r.u64(), hash = try r.raw(32), reached = try r.u8(), updated = try r.i64()
+                guard reached <= 1, out[id] == nil else { return nil }
+                var assignments: [CaseVersion.Assignment] = []
+                for _ in 0..<(try r.count()) { assignments.append(.init(member: try r.string(), role: try r.string())) }
+                var glance: [String: FieldValue] = [:]
+                for _ in 0..<(try r.count()) {
+                    let path = try r.string()
+                    guard let value = try r.data().withUnsafeBytes({ try? FieldValue.decode($0) }) else { return nil }
+                    glance[path] = value
                 }
+                out[id] = Entry(version: version, hash: hash, reached: reached == 1, updated: Timestamp(seconds: updated),
+                                assignments: assignments, glance: glance)
             }
-            var glance: [String: FieldValue] = [:]
-            if p[7] != "-" {
-                for g in p[7].split(separator: ",") {
-                    let kv = g.split(separator: "=")
-                    guard kv.count == 2, let bytes = Hex.decode(String(kv[1])),
-                          let value = bytes.withUnsafeBytes({ try? FieldValue.decode($0) }) else { return nil }
-                    glance[String(kv[0])] = value
-                }
-            }
-            out[id] = Entry(version: version, hash: hash, reached: p[4] == "1", updated: Timestamp(seconds: updated),
-                            assignments: assignments, glance: glance)
-        }
-        return out
+            try r.expectEnd()
+            return out
+        } catch { return nil }
     }
 
     // MARK: The file: a clear scope, the sealed entries, a MAC over both
@@ -133,17 +142,9 @@ package enum ListIndexPlaintext {
 
     package static func isIndex(_ plaintext: UnsafeRawBufferPointer) -> Bool { plaintext.starts(with: magic) }
 
-    /// The cases whose glance the plaintext holds: what a key agent logs as opened before it
-    /// returns the plaintext. Nil when the plaintext is not an index.
+    /// The cases whose glance the plaintext holds (those the member reaches): what a key agent
+    /// logs as opened before it returns the plaintext. Nil when the plaintext is not an index.
     package static func shownCases(in plaintext: UnsafeRawBufferPointer) -> [CaseID]? {
-        guard plaintext.starts(with: magic) else { return nil }
-        var out: [CaseID] = []
-        for line in plaintext.dropFirst(magic.count).split(separator: UInt8(ascii: "\n")) {
-            let parts = line.split(separator: UInt8(ascii: " "))
-            guard parts.count == 8, let id = try? CaseID(String(decoding: parts[1], as: UTF8.self)) else { return nil }
-            if parts[4].elementsEqual([UInt8(ascii: "1")]) { out.append(id) }
-        }
-        return out
+        ListIndex.entries(in: plaintext).map { $0.filter(\.value.reached).keys.sorted() }
     }
-
 }

@@ -95,37 +95,125 @@ struct LoggedState: Sendable, Equatable {
     }
 
     // MARK: Text form, inside the client state file
+    // Written and read as bytes: the file holds a line per case the log names, and every
+    // command reads and writes it, so no String is made per case.
 
-    var lines: [String] {
-        func named(_ key: String, _ n: Named?) -> String { n.map { "\(key) \($0.serial) \(Hex.encode($0.hash)) \($0.index)" } ?? "\(key) -" }
-        var out = ["followed \(followed)", named("logged-roster", roster), named("logged-policy", policy)]
+    /// The lines after the state file's `log` line, each ending in LF.
+    func appendText(to out: inout [UInt8]) {
+        func named(_ key: String, _ n: Named?) -> String { n.map { "\(key) \($0.serial) \(Hex.encode($0.hash)) \($0.index)\n" } ?? "\(key) -\n" }
+        out += Array("followed \(followed)\n".utf8) + Array(named("logged-roster", roster).utf8) + Array(named("logged-policy", policy).utf8)
+        out.reserveCapacity(out.count + cases.count * 200)
         for c in cases.keys.sorted() {
             let h = cases[c]!
-            out.append("case \(c.hex) \(h.version) \(Hex.encode(h.hash)) \(Hex.encode(h.history)) \(h.index) \(h.base)")
+            out += Self.casePrefix
+            Self.appendHex(c.bytes, to: &out)
+            Self.appendNumber(h.version, to: &out)
+            out.append(Self.space)
+            Self.appendHex(h.hash, to: &out)
+            out.append(Self.space)
+            Self.appendHex(h.history, to: &out)
+            Self.appendNumber(h.index, to: &out)
+            Self.appendNumber(h.base, to: &out)
+            out.append(UInt8(ascii: "\n"))
         }
-        return out
     }
 
-    static func parse(_ lines: ArraySlice<[String]>) -> LoggedState? {
+    private static let casePrefix = Array("case ".utf8)
+    private static let space = UInt8(ascii: " ")
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    private static func appendHex(_ bytes: [UInt8], to out: inout [UInt8]) {
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0f)])
+        }
+    }
+
+    /// A space, then the decimal number.
+    private static func appendNumber(_ n: UInt64, to out: inout [UInt8]) {
+        out.append(space)
+        out += Array(String(n).utf8)
+    }
+
+    /// The lines after the `log` line, without their LFs; nil when any is malformed.
+    static func parse(_ lines: ArraySlice<ArraySlice<UInt8>>) -> LoggedState? {
         var s = LoggedState()
         var rest = lines
+        func words(_ line: ArraySlice<UInt8>?) -> [String]? {
+            line.map { $0.split(separator: space).map { String(decoding: $0, as: UTF8.self) } }
+        }
         func named(_ line: [String]?, _ key: String) -> Named?? {
             guard let line, line.first == key else { return nil }
             if line == [key, "-"] { return .some(nil) }
             guard line.count == 4, let n = UInt64(line[1]), let h = Hex.decode(line[2]), h.count == 32, let i = UInt64(line[3]) else { return nil }
             return .some(Named(serial: n, hash: h, index: i))
         }
-        guard let f = rest.popFirst(), f.count == 2, f[0] == "followed", let followed = UInt64(f[1]),
-              let roster = named(rest.popFirst(), "logged-roster"), let policy = named(rest.popFirst(), "logged-policy") else { return nil }
+        guard let f = words(rest.popFirst()), f.count == 2, f[0] == "followed", let followed = UInt64(f[1]),
+              let roster = named(words(rest.popFirst()), "logged-roster"), let policy = named(words(rest.popFirst()), "logged-policy") else { return nil }
         s.followed = followed
         s.roster = roster
         s.policy = policy
+        s.cases.reserveCapacity(rest.count)
         for line in rest {
-            guard line.count == 7, line[0] == "case", let c = try? CaseID(line[1]), let v = UInt64(line[2]), let h = Hex.decode(line[3]), h.count == 32,
-                  let acc = Hex.decode(line[4]), acc.count == 32, let i = UInt64(line[5]), let base = UInt64(line[6]), s.cases[c] == nil
-            else { return nil }
-            s.cases[c] = Head(version: v, hash: h, history: acc, index: i, base: base)
+            guard let (c, head) = parseCase(line), s.cases[c] == nil else { return nil }
+            s.cases[c] = head
         }
         return s
+    }
+
+    /// `case <id> <version> <hash> <history> <index> <base>`, read from the bytes.
+    private static func parseCase(_ line: ArraySlice<UInt8>) -> (CaseID, Head)? {
+        line.withUnsafeBufferPointer { b -> (CaseID, Head)? in
+            var at = 0
+            /// The next word: up to the next space (or the end, for the last one).
+            func word(last: Bool = false) -> UnsafeBufferPointer<UInt8>? {
+                let start = at
+                while at < b.count, b[at] != space { at += 1 }
+                guard at > start, last == (at == b.count) else { return nil }
+                let w = UnsafeBufferPointer(rebasing: b[start..<at])
+                at += 1
+                return w
+            }
+            guard let tag = word(), tag.elementsEqual(casePrefix.dropLast()), let id = word().flatMap({ hex($0, count: 10) }),
+                  let version = word().flatMap(number), let hash = word().flatMap({ hex($0, count: 32) }),
+                  let history = word().flatMap({ hex($0, count: 32) }), let index = word().flatMap(number),
+                  let base = word(last: true).flatMap(number) else { return nil }
+            return (CaseID(unchecked: id), Head(version: version, hash: hash, history: history, index: index, base: base))
+        }
+    }
+
+    private static func hex(_ text: UnsafeBufferPointer<UInt8>, count: Int) -> [UInt8]? {
+        guard text.count == count * 2 else { return nil }
+        var bad = false
+        let out = [UInt8](unsafeUninitializedCapacity: count) { out, n in
+            for i in 0..<count {
+                guard let hi = nibble(text[2 * i]), let lo = nibble(text[2 * i + 1]) else { bad = true; break }
+                out[i] = hi << 4 | lo
+                n = i + 1
+            }
+        }
+        return bad ? nil : out
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        default: nil
+        }
+    }
+
+    /// A decimal without sign or leading zero (as `String(n)` writes it).
+    private static func number(_ text: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        guard !text.isEmpty, text.count <= 20, text[0] != UInt8(ascii: "0") || text.count == 1 else { return nil }
+        var n: UInt64 = 0
+        for c in text {
+            guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { return nil }
+            let (m, o1) = n.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(c - UInt8(ascii: "0")))
+            guard !o1, !o2 else { return nil }
+            n = a
+        }
+        return n
     }
 }
