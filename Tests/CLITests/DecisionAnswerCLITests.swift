@@ -14,7 +14,8 @@ final class DecisionAnswerCLITests: XCTestCase {
         let nav = try v.cli.newIdentity(out: "nav.key", passphraseFile: "pass")
         try v.cli.ok(["recipient", "add", "--vault", v.vault, "--identity", v.keyPath("lina"), "--passphrase-file", v.passFile,
                       "--id", "nav-nyby", "--name", "NAV Nyby", "--role", "nav", "--public-key", nav.publicIdentity, "--fingerprint", nav.fingerprint])
-        let caseID = try v.newCase(SampleCase.yaml)
+        // `handover answer` has no vault and so runs on the real clock: the NAV consent must outlast any day this test runs.
+        let caseID = try v.newCase(SampleCase.yaml.replacing("valid_to: 2027-10-18", with: "valid_to: 2099-10-18"))
         try v.run(as: "kari", ["handover", "create", "--case", caseID, "--to", "nav-nyby", "--basis", "consent",
                                "--purpose-file", try v.cli.write("purpose.txt", "Søknad om bostøtte"),
                                "--consent-file", try v.cli.write("consent.txt", "SAM-2026-016"), "--out", v.cli.path("til-nav.cvb")])
