@@ -33,7 +33,7 @@ extension HandoverCommand {
             let (caseID, merge) = try identity.withCase(id, in: v, command: "handover.merge-answer") { s, c in
                 try s.proposeAnswerMerge(c, answer: n, threat: t)
             }
-            print("Svar \(answer) (\(merge.kind)) i sak \(caseID.hex):")
+            print("Svar \(answer) (\(ValueLabels.label(of: merge.kind, pattern: "answers[].kind"))) i sak \(caseID.hex):")
             guard !merge.changes.isEmpty else {
                 print("  ingen endring i saken: \(merge.note ?? "svaret er allerede flettet inn")")
                 return

@@ -47,6 +47,7 @@ final class DecisionAnswerCLITests: XCTestCase {
 
         let merged = try v.run(as: "kari", ["handover", "merge-answer", caseID, "--answer", "1", "--yes"])
         merged.assertSuccess("merge-answer")
+        XCTAssertTrue(merged.stdout.hasPrefix("Svar 1 (vedtak om bostøtte) i sak \(caseID):\n"), merged.stdout)
         XCTAssertTrue(merged.stdout.contains("applications[2].status (status): (tomt) → avslått"), merged.stdout)
         let fields = try XCTUnwrap(try v.showJSON(caseID, as: "kari")["fields"] as? [String: Any])
         XCTAssertEqual(fields["applications[2].kind"] as? String, "housing-allowance")
