@@ -84,6 +84,7 @@ enum Seeds {
             ("assessment.yaml", "kind: assessment\nsummary: Høy risiko\nassessment_tool: SARA:SV\nassessment_level: high\nassessment_date: 2026-11-30\n"),
             ("measures.yaml", "kind: measures\nmeasures:\n  - {type: mobile-violence-alarm, decided_on: 2026-11-30, valid_from: 2026-12-01, valid_to: 2027-03-01}\n"),
             ("offer.json", #"{"kind": "housing-offer", "offer_area": "Nordstrand", "offer_kind": "municipal", "offer_respond_by": "2026-12-10"}"#),
+            ("decision.yaml", "kind: social-assistance\ndecision: partly-granted\ndecision_date: 2026-12-03\ndecision_amount: 9500\ndecision_respond_by: 2026-12-17\n"),
         ]
         for (name, text) in answers { try put("answer-content", name, text) }
         let answer = try HandoverAnswer.make(answering: opened, answerText: answers[0].1, identity: Fixed.recipient, now: Fixed.vectorOpenAt)

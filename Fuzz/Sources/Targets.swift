@@ -72,7 +72,7 @@ enum FuzzTargets {
             _ = try? ApprovalDecision.parse(text(d))
         },
         "answer-content": { d in
-            for role in [Role.police, .housingOffice] { _ = try? AnswerContent.parse(text(d), role: role) }
+            for role in [Role.police, .housingOffice, .nav] { _ = try? AnswerContent.parse(text(d), role: role) }
         },
         "answer": { d in
             // The member's fingerprint is written in so mutations get past the addressing check.

@@ -210,6 +210,10 @@ extension Policy {
           answers[].offer_kind:           {read: [contact-person, child-contact, resident], write: [contact-person]}
           answers[].offer_available_from: {read: [contact-person, child-contact, resident], write: [contact-person]}
           answers[].offer_respond_by:     {read: [contact-person, child-contact, resident], write: [contact-person]}
+          answers[].decision:             {read: [contact-person, child-contact, resident], write: [contact-person]}
+          answers[].decision_date:        {read: [contact-person, child-contact, resident], write: [contact-person]}
+          answers[].decision_amount:      {read: [contact-person, child-contact, resident], write: [contact-person]}
+          answers[].decision_respond_by:  {read: [contact-person, child-contact, resident], write: [contact-person]}
 
         """
 

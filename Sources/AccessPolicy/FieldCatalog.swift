@@ -216,11 +216,22 @@ public enum FieldCatalog {
         FieldSpec("answers[].offer_kind", "type bolig", .choice(housingKinds)),
         FieldSpec("answers[].offer_available_from", "ledig fra", .date),
         FieldSpec("answers[].offer_respond_by", "svarfrist", .date),
+        FieldSpec("answers[].decision", "vedtak", .choice(decisionOutcomes)),
+        FieldSpec("answers[].decision_date", "vedtaksdato", .date),
+        FieldSpec("answers[].decision_amount", "beløp i kroner", .integer(0...10_000_000)),
+        FieldSpec("answers[].decision_respond_by", "svarfrist for vedtaket", .date),
     ]
 
-    /// What a recipient's answer may be: the police's own assessment, the measures they decided,
-    /// or a housing offer (housing office or NAV).
-    public static let answerKinds = ["assessment", "measures", "housing-offer"]
+    /// What a recipient's answer may be: the police's own assessment or the measures they
+    /// decided; a housing offer (housing office or NAV); NAV's decisions on a deposit guarantee,
+    /// social assistance or housing allowance; the housing office's decision on an application.
+    public static let answerKinds = [
+        "assessment", "measures", "housing-offer",
+        "deposit-guarantee", "social-assistance", "housing-allowance", "application-decision",
+    ]
+
+    /// How a decision in an answer came out.
+    public static let decisionOutcomes = ["granted", "partly-granted", "refused"]
 
     /// Fields added to the catalogue after the first policies were signed. A policy that has
     /// no rule for one of them still parses, and the field is closed to every role until the
@@ -237,6 +248,7 @@ public enum FieldCatalog {
         "answers[].assessment_date", "answers[].measures[].type", "answers[].measures[].decided_on",
         "answers[].measures[].valid_from", "answers[].measures[].valid_to", "answers[].offer_area",
         "answers[].offer_kind", "answers[].offer_available_from", "answers[].offer_respond_by",
+        "answers[].decision", "answers[].decision_date", "answers[].decision_amount", "answers[].decision_respond_by",
     ]
 
     private static let byPattern: [String: FieldSpec] = Dictionary(uniqueKeysWithValues: fields.map { ($0.pattern, $0) })

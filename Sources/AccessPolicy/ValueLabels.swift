@@ -42,7 +42,12 @@ public enum ValueLabels {
         "disclosures[].recipient_role": roles,
         "disclosures[].basis": bases,
         "answers[].from_role": roles,
-        "answers[].kind": ["assessment": "politiets vurdering", "measures": "vedtatte tiltak", "housing-offer": "boligtilbud"],
+        "answers[].kind": [
+            "assessment": "politiets vurdering", "measures": "vedtatte tiltak", "housing-offer": "boligtilbud",
+            "deposit-guarantee": "vedtak om depositumsgaranti", "social-assistance": "vedtak om økonomisk sosialhjelp",
+            "housing-allowance": "vedtak om bostøtte", "application-decision": "vedtak på boligsøknad",
+        ],
+        "answers[].decision": ["granted": "innvilget", "partly-granted": "delvis innvilget", "refused": "avslått"],
         "answers[].assessment_level": threatLevels,
         "answers[].measures[].type": measureTypes,
         "answers[].offer_kind": housingKinds,

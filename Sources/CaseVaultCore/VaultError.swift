@@ -24,6 +24,9 @@ public struct VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The lower-level error this one reports, kept for callers and debuggers; never part of
     /// `message` or `description`, so nothing it holds reaches a terminal or the log.
     public let cause: (any Error)?
+    /// Each problem on its own, when the error gathers several (`message` joins them in one
+    /// line), so a person can be shown one line per problem.
+    public internal(set) var problems: [String] = []
 
     public init(_ kind: Kind, _ message: String, cause: (any Error)? = nil) {
         self.kind = kind

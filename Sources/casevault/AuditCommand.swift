@@ -174,7 +174,7 @@ struct AuditCommand: ParsableCommand {
             }
             if entries.isEmpty { print("No matching entries.") }
             for e in entries {
-                var line = "\(e.index)  \(e.time)  \(e.actor.padding(12)) \(e.action.padding(18)) \(e.caseID?.hex ?? "-")"
+                var line = "\(e.index)  \(e.time.osloText)  \(e.actor.padding(12)) \(e.action.padding(18)) \(e.caseID?.hex ?? "-")"
                 if !e.fields.isEmpty { line += "  \(e.fields.count) field(s)" }
                 if !e.detail.isEmpty { line += "  " + e.detail.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
                 print(line)

@@ -25,8 +25,8 @@ struct CaseVaultCommand: ParsableCommand {
             Serve.self, ServerCommand.self,
         ])
 
-    /// One line on stderr for every failure, `casevault: error: …`, then any hints, and a
-    /// documented exit code.
+    /// One line on stderr for every failure, `casevault: error: …`, then one line per problem
+    /// when it gathers several, then any hints, and a documented exit code.
     static func main() {
         ProcessHardening.disableCoreDumps()
         do {
@@ -34,9 +34,10 @@ struct CaseVaultCommand: ParsableCommand {
             try command.run()
             try SharedReplica.afterCommand()  // a shared vault's replica pushes what the command wrote
         } catch let error as CLIError {
-            Output.fail(error.message, hints: error.hints, afterword: error.afterword, code: error.exitCode)
+            Output.fail(error.message, problems: (error.cause as? VaultError)?.problems ?? [], hints: error.hints,
+                        afterword: error.afterword, code: error.exitCode)
         } catch let error as VaultError {
-            Output.fail(error.message, hints: Hints.for(error), code: ExitCode.for(error.kind))
+            Output.fail(error.message, problems: error.problems, hints: Hints.for(error), code: ExitCode.for(error.kind))
         } catch let error as ExitCode {
             Glibc.exit(error.rawValue)
         } catch {

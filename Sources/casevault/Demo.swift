@@ -89,7 +89,7 @@ private final class DemoWorld {
 
         step("6. § 4 b: a handover to the police, approved by the leader")
         let request = HandoverRequest(caseID: caseID, recipientID: "politi-ost", purpose: "Sikkerhetstiltak ved ny bolig (§ 4 b)",
-                                      basis: .consent, consentReference: "SAM-2026-014", expires: Timestamp(seconds: Timestamp.now().seconds + 30 * 86_400),
+                                      basis: .consent, consentReference: "SAM-2026-014", expires: nil,
                                       includeAddress: true)
         let police = try kari.createHandover(request, approver: ids["lina"])
         print("Bundle \(police.manifest.bundleID): \(police.bytes.count) bytes, \(police.manifest.fields.count) fields, signed by kari, approved by lina, sealed to politi-ost.")

@@ -9,10 +9,11 @@ extension HandoverCommand {
         static let configuration = CommandConfiguration(
             abstract: "Answer a bundle you received: a signed answer sealed to the member who sent it (recipient side; no vault needed).",
             discussion: """
-                The answer file is JSON or YAML: `kind` (assessment or measures from the police, housing-offer from the housing office or NAV), an optional `summary`, and the kind's own keys:
+                The answer file is JSON or YAML: `kind` (assessment or measures from the police; housing-offer from the housing office or NAV; deposit-guarantee, social-assistance or housing-allowance from NAV; application-decision from the housing office), an optional `summary`, and the kind's own keys:
                   assessment: assessment_tool, assessment_level (low|moderate|high|acute), assessment_date
                   measures: a list `measures` of {type, decided_on, valid_from, valid_to}
                   housing-offer: offer_area, offer_kind, offer_available_from, offer_respond_by
+                  a decision: decision (granted|partly-granted|refused), decision_date, decision_respond_by (the reply deadline), decision_amount (whole kroner, optional)
                 At most 64 KiB. The bundle is verified completely first, against the centre root you trust.
 
                 \(Examples.text("casevault handover answer --bundle til-politiet.cvb --answer-file vurdering.yaml --identity ~/politi.cvkey --trust \"$FP\" --out svar.cva"))

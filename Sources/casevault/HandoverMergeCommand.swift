@@ -9,9 +9,9 @@ extension HandoverCommand {
     struct MergeAnswer: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "merge-answer",
-            abstract: "Show what an imported answer changes in the case (a police assessment, decided measures) and write it once you confirm; logged.",
+            abstract: "Show what an imported answer changes in the case (a police assessment, decided measures, a NAV or housing-office decision) and write it once you confirm; logged.",
             discussion: """
-                A police assessment goes into a threat mapping's police_assessment (the first, or --threat N); decided measures renew the case's measure of the same type (a new end date moves its renewal reminder to \(AnswerMerge.renewalLeadDays) days before it) or are added. The answer itself stays in answers[] as the evidence. Without --yes the changes are shown and, at a terminal, you are asked to confirm; nothing is written otherwise.
+                A police assessment goes into a threat mapping's police_assessment (the first, or --threat N); decided measures renew the case's measure of the same type (a new end date moves its renewal reminder to \(AnswerMerge.renewalLeadDays) days before it) or are added; a decision from NAV or the housing office sets the status of the application it decides (deposit guarantee, social assistance, housing allowance, municipal housing), or adds that application. The answer itself stays in answers[] as the evidence. Without --yes the changes are shown and, at a terminal, you are asked to confirm; nothing is written otherwise.
 
                 \(Examples.text("casevault handover merge-answer Blåklokke --answer 1           # shows the changes, asks", "casevault handover merge-answer 3f9a --answer 1 --yes         # writes them"))
                 """)
@@ -33,7 +33,7 @@ extension HandoverCommand {
             let (caseID, merge) = try identity.withCase(id, in: v, command: "handover.merge-answer") { s, c in
                 try s.proposeAnswerMerge(c, answer: n, threat: t)
             }
-            print("Svar \(answer) (\(merge.kind)) i sak \(caseID.hex):")
+            print("Svar \(answer) (\(ValueLabels.label(of: merge.kind, pattern: "answers[].kind"))) i sak \(caseID.hex):")
             guard !merge.changes.isEmpty else {
                 print("  ingen endring i saken: \(merge.note ?? "svaret er allerede flettet inn")")
                 return

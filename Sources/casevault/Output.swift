@@ -4,10 +4,13 @@ import Foundation
 /// Everything the CLI writes goes through here, so that no control character or bidi override
 /// from a case, an alias or a file name reaches the terminal as-is.
 enum Output {
-    /// The error line, then one `casevault: hint: …` line per way the user can fix it.
-    /// `afterword`, the user's own text given back, follows with its lines kept.
-    static func fail(_ message: String, hints: [String] = [], afterword: String? = nil, code: Int32) -> Never {
-        var text = "casevault: error: \(neutralised(message, keepNewlines: false))\n"
+    /// The error line, then one `casevault: problem: …` line per problem when the error gathers
+    /// several, then one `casevault: hint: …` line per way the user can fix it. `afterword`, the
+    /// user's own text given back, follows with its lines kept.
+    static func fail(_ message: String, problems: [String] = [], hints: [String] = [], afterword: String? = nil, code: Int32) -> Never {
+        var text = problems.isEmpty ? "casevault: error: \(neutralised(message, keepNewlines: false))\n"
+            : "casevault: error: \(problems.count) problems, one per line:\n"
+        for problem in problems { text += "casevault: problem: \(neutralised(problem, keepNewlines: false))\n" }
         for hint in hints { text += "casevault: hint: \(neutralised(hint, keepNewlines: false))\n" }
         if let afterword { text += neutralised(afterword) + "\n" }
         FileHandle.standardError.write(Data(text.utf8))

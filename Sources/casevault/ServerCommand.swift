@@ -109,7 +109,7 @@ struct ServerCommand: ParsableCommand {
 
         func run() throws {
             for item in try inbox.client().inbox() {
-                print("\(item.id)  from \(item.from)  \(item.size) bytes  \(Timestamp(seconds: item.posted).rfc3339)")
+                print("\(item.id)  from \(item.from)  \(item.size) bytes  \(Timestamp(seconds: item.posted).osloText)")
             }
         }
     }

@@ -96,7 +96,7 @@ final class DefaultPolicyTests: XCTestCase {
         // A recipient's answer: who sent what is seen like a disclosure, its content like the part it answers.
         for name in ["answer", "bundle", "from", "from_role", "received", "kind"] { table["answers[].\(name)"] = ("CP L RE", "CP") }
         for name in ["summary", "assessment_tool", "assessment_level", "assessment_date", "offer_area", "offer_kind",
-                     "offer_available_from", "offer_respond_by"] {
+                     "offer_available_from", "offer_respond_by", "decision", "decision_date", "decision_amount", "decision_respond_by"] {
             table["answers[].\(name)"] = ("CP CC RE", "CP")
         }
         for name in ["type", "decided_on", "valid_from", "valid_to"] { table["answers[].measures[].\(name)"] = ("CP CC NS RE", "CP") }

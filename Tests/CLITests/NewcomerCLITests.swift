@@ -55,6 +55,13 @@ final class NewcomerCLITests: XCTestCase {
         refused.assertError(65, "uncommented template", mentioning: "person.alias: empty text")
         XCTAssertTrue(refused.stderr.contains("case.opened: still the template's placeholder"), refused.stderr)
         XCTAssertTrue(refused.stderr.contains("result.safe_home: still the template's placeholder"), refused.stderr)
+        // One line per problem, each naming its field, under one error line that counts them.
+        let problemLines = refused.stderr.split(separator: "\n").filter { $0.hasPrefix("casevault: problem: ") }
+        XCTAssertGreaterThan(problemLines.count, 50, refused.stderr)
+        XCTAssertTrue(refused.stderr.hasPrefix("casevault: error: \(problemLines.count) problems, one per line:\n"), refused.stderr)
+        XCTAssertTrue(problemLines.contains("casevault: problem: case.opened: still the template's placeholder; give a value or delete the line"),
+                      refused.stderr)
+        XCTAssertFalse(refused.stderr.contains("problems: "), "not joined into one line")
         XCTAssertFalse(uncommented.contains("answers:"), "answers come only from an import")
         XCTAssertEqual(try v.count("case_versions"), 0)
         // Its placeholders replaced, the lines kept are accepted.

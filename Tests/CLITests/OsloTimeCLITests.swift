@@ -14,6 +14,7 @@ final class OsloTimeCLITests: XCTestCase {
         ("2026-12-06T23:40:00Z", "2026-12-07", "2027-01-06", "2027-01-06T22:59:59Z"),
         ("2026-10-24T22:30:00Z", "2026-10-25", "2026-11-24", "2026-11-24T22:59:59Z"),
         ("2027-03-27T23:30:00Z", "2027-03-28", "2027-04-27", "2027-04-27T21:59:59Z"),
+        ("2027-10-30T22:30:00Z", "2027-10-31", "2027-11-30", "2027-11-30T22:59:59Z"),
     ]
 
     func testDatesAreOsloDatesAfterMidnightAndOnSummerTimeChangeDays() throws {
@@ -24,7 +25,8 @@ final class OsloTimeCLITests: XCTestCase {
             try v.cli.ok(["recipient", "add", "--vault", v.vault, "--identity", v.keyPath("lina"), "--passphrase-file", v.passFile,
                           "--id", "politi-ost", "--name", "Øst politidistrikt", "--role", "police",
                           "--public-key", police.publicIdentity, "--fingerprint", police.fingerprint])
-            let caseID = try v.newCase(SampleCase.asOfOctober2026)
+            // The police consent renewed to 2028, so the autumn-2027 night may still send.
+            let caseID = try v.newCase(SampleCase.asOfOctober2026.replacing("valid_to: 2027-10-09", with: "valid_to: 2028-10-09"))
             let purpose = try v.cli.write("purpose.txt", "Sikkerhetstiltak ved ny bolig")
             let consent = try v.cli.write("consent.txt", "SAM-2026-014")
             func send(_ out: String, _ extra: [String]) throws {
@@ -69,6 +71,12 @@ final class OsloTimeCLITests: XCTestCase {
             let until = try v.run(as: "lina", ["audit", "log", "--until", before, "--json"])
             until.assertSuccess("audit log --until")
             XCTAssertEqual(try XCTUnwrap(until.json as? [[String: Any]]).count, 0, "nothing happened before \(night.oslo) in Oslo")
+            // The log's text output shows each entry's time in Oslo time; --json keeps UTC.
+            let text = try v.run(as: "lina", ["audit", "log", "--action", "handover.create"])
+            text.assertSuccess("audit log")
+            let clock = Timestamp(rfc3339: night.time)!.osloText
+            XCTAssertTrue(text.stdout.contains("  \(clock)  "), "\(clock) in\n\(text.stdout)")
+            XCTAssertFalse(text.stdout.contains(night.time), text.stdout)
         }
     }
 

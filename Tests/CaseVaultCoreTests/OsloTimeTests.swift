@@ -36,6 +36,9 @@ final class OsloTimeTests: XCTestCase {
         XCTAssertEqual(d("2026-10-25").osloEnd, t("2026-10-25T22:59:59Z"))
         XCTAssertEqual(d("2026-10-25").osloEnd.osloText, "25.10.2026 kl. 23:59")
         XCTAssertEqual(d("2027-03-28").osloEnd.osloText, "28.03.2027 kl. 23:59")
+        XCTAssertEqual(d("2027-10-31").osloStart, t("2027-10-30T22:00:00Z"))
+        XCTAssertEqual(d("2027-10-31").osloEnd, t("2027-10-31T22:59:59Z"))
+        XCTAssertEqual(d("2027-10-31").osloEnd.osloText, "31.10.2027 kl. 23:59")
     }
 
     func testTheDefaultExpiryIsTheEndOfAnOsloDayAndTheCaseNamesThatDay() {
@@ -49,15 +52,29 @@ final class OsloTimeTests: XCTestCase {
     }
 
     /// After midnight in Oslo while UTC still has the day before: winter, and both change days.
-    static let nightTimes = ["2026-12-06T23:30:00Z", "2026-10-24T22:30:00Z", "2026-10-25T23:30:00Z", "2027-03-27T23:30:00Z", "2027-03-28T22:30:00Z"]
+    static let nightTimes = ["2026-12-06T23:30:00Z", "2026-10-24T22:30:00Z", "2026-10-25T23:30:00Z", "2027-03-27T23:30:00Z", "2027-03-28T22:30:00Z",
+                             "2027-10-30T22:30:00Z", "2027-10-31T23:30:00Z"]
+
+    /// The sample case with its police consent renewed to 2028, so the autumn-2027 nights may still send.
+    static let sampleWithConsentRenewed = SampleCase.asOfOctober2026.replacing("valid_to: 2027-10-09", with: "valid_to: 2028-10-09")
+
+    /// Either side of each 2027 change, the hour people read moves and the instant does not.
+    func testInstantsAroundThe2027ChangesReadInOsloTime() {
+        XCTAssertEqual(t("2027-03-28T00:59:59Z").osloText, "28.03.2027 kl. 01:59")
+        XCTAssertEqual(t("2027-03-28T01:00:00Z").osloText, "28.03.2027 kl. 03:00", "02:00 Oslo does not exist in spring")
+        XCTAssertEqual(t("2027-10-31T00:30:00Z").osloText, "31.10.2027 kl. 02:30")
+        XCTAssertEqual(t("2027-10-31T01:30:00Z").osloText, "31.10.2027 kl. 02:30", "02:30 Oslo comes twice in autumn")
+        XCTAssertEqual(t("2027-10-30T22:30:00Z").osloDate, d("2027-10-31"))
+        XCTAssertEqual(t("2027-10-31T23:30:00Z").osloDate, d("2027-11-01"))
+    }
 
     func testTheVaultStoresOsloDatesForDisclosureExpiryReceiptAndAnswer() throws {
         for time in Self.nightTimes {
             let now = t(time)
             let oslo = now.osloDate
             XCTAssertNotEqual(oslo.description, now.date, "\(time) is a night where Oslo and UTC differ")
-            let w = try HandoverWorld(startingAt: now, record: SampleCase.asOfOctober2026)
-            let made = try w.create(to: HandoverWorld.police, expires: d("2027-10-01").osloEnd)
+            let w = try HandoverWorld(startingAt: now, record: OsloTimeTests.sampleWithConsentRenewed)
+            let made = try w.create(to: HandoverWorld.police, expires: d("2028-10-01").osloEnd)
             XCTAssertEqual(made.manifest.created, now)
             let bundle = try w.open(made.bytes, as: HandoverWorld.police, now: now)
             let receipt = HandoverReceipt(for: bundle, identity: w.identity(HandoverWorld.police), received: now)
@@ -67,7 +84,7 @@ final class OsloTimeTests: XCTestCase {
             _ = try w.session("kari").importAnswer(answer.bytes)
             let fields = try w.session("kari").showCase(w.caseID).fields
             XCTAssertEqual(fields["disclosures[0].date"], .text(oslo.description), "disclosure date at \(time)")
-            XCTAssertEqual(fields["disclosures[0].expires"], .text("2027-10-01"), "expiry at \(time)")
+            XCTAssertEqual(fields["disclosures[0].expires"], .text("2028-10-01"), "expiry at \(time)")
             XCTAssertEqual(fields["disclosures[0].receipt"], .text(oslo.description), "receipt date at \(time)")
             XCTAssertEqual(fields["answers[0].received"], .text(oslo.description), "answer date at \(time)")
         }

@@ -11,6 +11,7 @@ final class RecordWriteRuleTests: XCTestCase {
         let kari = try t.session("kari")
         let missing = TestVault.assertFails([.invalidInput], "no opened, no type") { try kari.createCase(recordText: "person: {alias: A}") }
         XCTAssertEqual(missing?.message, "2 problems: case.opened: required in a new case; case.type: required in a new case")
+        XCTAssertEqual(missing?.problems, ["case.opened: required in a new case", "case.type: required in a new case"], "each kept apart")
         TestVault.assertFails([.invalidInput], "no alias") { try kari.createCase(recordText: "case: {type: resident, opened: 2026-11-20}") }
         TestVault.assertFails([.invalidInput], "an empty alias") {
             try kari.createCase(recordText: "case: {type: resident, opened: 2026-11-20}\nperson: {alias: \"  \"}")

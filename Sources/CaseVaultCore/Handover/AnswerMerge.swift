@@ -2,8 +2,9 @@ import AccessPolicy
 
 /// What merging one imported answer (`answers[n]`) into the rest of the case changes: a police
 /// assessment into a threat mapping's `police_assessment`, decided measures into `measures[]`
-/// (the same type's entry renewed, or a new one). The contact person sees the changes before
-/// they are written; the answer itself stays in `answers[]` as the evidence.
+/// (the same type's entry renewed, or a new one), a decision by NAV or the housing office into
+/// the status of the application it decides. The contact person sees the changes before they
+/// are written; the answer itself stays in `answers[]` as the evidence.
 public struct AnswerMerge: Sendable {
     public struct Change: Sendable, Equatable {
         public let path: String
@@ -66,7 +67,11 @@ public struct AnswerMerge: Sendable {
                 if let from { set["measures[\(k)].decided_by"] = from }
             }
         default:
-            note = "et tilbud endrer ikke resten av saken; svarfristen følges opp under oppgaver"
+            if let applicationKind = AnswerContent.decidedApplication[kind] {
+                set = decisionChanges(answer: a, applicationKind: applicationKind, fields: fields, record: record)
+            } else {
+                note = "et tilbud endrer ikke resten av saken; svarfristen følges opp under oppgaver"
+            }
         }
         let changes = CaseRecord.order(Array(set.keys)).compactMap { path -> Change? in
             guard let after = set[path], fields[path] != after else { return nil }

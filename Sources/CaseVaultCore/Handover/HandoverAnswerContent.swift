@@ -2,7 +2,8 @@ import AccessPolicy
 
 /// What a recipient may send back, as record fields under `answers[0]` (docs/FORMAT.md,
 /// "Handover answer"): the police their own assessment or the measures they decided, the
-/// housing office or NAV a housing offer. The centre adds who sent it and when on import.
+/// housing office or NAV a housing offer, NAV its decisions on money, the housing office its
+/// decision on an application. The centre adds who sent it and when on import.
 enum AnswerContent {
     static let maxInputBytes = 1 << 16
     static let maxPayloadBytes = 1 << 16
@@ -13,10 +14,19 @@ enum AnswerContent {
     static func kinds(for role: Role) -> [String] {
         switch role {
         case .police: ["assessment", "measures"]
-        case .housingOffice, .nav: ["housing-offer"]
+        case .housingOffice: ["housing-offer", "application-decision"]
+        case .nav: ["housing-offer", "deposit-guarantee", "social-assistance", "housing-allowance"]
         default: []
         }
     }
+
+    /// The kinds that are a decision on an application, each with the `applications[].kind` it
+    /// decides: a decision carries its outcome, its date and the date a reply is due by.
+    static let decidedApplication = [
+        "deposit-guarantee": "deposit-guarantee", "social-assistance": "social-assistance",
+        "housing-allowance": "housing-allowance", "application-decision": "municipal-housing",
+    ]
+    static let decisionKeys = ["decision", "decision_date", "decision_amount", "decision_respond_by"]
 
     /// Parses the answer file (JSON or YAML: `kind`, `summary`, and the kind's own keys).
     static func parse(_ text: String, role: Role) throws(VaultError) -> [String: FieldValue] {
@@ -38,7 +48,8 @@ enum AnswerContent {
         switch kind {
         case "assessment": (own, required) = (["assessment_tool", "assessment_level", "assessment_date"], ["assessment_level", "assessment_date"])
         case "measures": (own, required) = (["measures"], ["measures[0].type", "measures[0].decided_on"])
-        default: (own, required) = (["offer_area", "offer_kind", "offer_available_from", "offer_respond_by"], ["offer_area"])
+        case "housing-offer": (own, required) = (["offer_area", "offer_kind", "offer_available_from", "offer_respond_by"], ["offer_area"])
+        default: (own, required) = (decisionKeys, ["decision", "decision_date", "decision_respond_by"])
         }
         for path in fields.keys {
             let key = path.dropFirst("answers[0].".count)
@@ -47,6 +58,10 @@ enum AnswerContent {
             }
         }
         for key in required where fields["answers[0].\(key)"] == nil { throw .input("an answer of kind \(kind) needs answers[0].\(key)") }
+        if case let .text(decided)? = fields["answers[0].decision_date"], case let .text(due)? = fields["answers[0].decision_respond_by"],
+           let a = CalendarDate(decided), let b = CalendarDate(due), b < a {
+            throw .input("answers[0].decision_respond_by lies before decision_date")
+        }
         for i in RecordConsistency(fields: fields, sealed: []).indices("answers[0].measures") {
             for key in ["type", "decided_on"] where fields["answers[0].measures[\(i)].\(key)"] == nil {
                 throw .input("answers[0].measures[\(i)] needs \(key)")

@@ -3,12 +3,16 @@
 final class ProblemList {
     var items: [String] = []
 
-    /// One problem as it is; several as "N problems: a; b; c" (still one line).
+    /// One problem as it is; several as "N problems: a; b; c" (still one line), each also
+    /// kept apart in `problems`.
     func throwIfAny() throws(VaultError) {
         switch items.count {
         case 0: return
         case 1: throw .input(items[0])
-        default: throw .input("\(items.count) problems: " + items.joined(separator: "; "))
+        default:
+            var error = VaultError.input("\(items.count) problems: " + items.joined(separator: "; "))
+            error.problems = items
+            throw error
         }
     }
 }

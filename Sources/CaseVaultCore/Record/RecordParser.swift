@@ -143,7 +143,7 @@ package struct RecordParser {
 
     private func text(_ node: InputNode, _ path: String) throws(VaultError) -> String {
         let s = try scalar(node, path, expected: "a text")
-        guard s.contains(where: { !$0.isWhitespace }) else { throw .input("\(path): empty text; leave the field out instead") }
+        guard s.contains(where: { !$0.isWhitespace }) else { throw .input("\(path): empty text; give a value or delete the line") }
         guard s.utf8.count <= Self.maxTextBytes else { throw .input("\(path): text longer than \(Self.maxTextBytes) bytes") }
         guard !s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) else {
             throw .input("\(path): text contains control characters")

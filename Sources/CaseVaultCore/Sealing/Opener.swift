@@ -340,7 +340,7 @@ extension OpenedCase {
     /// clock was wrong. Shown beside the case; a date decides nothing about a version.
     public func datingWarnings(now: Timestamp) -> [String] {
         chain.filter { ClockBound.isAhead($0.created, of: now) }.map {
-            "version \($0.version) by \($0.author) is dated \($0.created), ahead of this computer's clock: that computer's clock was wrong"
+            "version \($0.version) by \($0.author) is dated \($0.created.osloText), ahead of this computer's clock: that computer's clock was wrong"
         }
     }
 }

@@ -16,7 +16,7 @@ public struct Deadlines: Sendable {
         "measures[].renewal_due", "measures[].valid_to", "measures[].type", "threats[].next_review", "threats[].subject",
         "followup.next_meeting", "consents[].withdrawn_on", "consents[].valid_to", "consents[].reference",
         "disclosures[].receipt", "disclosures[].date", "disclosures[].recipient", "disclosures[].expires",
-        "answers[].offer_respond_by", "answers[].from",
+        "answers[].offer_respond_by", "answers[].from", "answers[].decision_respond_by", "answers[].kind",
     ]
 
     /// Whether `items` reads the field at `path`.
@@ -68,6 +68,12 @@ public struct Deadlines: Sendable {
         for i in indices("answers", fields) {
             guard let due = date(fields["answers[\(i)].offer_respond_by"]) else { continue }
             add(.offerResponse, "answers[\(i)].offer_respond_by", "Svar på boligtilbud fra \(text(fields["answers[\(i)].from"]) ?? "boligkontoret")",
+                owner: "resident", due: due)
+        }
+        for i in indices("answers", fields) {
+            guard let due = date(fields["answers[\(i)].decision_respond_by"]) else { continue }
+            let kind = text(fields["answers[\(i)].kind"]).map { ValueLabels.label(of: $0, pattern: "answers[].kind") } ?? "vedtak"
+            add(.decisionResponse, "answers[\(i)].decision_respond_by", "Svar på \(kind) fra \(text(fields["answers[\(i)].from"]) ?? "mottakeren")",
                 owner: "resident", due: due)
         }
         return out

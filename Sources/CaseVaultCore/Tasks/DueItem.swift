@@ -2,7 +2,7 @@ import AccessPolicy
 
 /// One thing that must be done by a date: a task from a case's task list, or a deadline the
 /// record implies (an alarm to renew, a threat picture to review, a meeting, a consent that
-/// lapses, a receipt that has not come back, a bundle that expires, a housing offer to answer).
+/// lapses, a receipt that has not come back, a bundle that expires, a housing offer or a decision to answer).
 public struct DueItem: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         case task
@@ -15,6 +15,8 @@ public struct DueItem: Sendable, Equatable {
         case bundleExpiry = "bundle-expiry"
         /// A housing offer that came back in an answer must be answered by its date.
         case offerResponse = "offer-response"
+        /// A decision from NAV or the housing office that came back in an answer must be answered by its date.
+        case decisionResponse = "decision-response"
     }
 
     public let caseID: CaseID

@@ -166,8 +166,8 @@ extension CLI.Result {
         XCTAssertEqual(status, code, "\(what): exit \(status), stderr: \(stderr)", file: file, line: line)
         XCTAssertTrue(stderr.hasPrefix("casevault: error: "), "\(what): stderr \(stderr.debugDescription)", file: file, line: line)
         XCTAssertTrue(stderr.hasSuffix("\n"), "\(what): stderr \(stderr.debugDescription)", file: file, line: line)
-        let lines = stderr.split(separator: "\n").filter { !$0.hasPrefix("casevault: hint: ") }
-        XCTAssertEqual(lines.count, 1, "\(what): one error line (then only hints): \(stderr.debugDescription)", file: file, line: line)
+        let lines = stderr.split(separator: "\n").filter { !$0.hasPrefix("casevault: hint: ") && !$0.hasPrefix("casevault: problem: ") }
+        XCTAssertEqual(lines.count, 1, "\(what): one error line (then only problems and hints): \(stderr.debugDescription)", file: file, line: line)
         XCTAssertFalse(stderr.contains("\r"), "\(what): \(stderr.debugDescription)", file: file, line: line)
         if let mentioning { XCTAssertTrue(stderr.contains(mentioning), "\(what): \(stderr) should mention \(mentioning)", file: file, line: line) }
     }
