@@ -29,6 +29,23 @@ final class AgentListingCLITests: XCTestCase {
         let listed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
         XCTAssertEqual(listed.count, count)
         XCTAssertEqual(try openings(in: v) - openingsBefore, count, "one case.open per case, none repeated by a re-run transaction")
+
+        // The second listing takes every case from the sealed index, which the agent opens only
+        // after logging each case's opening: the same list, the same openings logged again.
+        let index = v.keyPath("kari") + "." + (try Vault.open(at: v.vault)).vaultID.hex + ".list.index"
+        let indexBytes = try XCTUnwrap(FileManager.default.contents(atPath: index))
+        XCTAssertNil(indexBytes.range(of: Data("Nr 599".utf8)), "an alias lies on disk in clear")
+        let openingsBetween = try openings(in: v)
+        let again = try v.cli.run(["-w", CLI.binary.path, "case", "list", "--json", "--vault", v.vault, "--identity", v.keyPath("kari")],
+                                  executable: "/usr/bin/setsid")
+        again.assertSuccess("second list through the agent")
+        let relisted = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(relisted.count, count)
+        func canonical(_ rows: [[String: Any]]) throws -> Set<Data> { Set(try rows.map { try JSONSerialization.data(withJSONObject: $0, options: .sortedKeys) }) }
+        XCTAssertEqual(try canonical(relisted), try canonical(listed))
+        XCTAssertEqual(try openings(in: v) - openingsBetween, count, "the index's cases logged as opened by the agent")
+        // Rebuilt, it would be sealed anew (another ephemeral key): unchanged, it was opened and used.
+        XCTAssertEqual(FileManager.default.contents(atPath: index), indexBytes, "the index was used as it stood, not rebuilt")
     }
 
     private func openings(in v: CLIVault) throws -> Int {
