@@ -138,7 +138,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["CaseVaultCore", "CaseVaultAgent", "CaseVaultSamples", "SodiumKit", "AccessPolicy", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["CaseVaultCore", "CaseVaultAgent", "CProcessGuard", "CaseVaultSamples", "SodiumKit", "AccessPolicy", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,6 +5,9 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <poll.h>
+#include <unistd.h>
 
 int casevault_disable_core_dumps(void) {
     struct rlimit none = {0, 0};
@@ -29,4 +32,17 @@ int casevault_termination_signal_fd(void) {
     if (sigprocmask(SIG_BLOCK, &set, NULL) != 0) return -1;
     signal(SIGPIPE, SIG_IGN);
     return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+int casevault_wait_for_exit(pid_t pid, int timeout_ms) {
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (fd < 0) return -1;
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    int rc = poll(&p, 1, timeout_ms);
+    close(fd);
+    return rc < 0 ? -1 : (rc > 0 ? 1 : 0);
 }

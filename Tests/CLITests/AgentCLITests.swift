@@ -1,6 +1,7 @@
 @testable import CaseVaultAgent
 import CaseVaultCore
 import CaseVaultSamples
+import CProcessGuard
 import Foundation
 import XCTest
 
@@ -89,8 +90,10 @@ final class AgentCLITests: XCTestCase {
         try unlock("kari")
         let pid = try XCTUnwrap(agentPID(), "agent process not found")
         XCTAssertEqual(kill(pid, SIGKILL), 0)
+        // Not our child: wait on a pidfd, which becomes readable when it has exited.
+        XCTAssertNotEqual(casevault_wait_for_exit(pid, 10_000), 0, "the agent did not exit after SIGKILL")
         var status: Int32 = 0
-        for _ in 0..<1000 where kill(pid, 0) == 0 { usleep(2000); _ = waitpid(pid, &status, WNOHANG) }
+        _ = waitpid(pid, &status, WNOHANG)
         // What remains on disk: the stale socket (an empty inode), nothing else, no core file.
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: runtime), ["casevault-agent.sock"])
         XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: v.cli.workdir.path).contains { $0.hasPrefix("core") })

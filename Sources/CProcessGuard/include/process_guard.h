@@ -15,4 +15,8 @@ int casevault_peer_uid(int fd, uid_t *uid);
 /// arrives, so the agent's poll loop can exit cleanly (zeroing its keys). -1 on failure.
 int casevault_termination_signal_fd(void);
 
+/// Waits until process `pid` (not necessarily a child) has exited, at most `timeout_ms`,
+/// through a pidfd: 1 when it exited, 0 on timeout, -1 with errno set.
+int casevault_wait_for_exit(pid_t pid, int timeout_ms);
+
 #endif
