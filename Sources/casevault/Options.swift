@@ -146,7 +146,7 @@ extension IdentityOptions {
     /// Runs `body` in a session that also holds the centre root key (asked for after the member's own).
     func withRootSession<T>(in vault: Vault, command: String, root: RootKeyOptions, _ body: (Session) throws -> T) throws -> T {
         let session = try session(in: vault, command: command)
-        let result = try body(try session.holdingCentreRoot(try root.load(for: command)))
+        let result = try body(try session.holdingCentreRoot(try root.load(for: command), for: command))
         try session.anchor?.save(vault: vault)
         return result
     }

@@ -70,7 +70,7 @@ struct VaultCommand: ParsableCommand {
         func run() throws {
             let v = try vault.open()
             let session = try identity.session(in: v, command: "vault.reanchor", reanchoring: true)
-            let r = try session.holdingCentreRoot(try root.load(for: "vault reanchor")).reanchor()
+            let r = try session.holdingCentreRoot(try root.load(for: "vault reanchor"), for: "vault.reanchor").reanchor()
             try session.anchor?.save(vault: v)
             print("Re-anchored vault \(v.vaultID.hex) at log size \(r.logSize) (re-anchor serial \(r.serial))")
         }
@@ -91,7 +91,7 @@ struct VaultCommand: ParsableCommand {
         func run() throws {
             let v = try vault.openAnyFormat()
             let session = try identity.session(in: v, command: "vault.migrate")
-            let r = try session.holdingCentreRoot(try root.load(for: "vault migrate")).migrateVault()
+            let r = try session.holdingCentreRoot(try root.load(for: "vault migrate"), for: "vault.migrate").migrateVault()
             print("Migrated vault \(v.vaultID.hex) from format \(r.fromFormat) to \(r.toFormat): \(r.cases) case\(r.cases == 1 ? "" : "s"), log size \(r.logSize) signed by the centre root")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -17,8 +18,14 @@ final class RootKeyCLITests: XCTestCase {
         try v.withoutRootKey { try v.run(as: "lina", add + ["--root-key", v.keyPath("kari"), "--root-passphrase-file", v.passFile]) }
             .assertError(65, "a member's key file as the root", mentioning: "not the centre root key file")
         let other = try CLIVault(members: [])
+        let entriesBefore = try v.count("log_entries")
         try v.withoutRootKey { try v.run(as: "lina", add + ["--root-key", other.cli.path("root.key"), "--root-passphrase-file", v.passFile]) }
             .assertError(77, "another vault's root", mentioning: "not the centre root key of this vault")
+        // Presenting another vault's root is an attempt on what the root signs: it is logged.
+        XCTAssertEqual(try v.count("log_entries"), entriesBefore + 1)
+        let last = try DatabaseQueue(path: v.vault + "/vault.sqlite").read { db in try Data.fetchOne(db, sql: "SELECT entry FROM log_entries ORDER BY idx DESC LIMIT 1") }
+        let entry = String(decoding: last ?? Data(), as: UTF8.self)
+        XCTAssertTrue(entry.contains("action access.denied\n") && entry.contains("member.add"), entry)
         try v.withoutRootKey { try v.run(as: "lina", add + ["--root-key", v.cli.path("root.key"), "--root-passphrase-file", v.passFile]) }
             .assertSuccess("member add with --root-key")
         // The daily key file does not even name the root key.

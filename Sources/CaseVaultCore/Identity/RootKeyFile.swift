@@ -30,9 +30,12 @@ struct CentreRootAttached: MemberKeys {
 extension Session {
     /// This session with the centre root key joined to the member's keys, for one command that
     /// the root signs. A key that is not this vault's root is refused.
-    public func holdingCentreRoot(_ root: SigningSecretKey) throws(VaultError) -> Session {
+    public func holdingCentreRoot(_ root: SigningSecretKey, for command: String = "root-key") throws(VaultError) -> Session {
         guard root.publicKey == vault.rootKey else {
-            throw .denied("this is not the centre root key of this vault (its fingerprint is \(Fingerprint.root(root.publicKey)); the vault's is \(vault.rootFingerprint))")
+            let error = VaultError.denied("this is not the centre root key of this vault (its fingerprint is \(Fingerprint.root(root.publicKey)); the vault's is \(vault.rootFingerprint))")
+            // Presenting another root key is an attempt on what only the root signs: logged.
+            recordRefusal(command: command, caseID: nil, error: error)
+            throw error
         }
         return Session(vault: vault, member: member, identity: CentreRootAttached(base: identity, root: root), clock: clock, anchor: anchor)
     }
