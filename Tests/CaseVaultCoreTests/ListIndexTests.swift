@@ -44,6 +44,19 @@ final class ListIndexTests: XCTestCase {
         XCTAssertNotNil(try nils.run { try $0.listCases() }.first { $0.caseID == id }?.problem)
     }
 
+    func testACaseRolledBackUnderTheIndexIsReportedAloneAndTheOthersStillListed() throws {
+        let t = try TestVault()
+        let damaged = try t.sampleCase()
+        let other = try t.sampleCase()
+        let nils = try TrustClient(t, "nils")
+        _ = try nils.run { try $0.listCases() }
+        try t.raw().delete(damaged, version: try XCTUnwrap(t.raw().rows(damaged).last).version)
+        let listed = try nils.run { try $0.listCases() }
+        XCTAssertEqual(listed.first { $0.caseID == damaged }?.problem?.contains("rolled back"), true, "\(listed.map(\.problem))")
+        XCTAssertEqual(aliases(listed)[other], "Blåklokke")
+        XCTAssertNil(listed.first { $0.caseID == other }?.problem)
+    }
+
     func testACaseChangedByAnotherMemberIsOpenedAgain() throws {
         let t = try TestVault()
         let id = try t.sampleCase()

@@ -159,6 +159,8 @@ struct CaseOperations: SessionBound {
             let known = index?.scope == scope ? index : nil
             var next = scope.map { ListIndex(scope: $0) }
             let waiting = Set(try db.pendingGrantHints().map(\.caseID))
+            // A case whose stored head is not the one verified is opened, so its damage is reported for it alone.
+            let storedHeads = try db.caseHeadVersions()
             var out: [CaseSummary] = []
             var roleKeys: RoleKeyring?
             var reached = Set<CaseID>()
@@ -169,7 +171,8 @@ struct CaseOperations: SessionBound {
             }
             for id in try db.caseIDs() {
                 let head = anchor?.loggedHead(id)
-                if let head, !waiting.contains(id), let entry = known?.entries[id], entry.version == head.version, entry.hash == head.hash {
+                if let head, !waiting.contains(id), let entry = known?.entries[id], entry.version == head.version, entry.hash == head.hash,
+                   storedHeads[id] == entry.version {
                     // Verified before at this very head: its number is checked below with the unreached ones.
                     next?.entries[id] = entry
                     guard entry.reached else { continue }
