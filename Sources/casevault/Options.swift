@@ -74,7 +74,7 @@ extension IdentityOptions {
     func withSession<T>(in vault: Vault, command: String, caseID: CaseID? = nil, _ body: (Session) throws -> T) throws -> T {
         let session = try session(in: vault, command: command)
         let result = try body(session)
-        try session.anchor?.save(vault: vault)  // only after success: a failed command may have rolled back what it noted
+        try session.complete()  // only after success
         return result
     }
 }
@@ -147,7 +147,7 @@ extension IdentityOptions {
     func withRootSession<T>(in vault: Vault, command: String, root: RootKeyOptions, _ body: (Session) throws -> T) throws -> T {
         let session = try session(in: vault, command: command)
         let result = try body(try session.holdingCentreRoot(try root.load(for: command), for: command))
-        try session.anchor?.save(vault: vault)
+        try session.complete()
         return result
     }
 }

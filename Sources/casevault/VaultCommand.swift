@@ -71,7 +71,7 @@ struct VaultCommand: ParsableCommand {
             let v = try vault.open()
             let session = try identity.session(in: v, command: "vault.reanchor", reanchoring: true)
             let r = try session.holdingCentreRoot(try root.load(for: "vault reanchor"), for: "vault.reanchor").reanchor()
-            try session.anchor?.save(vault: v)
+            try session.complete()
             print("Re-anchored vault \(v.vaultID.hex) at log size \(r.logSize) (re-anchor serial \(r.serial))")
         }
     }

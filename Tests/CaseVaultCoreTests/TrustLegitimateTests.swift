@@ -67,4 +67,19 @@ final class TrustLegitimateTests: XCTestCase {
         try t.raw().execute("INSERT INTO meta (key, value) VALUES ('reanchor', ?)", [statement.signed(by: fake)])
         assertRefused([.authenticationFailed], "forged re-anchor", mentioning: ["not signed by its centre root key"]) { try kari.run { try $0.listCases() } }
     }
+
+    /// The core remembers what a command saw only when the command succeeded.
+    func testASessionCompletesOnlyWhenItsCommandSucceeds() throws {
+        let t = try TestVault()
+        let id = try t.sampleCase()
+        let kari = try TrustClient(t, "kari")
+        struct Stop: Error {}
+        XCTAssertThrowsError(try t.vault.withSession(keyFile: kari.keyFile, keys: kari.identity, command: "test") { s in
+            _ = try s.showCase(id)
+            throw Stop()
+        })
+        XCTAssertFalse(FileManager.default.fileExists(atPath: kari.statePath), "a failed command left a client state")
+        _ = try t.vault.withSession(keyFile: kari.keyFile, keys: kari.identity, command: "test") { try $0.showCase(id) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: kari.statePath), "a completed command's state is remembered")
+    }
 }

@@ -59,6 +59,25 @@ protocol SessionBound {
     var session: Session { get }
 }
 
+extension Session {
+    /// Ends a command that succeeded: this client remembers what it saw (the client state file,
+    /// docs/FORMAT.md part 7a), so that the next command refuses a vault that went back. Never
+    /// after a failure: a failed command may have noted a write its transaction rolled back.
+    public func complete() throws(VaultError) { try anchor?.save(vault: vault) }
+}
+
+extension Vault {
+    /// Runs one command in a session opened with `keys` under this key file's pin and client
+    /// state, and completes the session when `body` succeeds: a caller cannot forget to.
+    public func withSession<T>(keyFile: String, keys: any MemberKeys, command: String,
+                               _ body: (Session) throws -> T) throws -> T {
+        let session = try openSession(keyFile: keyFile, keys: keys, command: command)
+        let result = try body(session)
+        try session.complete()
+        return result
+    }
+}
+
 extension Session: SessionBound {
     var session: Session { self }
 }

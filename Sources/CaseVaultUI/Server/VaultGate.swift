@@ -35,7 +35,7 @@ package struct VaultGate: Sendable {
     func withSession<T>(command: String, _ body: (Session) throws -> T) throws -> T {
         let session = try open(command)
         let result = try body(session)
-        try session.anchor?.save(vault: session.vault)  // only after success, as the CLI does
+        try session.complete()  // only after success
         return result
     }
 }
