@@ -88,13 +88,9 @@ extension Session {
     package func logCaseOpenings(_ caseIDs: [CaseID]) throws(VaultError) -> [CaseID: UInt64] {
         try vault.write { db in
             let state = try vault.loadState(db)
-            var indices: [CaseID: UInt64] = [:]
-            for (i, caseID) in caseIDs.enumerated() {
-                let entry = try vault.appendLog(db, state: state, session: self, action: .caseOpen, caseID: caseID, fields: [], detail: [:],
-                                                reason: nil, checkpoint: i == caseIDs.count - 1)
-                indices[caseID] = entry.index
-            }
-            return indices
+            let indices = try vault.appendCaseEntries(db, state: state, session: self, action: .caseOpen,
+                                                      entries: caseIDs.map { ($0, [], [:]) }, reason: nil, checkpointLast: true)
+            return Dictionary(zip(caseIDs, indices)) { _, last in last }
         }
     }
 }

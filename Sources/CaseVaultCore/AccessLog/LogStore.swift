@@ -57,19 +57,30 @@ extension Vault {
         return entry
     }
 
-    /// One read of a case per entry, in order, by this session's member, under one reason: a
-    /// listing's reads. The frontier and the last time are read and saved once for all of
-    /// them; none is checkpointed (the listing's own entry, appended next, is).
-    package func appendReads(_ db: StoreTransaction, state: VaultState, session: Session,
-                             reads: [(caseID: CaseID, fields: [String], detail: [String: String])], reason: String?) throws {
-        guard !reads.isEmpty else { return }
+    /// One entry of `action` per case, in order, by this session's member, under one reason
+    /// sealed once: a listing's reads, an agent's openings. The frontier and the last time are
+    /// read and saved once for all of them; only the last is checkpointed, and only when
+    /// `checkpointLast` (a listing's own entry, appended next, checkpoints its reads).
+    @discardableResult
+    package func appendCaseEntries(_ db: StoreTransaction, state: VaultState, session: Session, action: LogAction,
+                                   entries: [(caseID: CaseID, fields: [String], detail: [String: String])], reason: String?,
+                                   checkpointLast: Bool) throws -> [UInt64] {
+        guard !entries.isEmpty else { return [] }
         var tail = try LogTail(db)
         let sealedReason = try reason.map { try sealReason($0, actor: session.member.id, state: state) }
-        for r in reads {
-            try append(to: &tail, db, state: state, actor: session.member.id, key: session.identity.signer, action: LogAction.caseRead.rawValue,
-                       caseID: r.caseID, fields: r.fields, detail: r.detail, reason: reason, time: nil, sealedReason: sealedReason)
+        var indices: [UInt64] = []
+        for e in entries {
+            indices.append(try append(to: &tail, db, state: state, actor: session.member.id, key: session.identity.signer, action: action.rawValue,
+                                      caseID: e.caseID, fields: e.fields, detail: e.detail, reason: reason, time: nil,
+                                      sealedReason: sealedReason).index)
         }
         try tail.save(db)
+        if checkpointLast, session.residentCase == nil {
+            let cp = try Checkpoint(origin: logOrigin, size: tail.frontier.size, rootHash: tail.frontier.root)
+            let note = try SignedNote.sign(text: cp.body, signers: [NoteSigner(name: checkpointKeyName(session.member.id), secretKey: session.identity.signer)])
+            try db.insertCheckpoint(size: tail.frontier.size, note: note)
+        }
+        return indices
     }
 
     /// The log's frontier and last time, as appends within one transaction move them.

@@ -211,7 +211,7 @@ struct CaseOperations: SessionBound {
                                               assignments: opened.latest.assignments, glance: glance)
                 }
             }
-            try vault.appendReads(db, state: state, session: session, reads: reads, reason: reason)
+            try vault.appendCaseEntries(db, state: state, session: session, action: .caseRead, entries: reads, reason: reason, checkpointLast: false)
             // Cases not opened in full above are checked by head number.
             try anchor?.checkCaseList(storedHeads: try db.caseHeadVersions(), reached: reached)
             try vault.appendLog(db, state: state, session: session, action: .caseList, caseID: nil, fields: [], detail: ["count": String(out.count)], reason: nil)
