@@ -181,9 +181,10 @@ struct CaseOperations: SessionBound {
                     logGlance(entry.glance, caseID: id, version: entry.version)
                     continue
                 }
+                // Unlocked once, on the first case not taken from the index; a failure stops the whole listing, as before.
+                if roleKeys == nil { roleKeys = try RoleKeyring.unlock(db, vault: vault, state: state, reader: member, opener: identity.boxOpener) }
                 let opened: OpenedCase
                 do {
-                    if roleKeys == nil { roleKeys = try RoleKeyring.unlock(db, vault: vault, state: state, reader: member, opener: identity.boxOpener) }
                     opened = try openRepairingStaleness(id, state: state, db: db, roleKeys: roleKeys)
                 } catch let e as VaultError where e.kind == .notFound && e.unloggedCaseOpening == nil {
                     // Opening checks reach first: not reached (or reached once, no longer) is "not found".
