@@ -31,6 +31,14 @@ enum TrustBenchmark {
         func removeIndexes() {
             for listing in ["list", "tasks"] { try? FileManager.default.removeItem(atPath: "\(keyFile).\(vault.vaultID.hex).\(listing).index") }
         }
+        // A profiler's run: only warm listings of one kind, repeated (`perf record` around it).
+        if let only = ProcessInfo.processInfo.environment["CASEVAULT_BENCH_PROFILE_WARM"] {
+            let body: (Session) throws -> Void = only == "tasks" ? { _ = try DueList(session: $0).listing(withinDays: 30) } : { _ = try $0.listCases() }
+            try anchored(body)
+            FileHandle.standardError.write(Data("warm listings start\n".utf8))
+            let seconds = try Stopwatch.best(rounds: 30) { try anchored(body) }
+            return [String(format: "warm %@, %d cases: best of 30 %.1f ms", only, cases, seconds * 1e3)]
+        }
         for (name, body) in [("case list", { (s: Session) throws -> Void in _ = try s.listCases() }),
                              ("tasks", { (s: Session) throws -> Void in _ = try DueList(session: s).listing(withinDays: 30) })] {
             var without = Double.infinity, cold = Double.infinity, warm = Double.infinity

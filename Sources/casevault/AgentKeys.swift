@@ -6,15 +6,9 @@ import Glibc
 
 /// How a command finds its keys in the user's key agent.
 enum AgentKeys {
-    /// Commands that sign with the centre root key, which the agent never holds: they read the key file.
-    static let needingCentreRoot: Set<String> = ["member.add", "member.revoke", "recipient.add", "recipient.remove", "policy.sign"]
-    /// Commands that open an escrow seed sealed to the member (a recovery layer, the break-glass
-    /// key), which the agent never hands out: they read the key file too.
-    static let openingEscrowSeeds: Set<String> = ["recovery.approve", "breakglass.open"]
-
     /// The agent, when it is running and holds the identity in `keyPath`.
     static func holding(keyPath: String, for command: String) throws -> AgentClient? {
-        guard !needingCentreRoot.contains(command), !openingEscrowSeeds.contains(command) else { return nil }
+        guard !KeyFileCommands.bypassAgent(command) else { return nil }
         return try AgentClient.holding(keyPath: keyPath)
     }
 

@@ -56,13 +56,10 @@ final class CLIHardeningTests: XCTestCase {
         p.standardError = FileHandle.nullDevice
         try p.run()
         defer { try? input.fileHandleForWriting.close(); p.waitUntilExit() }
-        // The limit is set first thing in main; wait until it is (a read, not a sleep-and-hope).
-        var limits = ""
-        for _ in 0..<2000 {
-            limits = (try? String(contentsOfFile: "/proc/\(p.processIdentifier)/limits", encoding: .utf8)) ?? ""
-            if limits.range(of: #"Max core file size\s+0\s+0"#, options: .regularExpression) != nil { break }
-            usleep(1000)
-        }
+        // The limit is set first thing in main, before stdin is read. More than a pipe holds
+        // (64 KiB) is written, so the write returns only once the process is reading: an event, not a sleep.
+        input.fileHandleForWriting.write(Data(repeating: UInt8(ascii: "#"), count: 70_000))
+        let limits = (try? String(contentsOfFile: "/proc/\(p.processIdentifier)/limits", encoding: .utf8)) ?? ""
         XCTAssertNotNil(limits.range(of: #"Max core file size\s+0\s+0"#, options: .regularExpression), limits)
         // Not dumpable: /proc/PID/environ and friends then belong to root, not to the user.
         var st = stat()

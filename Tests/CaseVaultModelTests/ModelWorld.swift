@@ -56,6 +56,7 @@ final class ModelWorld {
     private var backup: (db: DatabaseQueue, cases: [CaseID])?
     var memberCounter = 0
     private var freshCounter = 0
+    private var parsedPolicies: [String: Policy] = [:]
     private var noteCounter = 0
     var passphraseCounter = 0
     /// Members whose key file is real (after their first passphrase change): its passphrase now.
@@ -189,7 +190,7 @@ final class ModelWorld {
     /// verification with the pinned root; a revoked member's client is refused.
     func checkEverySeat(after step: Step? = nil, auditEveryStep: Bool = true) throws {
         // The model's own policy, not the vault's: the vault must hold exactly what was installed.
-        let policy = try Policy(bytes: model.policyRules.bytes(serial: model.policySerial))
+        let policy = try modelPolicy()
         guard try t.vault.policy().sourceBytes == policy.sourceBytes else {
             throw failure("the vault's policy in force is not the one the model installed (\(model.policyRules), serial \(model.policySerial))")
         }
@@ -218,6 +219,15 @@ final class ModelWorld {
         let freshID = active[freshCounter % active.count]
         try check(freshID, try client(freshID, machine: "fresh\(freshCounter)"), policy: policy, label: "a fresh client of \(freshID)")
         if auditEveryStep { try verifyAudit() }
+    }
+
+    /// The policy the model installed, parsed once per rules and serial.
+    private func modelPolicy() throws -> Policy {
+        let key = "\(model.policyRules) \(model.policySerial)"
+        if let parsed = parsedPolicies[key] { return parsed }
+        let policy = try Policy(bytes: model.policyRules.bytes(serial: model.policySerial))
+        parsedPolicies[key] = policy
+        return policy
     }
 
     private static func holderRank(_ role: Role) -> Int {

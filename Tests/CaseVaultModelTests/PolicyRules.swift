@@ -17,14 +17,16 @@ enum PolicyRules: String, CaseIterable, CustomStringConvertible {
 
     /// The policy file of these rules at `serial`: the default text with the rules' lines replaced.
     func bytes(serial: Int) -> [UInt8] {
-        var text = String(decoding: Policy.makeDefault().sourceBytes, as: UTF8.self)
-            .replacingOccurrences(of: "serial: 1\n", with: "serial: \(serial)\n")
+        var text = Self.defaultText.replacingOccurrences(of: "serial: 1\n", with: "serial: \(serial)\n")
         for (rule, replacement) in edits {
             precondition(text.contains(rule), "the default policy no longer has the line \(rule)")
             text = text.replacingOccurrences(of: rule, with: replacement)
         }
         return Array(text.utf8)
     }
+
+    /// Parsed once: every seat's check compares with these rules.
+    private static let defaultText = String(decoding: Policy.makeDefault().sourceBytes, as: UTF8.self)
 
     private var edits: [(String, String)] {
         switch self {

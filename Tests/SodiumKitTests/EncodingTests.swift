@@ -29,7 +29,18 @@ final class EncodingTests: XCTestCase {
             "-_-_", "QUJ-", "Pz8_", "Pz8-",               // URL-safe alphabet
             "QUJ€", "QUJ.",                               // outside the alphabet
         ]
-        for text in bad { XCTAssertNil(Base64.decode(text), "accepted \(text.debugDescription)") }
+        for text in bad {
+            XCTAssertNil(Base64.decode(text), "accepted \(text.debugDescription)")
+            XCTAssertNil(Base64.decode(bytes: Array(("x" + text).utf8).dropFirst()), "accepted \(text.debugDescription) as bytes")
+        }
+    }
+
+    func testBase64DecodesBytesInASliceAsItDecodesText() {
+        for length in 0...40 {
+            let b = Random.bytes(length)
+            let line = Array(("sealed " + Base64.encode(b) + "\n").utf8)
+            XCTAssertEqual(Base64.decode(bytes: line.dropFirst(7).dropLast()), b, "length \(length)")
+        }
     }
 
     func testHexRoundTrip() {

@@ -40,19 +40,45 @@ struct ByteReader {
         guard n >= 0, n <= remaining else { throw DecodingFailure() }
         offset += n
     }
-    mutating func u8() throws(DecodingFailure) -> UInt8 { try raw(1)[0] }
-    mutating func u32() throws(DecodingFailure) -> UInt32 { try raw(4).reduce(0) { $0 << 8 | UInt32($1) } }
-    mutating func u64() throws(DecodingFailure) -> UInt64 { try raw(8).reduce(0) { $0 << 8 | UInt64($1) } }
+    // The integers and strings are read in place: a listing's index decodes tens of thousands.
+    mutating func u8() throws(DecodingFailure) -> UInt8 {
+        guard remaining >= 1 else { throw DecodingFailure() }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+    mutating func u32() throws(DecodingFailure) -> UInt32 { UInt32(try bigEndian(4)) }
+    mutating func u64() throws(DecodingFailure) -> UInt64 { try bigEndian(8) }
     mutating func i64() throws(DecodingFailure) -> Int64 { Int64(bitPattern: try u64()) }
+    private mutating func bigEndian(_ n: Int) throws(DecodingFailure) -> UInt64 {
+        guard remaining >= n else { throw DecodingFailure() }
+        var v: UInt64 = 0
+        for i in offset..<offset + n { v = v << 8 | UInt64(bytes[i]) }
+        offset += n
+        return v
+    }
     mutating func data(max: Int = 1 << 24) throws(DecodingFailure) -> [UInt8] {
         let n = Int(try u32())
         guard n <= max else { throw DecodingFailure() }
         return try raw(n)
     }
     mutating func string(max: Int = 1 << 16) throws(DecodingFailure) -> String {
-        let b = try data(max: max)
-        guard let s = String(validating: b, as: UTF8.self) else { throw DecodingFailure() }
+        let n = Int(try u32())
+        guard n <= max, n <= remaining else { throw DecodingFailure() }
+        let s = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[offset..<offset + n]), as: UTF8.self) }
+        guard let s else { throw DecodingFailure() }
+        offset += n
         return s
+    }
+    /// Calls `body` with the next length-prefixed bytes in place, without copying them out.
+    mutating func withData<T>(max: Int = 1 << 24, _ body: (UnsafeRawBufferPointer) throws(DecodingFailure) -> T) throws(DecodingFailure) -> T {
+        let n = Int(try u32())
+        guard n <= max, n <= remaining else { throw DecodingFailure() }
+        let start = offset
+        offset += n
+        let result = bytes.withUnsafeBytes { all in
+            Result { () throws(DecodingFailure) in try body(UnsafeRawBufferPointer(rebasing: all[start..<start + n])) }
+        }
+        return try result.get()
     }
     /// A count of items that follow, bounded so a corrupt count cannot exhaust memory.
     mutating func count(max: Int = 1 << 20) throws(DecodingFailure) -> Int {

@@ -15,6 +15,16 @@ public struct CaseRecord: Equatable, Sendable {
         paths.map { (SortKey(path: $0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
+    /// `order`, reusing the keys in `memo`: a listing orders the same paths for every case.
+    static func order(_ paths: [String], memo: inout [String: SortKey]) -> [String] {
+        paths.map { path in
+            if let key = memo[path] { return (key, path) }
+            let key = SortKey(path: path)
+            memo[path] = key
+            return (key, path)
+        }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
     /// Catalogue pattern → (section's place, pattern's place), worked out once.
     private static let places: [String: (section: Int, rank: Int)] = {
         let sections = Dictionary(uniqueKeysWithValues: FieldCatalog.sections.enumerated().map { ($1.key, $0) })
@@ -23,7 +33,7 @@ public struct CaseRecord: Equatable, Sendable {
         })
     }()
 
-    private struct SortKey: Comparable {
+    struct SortKey: Comparable {
         let section: Int, indices: [Int], rank: Int, path: String
         init(path: String) {
             let place = FieldCatalog.pattern(ofPath: path).flatMap { CaseRecord.places[$0] } ?? (Int.max, Int.max)

@@ -61,12 +61,15 @@ extension StoreTransaction {
             .insert(db, onConflict: .replace)
     }
 
+    // Appends use cached statements: a listing appends one entry per case it shows.
     func insertLogEntry(index: UInt64, bytes: [UInt8], leafHash: [UInt8]) throws {
-        try LogEntryRecord(index: try StoredValue.signed(index, "log index"), entry: Data(bytes), leafHash: Data(leafHash)).insert(db)
+        try db.cachedStatement(sql: "INSERT INTO log_entries (idx, entry, leaf_hash) VALUES (?, ?, ?)")
+            .execute(arguments: [try StoredValue.signed(index, "log index"), Data(bytes), Data(leafHash)])
     }
 
     func insertLogReason(index: UInt64, sealed: [UInt8]) throws {
-        try LogReasonRecord(index: try StoredValue.signed(index, "log index"), sealed: Data(sealed)).insert(db)
+        try db.cachedStatement(sql: "INSERT INTO log_reasons (idx, sealed) VALUES (?, ?)")
+            .execute(arguments: [try StoredValue.signed(index, "log index"), Data(sealed)])
     }
 
     func insertCheckpoint(size: UInt64, note: [UInt8]) throws {

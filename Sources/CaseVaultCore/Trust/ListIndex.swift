@@ -76,10 +76,12 @@ struct ListIndex: Sendable, Equatable {
                 guard reached <= 1, out[id] == nil else { return nil }
                 var assignments: [CaseVersion.Assignment] = []
                 for _ in 0..<(try r.count()) { assignments.append(.init(member: try r.string(), role: try r.string())) }
+                let fieldCount = try r.count()
                 var glance: [String: FieldValue] = [:]
-                for _ in 0..<(try r.count()) {
+                glance.reserveCapacity(fieldCount)
+                for _ in 0..<fieldCount {
                     let path = try r.string()
-                    guard let value = try r.data().withUnsafeBytes({ try? FieldValue.decode($0) }) else { return nil }
+                    guard let value = try r.withData({ try? FieldValue.decode($0) }) else { return nil }
                     glance[path] = value
                 }
                 out[id] = Entry(version: version, hash: hash, reached: reached == 1, updated: Timestamp(seconds: updated),
@@ -116,14 +118,18 @@ struct ListIndex: Sendable, Equatable {
               bytes[macStart...].starts(with: Array("mac ".utf8)),
               let mac = Hex.decode(String(decoding: bytes[(macStart + 4)..<(bytes.count - 1)], as: UTF8.self)), mac.count == 32,
               Memory.constantTimeEquals(Self.mac(Array(bytes[..<macStart]), key: macKey), mac) else { return nil }
-        let lines = bytes[..<macStart].split(separator: newline).map { String(decoding: $0, as: UTF8.self) }
+        // The sealed line is most of the file: it is decoded from the bytes, never made a String.
+        let raw = bytes[..<macStart].split(separator: newline, omittingEmptySubsequences: false).dropLast()
+        let lines = raw.prefix(6).map { String(decoding: $0, as: UTF8.self) }
         func value(_ i: Int, _ key: String) -> String? {
             let prefix = key + " "
             return lines.count > i && lines[i].hasPrefix(prefix) ? String(lines[i].dropFirst(prefix.count)) : nil
         }
-        guard lines.count == 7, lines[0] == header, value(1, "vault") == vault.hex, value(2, "listing") == listing,
+        let sealedPrefix = Array("sealed ".utf8)
+        guard raw.count == 7, lines[0] == header, value(1, "vault") == vault.hex, value(2, "listing") == listing,
               let anchor = value(3, "anchor").flatMap({ UInt64($0) }), let roster = value(4, "roster").flatMap({ UInt64($0) }),
-              let policy = value(5, "policy").flatMap({ UInt64($0) }), let sealed = value(6, "sealed").flatMap(Base64.decode) else { return nil }
+              let policy = value(5, "policy").flatMap({ UInt64($0) }), let last = raw.last, last.starts(with: sealedPrefix),
+              let sealed = Base64.decode(bytes: last.dropFirst(sealedPrefix.count)) else { return nil }
         return (Scope(vaultID: vault, listing: listing, anchorSerial: anchor, rosterSerial: roster, policySerial: policy), sealed)
     }
 }

@@ -166,8 +166,9 @@ struct CaseOperations: SessionBound {
             var reached = Set<CaseID>()
             // The reads are logged together, after the cases are opened (a re-seal's entry may come first).
             var reads: [(caseID: CaseID, fields: [String], detail: [String: String])] = []
+            var sortKeys: [String: CaseRecord.SortKey] = [:]
             func logGlance(_ glance: [String: FieldValue], caseID: CaseID, version: UInt64) {
-                if !glance.isEmpty { reads.append((caseID, CaseRecord.order(Array(glance.keys)), ["version": String(version)])) }
+                if !glance.isEmpty { reads.append((caseID, CaseRecord.order(Array(glance.keys), memo: &sortKeys), ["version": String(version)])) }
             }
             for id in try db.caseIDs() {
                 let head = anchor?.loggedHead(id)
