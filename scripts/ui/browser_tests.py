@@ -399,6 +399,73 @@ def dpo(anne):
     anne.shot("tilgangslogg")
 
 
+@test("a police answer merged into the case: the changes shown, a stale confirmation refused, then written")
+def merge_answer(kari):
+    bundle = next(f for f in os.listdir(os.path.join(work, "out")) if f.endswith(".cvb"))
+    with open(os.path.join(work, "vurdering.yaml"), "w") as f:
+        f.write("kind: assessment\nassessment_tool: SARA:SV\nassessment_level: high\nassessment_date: 2026-11-30\n")
+    answer = os.path.join(work, "svar.cva")
+    cv("handover", "answer", "--bundle", os.path.join(work, "out", bundle), "--answer-file", os.path.join(work, "vurdering.yaml"),
+       "--identity", key("politi"), "--trust", state["root"], "--out", answer)
+    cv("handover", "import-answer", answer, who="kari")
+    kari.go(f"/sak/{state['case']}")
+    kari.b.find(f'a[href="/sak/{state["case"]}/svar"]').click()
+    assert kari.see("Svar 1"), kari.b.find("main").text[:400]
+    assert "politiets vurdering" in kari.b.find("main").text, kari.b.find("main").text[:400]
+    kari.shot("svar-aa-flette-inn")
+    kari.b.find(f'a[href="/sak/{state["case"]}/svar/1"]').click()
+    assert kari.see("Skriv endringene inn i saken")
+    shown = {el.attribute("data-path") for el in kari.b.find_all("tr[data-path]")}
+    assert shown == {"threats[0].subject", "threats[0].police_assessment.tool", "threats[0].police_assessment.level",
+                     "threats[0].police_assessment.date"}, f"the preview differs from the merge: {sorted(shown)}"
+    level = kari.b.find('tr[data-path="threats[0].police_assessment.level"]').text
+    assert "(tomt)" in level and "high" in level, f"old and new value: {level}"
+    kari.shot("flett-inn-forslag")
+    # Meanwhile the case moves (the threat mapping is started elsewhere): the shown changes are stale.
+    with open(os.path.join(work, "trussel.yaml"), "w") as f:
+        f.write("set:\n  threats[0].subject: adult\n")
+    cv("case", "update", state["case"], os.path.join(work, "trussel.yaml"), who="kari")
+    before = json.loads(cv("case", "show", state["case"], "--json", who="kari"))["fields"]
+    kari.b.find("form.beslutning button").click()
+    assert kari.see("Saken er endret siden forslaget ble vist"), kari.b.find("main").text[:400]
+    after = json.loads(cv("case", "show", state["case"], "--json", who="kari"))["fields"]
+    assert after == before and "threats[0].police_assessment.level" not in after, "a stale confirmation wrote to the case"
+    shown = {el.attribute("data-path") for el in kari.b.find_all("tr[data-path]")}
+    assert "threats[0].subject" not in shown and len(shown) == 3, f"the changes as they are now: {sorted(shown)}"
+    kari.shot("flett-inn-avvist")
+    kari.b.find("form.beslutning button").click()                 # the fresh preview, confirmed
+    assert kari.see("Svaret er flettet inn i saken"), kari.b.find("main").text[:400]
+    merged = json.loads(cv("case", "show", state["case"], "--json", who="kari"))["fields"]
+    assert merged["threats[0].police_assessment.level"] == "high" and merged["threats[0].police_assessment.tool"] == "SARA:SV"
+    kari.go(f"/sak/{state['case']}/svar")
+    assert kari.see("Ingen svar å flette inn"), "a merged answer is not listed again"
+
+
+@test("the data protection officer checks the log: passed, with its size and checkpoint")
+def verify_log(anne):
+    anne.go("/kontroll")
+    anne.shot("kontroll-av-loggen")
+    anne.b.find('form[action="/kontroll"] button').click()
+    assert anne.see("Bestått"), anne.b.find("main").text[:400]
+    entries, checkpoint = int(anne.b.find("#antall").text), int(anne.b.find("#sjekkpunkt").text)
+    assert entries > 0 and 0 < checkpoint <= entries, (entries, checkpoint)
+    for value in CANARY.values():
+        assert value not in anne.b.source, "the log check shows case content"
+    anne.shot("kontroll-bestatt")
+
+
+@test("the leader sees the members and recipients, read-only")
+def roster(lina, kari):
+    lina.go("/medlemmer")
+    text = lina.b.find("main").text
+    for expected in ["kari", "kontaktperson", "nils", "vakt", "anne", "personvernombud", "politi-ost", "Øst politidistrikt", "aktiv"]:
+        assert expected in text, f"{expected} missing: {text[:400]}"
+    assert not lina.b.exists("main form"), "read-only"
+    lina.shot("medlemmer-og-mottakere")
+    kari.go("/medlemmer")
+    assert kari.see("Ingen tilgang") and "politi-ost" not in kari.b.source, "only the leader"
+
+
 @test("keyboard only: every input has a label and Tab reaches the forms")
 def keyboard(kari):
     for path in ["/", "/ny", f"/sak/{state['case']}", f"/sak/{state['case']}/utlevering", f"/sak/{state['case']}/endre/person"]:
@@ -471,8 +538,11 @@ def main():
         nils = UI("nils", driver_url)
         roles(kari, lina, nils)
         attacks(kari)
+        merge_answer(kari)
         anne = UI("anne", driver_url)
         dpo(anne)
+        verify_log(anne)
+        roster(lina, kari)
         keyboard(kari)
         lock_and_profile(kari, lina, nils, anne)
     except Exception as e:  # noqa: BLE001

@@ -20,12 +20,16 @@ struct Screens {
         case ("sak", 3, let f?) where parts[2] == "notat": return try addNote(try handle(parts[1]), form: f)
         case ("sak", 3, _) where parts[2] == "utlevering": return try requestHandover(try handle(parts[1]), form: form)
         case ("sak", 3, nil) where parts[2] == "innsyn": return try accessReport(try handle(parts[1]))
+        case ("sak", 3, nil) where parts[2] == "svar": return try answersToMerge(try handle(parts[1]))
+        case ("sak", 4, _) where parts[2] == "svar": return try answerMerge(try handle(parts[1]), number: parts[3], form: form)
         case ("sak", 4, _) where parts[2] == "endre" && CaseSections.editable.contains(parts[3]):
             return try editSection(try handle(parts[1]), section: parts[3], form: form)
         case ("sak", 4, _) where parts[2] == "legg-til" && CaseSections.addable.contains(parts[3]):
             return try addEntry(try handle(parts[1]), group: parts[3], form: form)
         case ("oppgaver", 1, nil): return try tasks()
         case ("logg", 1, _): return try auditLog(form)
+        case ("kontroll", 1, _): return try auditVerification(run: form != nil)
+        case ("medlemmer", 1, nil): return try roster()
         case ("utleveringer", 1, nil): return try handoverRequests()
         case ("utlevering", 2, nil): return try review(parts[1], flash: flash)
         case ("utlevering", 3, let f?): return try decide(parts[1], action: parts[2], form: f)
@@ -62,6 +66,7 @@ struct Screens {
         case "forespurt": return "Forespørselen er sendt til godkjenning."
         case "godkjent": return "Utleveringen er godkjent."
         case "avvist": return "Utleveringen er avvist."
+        case "flettet": return "Svaret er flettet inn i saken."
         default: return nil
         }
     }

@@ -21,6 +21,8 @@ enum Templates {
     <li><a href="/oppgaver">Frister</a></li>
     <li><a href="/utleveringer">Utleveringer</a></li>
     <li><a href="/logg">Tilgangslogg</a></li>
+    <li><a href="/kontroll">Kontroll av loggen</a></li>
+    <li><a href="/medlemmer">Medlemmer</a></li>
     </ul></nav>
     <p class="hvem">{{member}} · {{roles}}</p>
     <form method="post" autocomplete="off" action="/las" class="las"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Lås nå</button></form>
@@ -93,6 +95,7 @@ enum Templates {
     <nav aria-label="Handlinger for saken" class="handlinger"><ul>
     <li><a href="/sak/{{handle}}/utlevering">Be om utlevering</a></li>
     <li><a href="/sak/{{handle}}/innsyn">Innsynsrapport</a></li>
+    <li><a href="/sak/{{handle}}/svar">Svar å flette inn</a></li>
     </ul></nav>
     {{#sections}}
     <section aria-labelledby="seksjon-{{key}}">
@@ -220,7 +223,8 @@ enum Templates {
         var lib = MustacheLibrary()
         for (name, text) in [("layout", layout), ("field", field), ("nightBoard", nightBoard), ("caseList", caseList),
                              ("caseView", caseView), ("fieldForm", fieldForm), ("handoverForm", handoverForm), ("requests", requests),
-                             ("review", review), ("accessReport", accessReport), ("tasks", tasks), ("auditLog", auditLog), ("message", message)] {
+                             ("review", review), ("accessReport", accessReport), ("tasks", tasks), ("auditLog", auditLog), ("message", message),
+                             ("answerList", answerList), ("answerMerge", answerMerge), ("auditVerify", auditVerify), ("roster", roster)] {
             try! lib.register(text, named: name)  // constants: a parse error is a programming error caught by any test
         }
         return lib

@@ -1,5 +1,6 @@
 import CaseVaultAgent
 import CaseVaultCore
+import Foundation
 
 /// The key agent holds no keys for this user any more (locked, idle or expired).
 struct AgentLocked: Error {}
@@ -11,12 +12,17 @@ package struct VaultGate: Sendable {
     let open: @Sendable (_ command: String) throws -> Session
     let idleSeconds: @Sendable () -> UInt64?
     let lock: @Sendable () -> Void
+    /// The centre root fingerprint this member pinned for the vault (`vault trust`), never one
+    /// read from the vault: what the log verification trusts.
+    let pinnedRoot: @Sendable (Vault) -> String?
 
     package init(open: @escaping @Sendable (String) throws -> Session,
-                 idleSeconds: @escaping @Sendable () -> UInt64? = { nil }, lock: @escaping @Sendable () -> Void = {}) {
+                 idleSeconds: @escaping @Sendable () -> UInt64? = { nil }, lock: @escaping @Sendable () -> Void = {},
+                 pinnedRoot: @escaping @Sendable (Vault) -> String? = { _ in nil }) {
         self.open = open
         self.idleSeconds = idleSeconds
         self.lock = lock
+        self.pinnedRoot = pinnedRoot
     }
 
     /// Through the key agent that holds `keyPath`: locked when it does not.
@@ -29,7 +35,12 @@ package struct VaultGate: Sendable {
             },
             idleSeconds: { (try? AgentClient.holding(keyPath: keyPath))??.status.idleTimeout },
             // "Lås nå": the agent forgets the keys, as `casevault lock` does.
-            lock: { try? AgentClient.connect()?.lockAgent() })
+            lock: { try? AgentClient.connect()?.lockAgent() },
+            // As the session's own check: the key file's pin, else the explicit environment pin.
+            pinnedRoot: { vault in
+                (try? TrustFile.load(forKeyFile: keyPath))?.pin(for: vault.vaultID)
+                    ?? ProcessInfo.processInfo.environment["CASEVAULT_ROOT_FINGERPRINT"].flatMap { $0.isEmpty ? nil : $0 }
+            })
     }
 
     func withSession<T>(command: String, _ body: (Session) throws -> T) throws -> T {
