@@ -56,6 +56,19 @@ extension Session {
 
     // MARK: Roster and policy
 
+    /// The signed roster, for staff with an identity; the listing is logged (`member.list`).
+    public func listMembers() throws(VaultError) -> Roster {
+        try loggingRefusal("member.list") { () throws(VaultError) in
+            try requireStaff("list the roster")
+            return try vault.write { db in
+                let state = try currentState(db)
+                try vault.appendLog(db, state: state, session: self, action: .memberList, caseID: nil, fields: [],
+                                    detail: ["count": String(state.roster.members.count)], reason: nil)
+                return state.roster
+            }
+        }
+    }
+
     /// Adds a member (staff, auditor or resident). Needs the centre root key.
     public func addMember(id: String, name: String, roles: [Role], identity: PublicIdentity) throws(VaultError) -> Roster {
         try loggingRefusal("member.add") { () throws(VaultError) in

@@ -75,17 +75,4 @@ extension Session {
             try ResidentOperations(session: self).removeResident(caseID, pseudonym: pseudonym, reason: reason)
         }
     }
-
-    /// The signed roster, for staff with an identity; the listing is logged (`member.list`).
-    public func listMembers() throws(VaultError) -> Roster {
-        try loggingRefusal("member.list") { () throws(VaultError) in
-            try requireStaff("list the roster")
-            return try vault.write { db in
-                let state = try currentState(db)
-                try vault.appendLog(db, state: state, session: self, action: .memberList, caseID: nil, fields: [],
-                                    detail: ["count": String(state.roster.members.count)], reason: nil)
-                return state.roster
-            }
-        }
-    }
 }

@@ -12,7 +12,7 @@ extension SessionBound {
     /// format-1 field has no commitment, so only an author who may write it re-encrypts it;
     /// everything else is carried forward byte for byte.
     /// `reseal` false (an assignment): every field is carried byte for byte, and grants give the
-    /// new reader the keys (Vault/CaseGrants.swift).
+    /// new reader the keys (Cases/CaseGrants.swift).
     /// The version and the log entry naming it are written together (`commitVersion`).
     @discardableResult
     func writeVersion(db: StoreTransaction, state: VaultState, opened: OpenedCase, written: [String: FieldValue], removed: Set<String>,
@@ -68,7 +68,7 @@ extension SessionBound {
         let chain = try verifiedChain(caseID, state: state, db: db)
         guard let latest = chain.last else { throw VaultError.notFound("case \(caseID) not found") }
         try requireReach(latest, state: state)
-        // The grants of the case stand beside the envelopes (Vault/CaseGrants.swift).
+        // The grants of the case stand beside the envelopes (Cases/CaseGrants.swift).
         return try openWithGrants(chain, caseID: caseID, state: state, db: db,
                                   roleKeys: try roleKeys ?? RoleKeyring.unlock(db, vault: vault, state: state, reader: member, opener: identity.boxOpener))
     }

@@ -33,7 +33,7 @@ extension SessionBound {
         let ledger = try grantLedger(caseID, chain: chain, state: state, db: db)
         var opener = Opener(vaultID: vault.vaultID, roster: state.roster, policies: state.policies)
         opener.grantedBoxes = ledger.usableBoxes(for: member, head: head, access: access)
-        // Keys a completed recovery released to this member (Vault/RecoveryReleases.swift).
+        // Keys a completed recovery released to this member (Recovery/RecoveryReleases.swift).
         opener.grantedBoxes.merge(try recoveryReleases(caseID, db: db, state: state)) { grant, _ in grant }
         opener.refusedGrants = ledger.refused
         opener.vaultDirectory = vault.directory
