@@ -26,13 +26,32 @@ public struct LogEntry: Sendable, Equatable {
 
     /// The signed part: every line but the last.
     var signedText: String {
-        var lines = [Self.header, "vault \(vaultID.hex)", "index \(index)", "time \(time.rfc3339)", "actor \(actor)",
-                     "key \(Base64.encode(signer.bytes))", "action \(action)"]
-        lines.append("case \(caseID?.hex ?? "-")")
-        lines.append("fields \(fields.isEmpty ? "-" : fields.joined(separator: ","))")
-        lines.append("detail \(detail.isEmpty ? "-" : detail.map { "\($0.key)=\($0.value)" }.joined(separator: ";"))")
-        lines.append("reason \(reasonCommitment.map(Base64.encode) ?? "-")")
-        return lines.joined(separator: "\n") + "\n"
+        // Appended in place: a listing signs one entry per case it shows.
+        var t = ""
+        t.reserveCapacity(400 + fields.count * 24)
+        t += Self.header
+        t += "\nvault "; t += vaultID.hex
+        t += "\nindex "; t += String(index)
+        t += "\ntime "; t += time.rfc3339
+        t += "\nactor "; t += actor
+        t += "\nkey "; t += Base64.encode(signer.bytes)
+        t += "\naction "; t += action
+        t += "\ncase "; t += caseID?.hex ?? "-"
+        t += "\nfields "
+        if fields.isEmpty { t += "-" }
+        for (i, f) in fields.enumerated() {
+            if i > 0 { t += "," }
+            t += f
+        }
+        t += "\ndetail "
+        if detail.isEmpty { t += "-" }
+        for (i, d) in detail.enumerated() {
+            if i > 0 { t += ";" }
+            t += d.key; t += "="; t += d.value
+        }
+        t += "\nreason "; t += reasonCommitment.map(Base64.encode) ?? "-"
+        t += "\n"
+        return t
     }
 
     /// The whole entry: the Merkle leaf.
