@@ -165,6 +165,14 @@ extension Policy {
           notes[].date: {read: [contact-person, resident], write: [contact-person, child-contact, night-shift]}
           notes[].text: {read: [contact-person, resident], write: [contact-person, child-contact, night-shift]}
 
+          # documents / dokumenter: a signed consent, the lease, an application, a police decision.
+          # Never the night shift; external roles would get one only through a handover naming it.
+          documents[].title:   {read: [contact-person, housing-office, nav, police, resident], write: [contact-person]}
+          documents[].kind:    {read: [contact-person, housing-office, nav, police, resident], write: [contact-person]}
+          documents[].size:    {read: [contact-person, housing-office, nav, police, resident], write: [contact-person]}
+          documents[].added:   {read: [contact-person, housing-office, nav, police, resident], write: [contact-person]}
+          documents[].content: {read: [contact-person, housing-office, nav, police, resident], write: [contact-person]}
+
           # consents / samtykker: what a handover rests on, so its recipients may see it.
           consents[].purpose:        {read: [contact-person, leader, housing-office, nav, police, resident], write: [contact-person]}
           consents[].recipient_role: {read: [contact-person, leader, housing-office, nav, police, resident], write: [contact-person]}

@@ -48,7 +48,7 @@ public enum FieldCatalog {
         ("safety", "sikkerhet på senteret"), ("housing", "kriterier for trygg bolig"),
         ("applications", "boligsøknader"), ("result", "resultat av fasen"), ("tasks", "oppgaver og frister"),
         ("economy", "økonomi"), ("followup", "oppfølgingsplan"),
-        ("notes", "notater"), ("consents", "samtykker"), ("disclosures", "utleveringer"),
+        ("notes", "notater"), ("documents", "dokumenter"), ("consents", "samtykker"), ("disclosures", "utleveringer"),
         ("answers", "svar fra mottakere"),
     ]
 
@@ -176,6 +176,13 @@ public enum FieldCatalog {
         // notes / notater
         FieldSpec("notes[].date", "dato", .date),
         FieldSpec("notes[].text", "notat", .text),
+        // documents / dokumenter: written only by `case document add`; `content` names the sealed
+        // blob (id, digest, key: docs/FORMAT.md, "Case documents") and is never shown as text
+        FieldSpec("documents[].title", "tittel", .text),
+        FieldSpec("documents[].kind", "filtype", .choice(documentKinds)),
+        FieldSpec("documents[].size", "størrelse i byte", .integer(1...maxDocumentBytes)),
+        FieldSpec("documents[].added", "lagt til", .date),
+        FieldSpec("documents[].content", "innhold (kryptert)", .text),
         // consents / samtykker
         FieldSpec("consents[].purpose", "formål", .text),
         FieldSpec("consents[].recipient_role", "mottaker", .choice(["police", "housing-office", "nav"])),
@@ -230,6 +237,11 @@ public enum FieldCatalog {
         "deposit-guarantee", "social-assistance", "housing-allowance", "application-decision",
     ]
 
+    /// What a case document may be, told by its first bytes.
+    public static let documentKinds = ["pdf", "jpeg", "png"]
+    /// The largest case document, in bytes (20 MiB).
+    public static let maxDocumentBytes = 20 << 20
+
     /// How a decision in an answer came out.
     public static let decisionOutcomes = ["granted", "partly-granted", "refused"]
 
@@ -249,6 +261,7 @@ public enum FieldCatalog {
         "answers[].measures[].valid_from", "answers[].measures[].valid_to", "answers[].offer_area",
         "answers[].offer_kind", "answers[].offer_available_from", "answers[].offer_respond_by",
         "answers[].decision", "answers[].decision_date", "answers[].decision_amount", "answers[].decision_respond_by",
+        "documents[].title", "documents[].kind", "documents[].size", "documents[].added", "documents[].content",
     ]
 
     private static let byPattern: [String: FieldSpec] = Dictionary(uniqueKeysWithValues: fields.map { ($0.pattern, $0) })

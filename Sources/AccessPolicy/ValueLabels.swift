@@ -38,6 +38,7 @@ public enum ValueLabels {
             "none": "ingen", "cash-deposit": "kontant depositum", "nav-guarantee": "garanti fra NAV", "guarantee-other": "annen garanti",
         ],
         "tasks[].owner": owners,
+        "documents[].kind": ["pdf": "PDF-dokument", "jpeg": "JPEG-bilde", "png": "PNG-bilde"],
         "consents[].recipient_role": roles,
         "disclosures[].recipient_role": roles,
         "disclosures[].basis": bases,

@@ -22,6 +22,24 @@ public enum Padding {
         return out
     }
 
+    /// `data` padded straight into secure memory, so a secret plaintext is never copied into an
+    /// ordinary array (case documents).
+    public static func pad(secure data: UnsafeRawBufferPointer, blockSize: Int) throws(CryptoError) -> SecureBytes {
+        try Sodium.ready()
+        guard blockSize > 0 else { throw .invalidLength(what: "padding block size", expected: 1, actual: blockSize) }
+        let (blocks, _) = data.count.quotientAndRemainder(dividingBy: blockSize)
+        let (capacity, overflow) = (blocks + 1).multipliedReportingOverflow(by: blockSize)
+        guard !overflow else { throw .encryptionFailed }
+        return try SecureBytes(count: capacity) { out throws(CryptoError) in
+            let base = out.baseAddress!
+            if let src = data.baseAddress, data.count > 0 { base.copyMemory(from: src, byteCount: data.count) }
+            sodium_memzero(base + data.count, capacity - data.count)
+            var padded = 0
+            guard sodium_pad(&padded, base.assumingMemoryBound(to: UInt8.self), data.count, blockSize, capacity) == 0,
+                  padded == capacity else { throw .encryptionFailed }
+        }
+    }
+
     /// The length before padding of `padded`, whose last `blockSize` bytes hold the padding.
     /// Malformed padding (no 0x80 marker, or a non-zero byte after it) is refused.
     public static func unpaddedLength(_ padded: UnsafeRawBufferPointer, blockSize: Int) throws(CryptoError) -> Int {

@@ -6,7 +6,7 @@ import Foundation
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case", abstract: "Create, read and update case records.",
-        subcommands: [New.self, Show.self, List.self, Update.self, Note.self, History.self, Assign.self, AddResident.self, RemoveResident.self, Reseal.self, Template.self])
+        subcommands: [New.self, Show.self, List.self, Update.self, Note.self, Document.self, History.self, Assign.self, AddResident.self, RemoveResident.self, Reseal.self, Template.self])
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -184,7 +184,8 @@ extension CaseCommand {
 enum CaseJSON {
     static func opened(_ o: OpenedCase) -> JSONShape.OpenedCase {
         JSONShape.OpenedCase(case: o.caseID.hex, version: o.latest.version, author: o.latest.author, updated: o.latest.created.rfc3339,
-                             assigned: JSONShape.Assignment.list(o.latest.assignments), fields: JSONShape.Value.map(o.fields), sealedFields: o.sealedPaths)
+                             assigned: JSONShape.Assignment.list(o.latest.assignments), fields: JSONShape.Value.map(o.fields.filter { !CaseDocument.isContentPath($0.key) }),
+                             sealedFields: o.sealedPaths)
     }
 }
 
@@ -202,6 +203,8 @@ enum CaseText {
                 lastGroup = group
             }
             let label = FieldCatalog.spec(forPath: path)?.label ?? path
+            // A document's content reference holds its key: `case document get` saves the document instead.
+            if CaseDocument.isContentPath(path) { continue }
             Output.line("  \(label): \(o.fields[path]!.norwegianText(path: path).replacingOccurrences(of: "\n", with: "\n    "))")
             if path.hasSuffix(".text"), let origin = notes[String(path.dropLast(".text".count))] {
                 Output.line("    skrevet av \(origin.author), \(origin.written.osloText)")

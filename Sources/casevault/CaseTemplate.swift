@@ -17,10 +17,10 @@ extension CaseCommand {
 
 /// The template is built from the field catalogue, so it lists exactly the fields the record
 /// validator accepts. Its values are placeholders the validator refuses, so a template filed
-/// as it stands is never a case. Disclosures and answers are left out: `handover create` and
-/// `handover answer-import` write them.
+/// as it stands is never a case. Disclosures, answers and documents are left out: `handover
+/// create`, `handover answer-import` and `case document add` write them.
 enum CaseTemplate {
-    static let omittedSections: Set<String> = ["disclosures", "answers"]
+    static let omittedSections: Set<String> = ["disclosures", "answers", "documents"]
 
     static var text: String {
         var out = """

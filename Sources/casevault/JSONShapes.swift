@@ -15,6 +15,18 @@ enum JSONShape {
     }
 
     struct CaseVersionRef: Encodable { let `case`: String; let version: UInt64 }
+    struct DocumentAdded: Encodable { let `case`: String; let version: UInt64; let document: Int }
+    /// One document as `case document list --json` gives it: `number` is what `get` takes.
+    struct Document: Encodable {
+        let number: Int, title: String, kind: String, size: Int, added: String
+        init(_ d: CaseDocument) {
+            number = d.index + 1
+            title = d.title
+            kind = d.kind.rawValue
+            size = d.size
+            added = d.added
+        }
+    }
 
     struct Assignment: Encodable {
         let member: String, role: String

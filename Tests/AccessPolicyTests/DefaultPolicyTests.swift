@@ -85,6 +85,7 @@ final class DefaultPolicyTests: XCTestCase {
             table["applications[].\(name)"] = ("CP RE HO NAV", "CP")
         }
         for name in ["income", "lease", "deposit"] { table["economy.\(name)"] = ("CP RE NAV", "CP") }
+        for name in ["title", "kind", "size", "added", "content"] { table["documents[].\(name)"] = ("CP RE PO HO NAV", "CP") }
         for name in ["purpose", "recipient_role", "reference", "written", "given_on", "withdrawn_on", "valid_to"] {
             table["consents[].\(name)"] = ("CP L RE PO HO NAV", "CP")
         }

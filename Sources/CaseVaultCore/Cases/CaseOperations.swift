@@ -255,11 +255,11 @@ struct CaseOperations: SessionBound {
     /// One new version in one transaction. `reseal` false (decided once the change is known)
     /// carries every field byte for byte;
     /// `then` runs in the same transaction, after the version and its log entry, on the new chain.
-    private func rewrite(_ caseID: CaseID, action: VersionWritingAction, reason: String?, detail: [String: String] = [:],
-                         reseal: (VaultState, OpenedCase, [CaseVersion.Assignment]) -> Bool = { _, _, _ in true },
-                         carriedCount: inout Int,
-                         change: (VaultState, OpenedCase) throws -> (written: [String: FieldValue], removed: Set<String>, assignments: [CaseVersion.Assignment]),
-                         then: (VaultState, StoreTransaction, [CaseVersion]) throws -> Void = { _, _, _ in }) throws(VaultError) -> UInt64 {
+    func rewrite(_ caseID: CaseID, action: VersionWritingAction, reason: String?, detail: [String: String] = [:],
+                 reseal: (VaultState, OpenedCase, [CaseVersion.Assignment]) -> Bool = { _, _, _ in true },
+                 carriedCount: inout Int,
+                 change: (VaultState, OpenedCase) throws -> (written: [String: FieldValue], removed: Set<String>, assignments: [CaseVersion.Assignment]),
+                 then: (VaultState, StoreTransaction, [CaseVersion]) throws -> Void = { _, _, _ in }) throws(VaultError) -> UInt64 {
         var carriedCount_ = 0
         defer { carriedCount = carriedCount_ }
         return try vault.write { db in

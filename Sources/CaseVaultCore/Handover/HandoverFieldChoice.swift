@@ -36,7 +36,7 @@ struct HandoverFieldChoice {
 
     /// The policy maximum for this recipient, of `readable` (the fields the sender can read).
     func maximum(of readable: [String: FieldValue]) -> [String: FieldValue] {
-        readable.filter { path, _ in mayLeave(path, readable: readable) && (includeAddress || !Self.isAddress(path)) }
+        readable.filter { path, _ in mayLeave(path, readable: readable) && (includeAddress || !Self.isAddress(path)) && !Self.isDocument(path) }
     }
 
     /// The fields that leave: the maximum, or exactly the chosen part of it. A selector that
@@ -56,7 +56,11 @@ struct HandoverFieldChoice {
             guard includeAddress || !leaving.allSatisfy(Self.isAddress) else {
                 throw .input("--field \(s) is the protected address: it leaves only with --include-address")
             }
-            for path in leaving where includeAddress || !Self.isAddress(path) { out[path] = readable[path] }
+            // A document's reference holds its key, and its content does not travel in a bundle yet.
+            guard !leaving.allSatisfy(Self.isDocument) else {
+                throw .input("--field \(s): case documents cannot be handed over yet; give the recipient a copy by another safe channel")
+            }
+            for path in leaving where (includeAddress || !Self.isAddress(path)) && !Self.isDocument(path) { out[path] = readable[path] }
         }
         return out
     }
@@ -84,4 +88,6 @@ struct HandoverFieldChoice {
     }
 
     private static func isAddress(_ path: String) -> Bool { path.hasPrefix("address.") }
+
+    private static func isDocument(_ path: String) -> Bool { path.hasPrefix("documents[") }
 }

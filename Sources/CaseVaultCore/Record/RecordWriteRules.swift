@@ -13,15 +13,21 @@ struct RecordWriteRules {
         "tasks[].done", "consents[].given_on", "housing.assessed_on", "notes[].date",
     ]
 
-    /// `answers[]` entries come only from an imported answer, signed by its recipient.
-    static let importOnlyGroups = ["answers"]
+    /// Groups only the vault itself writes, and the command that does: `answers[]` entries come
+    /// only from an imported answer, signed by its recipient; `documents[]` entries only with
+    /// their encrypted content, which a patch cannot carry.
+    static let importOnlyGroups: [(group: String, writer: String)] = [
+        ("answers", "only an imported answer (`handover import-answer`) writes answers"),
+        ("documents", "only `casevault case document add` writes documents"),
+    ]
 
     let today: CalendarDate
 
     /// Each written path in a group only an import writes.
     static func importOnly(in written: [String: FieldValue]) -> [String] {
-        written.keys.sorted().filter { path in importOnlyGroups.contains { path.hasPrefix($0 + "[") } }
-            .map { "\($0): only an imported answer (`handover import-answer`) writes answers" }
+        written.keys.sorted().compactMap { path in
+            importOnlyGroups.first { path.hasPrefix($0.group + "[") }.map { "\(path): \($0.writer)" }
+        }
     }
 
     /// Each required field a new record lacks.

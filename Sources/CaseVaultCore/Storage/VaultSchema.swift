@@ -107,6 +107,7 @@ enum VaultSchema {
             // counts index pages instead of reading every entry.
             try db.execute(sql: "CREATE INDEX log_entries_count ON log_entries(idx)")
         }
+        registerDocuments(&m)
         return m
     }
 
