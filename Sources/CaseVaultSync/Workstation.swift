@@ -9,6 +9,10 @@ public enum Workstation {
     /// roster and pushes all of it. The leader runs this once.
     public static func publish(_ vault: Vault, server: String, member: String, keyFile: String, signer: any MessageSigner) throws -> SyncCounts {
         guard try ReplicaLink.load(in: vault.directory) == nil else { throw SyncFailure(.protocolError, "this vault is already shared (\(ReplicaLink.fileName))") }
+        let documents = try vault.storedDocumentCount()
+        guard documents == 0 else {
+            throw SyncFailure(.protocolError, "this vault holds \(documents) case document(s), which a shared vault cannot carry yet: publishing would leave them on this computer only")
+        }
         let rows = try vault.replicaRows()
         guard let first = rows.first(where: { $0.table == "rosters" && $0.key == [.integer(1)] })?.values?.last, case .text(let roster) = first else {
             throw SyncFailure(.protocolError, "the vault has no first roster")

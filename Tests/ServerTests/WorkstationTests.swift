@@ -29,6 +29,20 @@ final class WorkstationTests: XCTestCase {
         XCTAssertEqual(Set(try Session(vault: b, identity: s.t.identity("karl")).listCases().map(\.caseID)), [ids[1]])
     }
 
+    /// Case documents do not travel to a server yet: a vault holding one is not published (and
+    /// the server is never contacted), so no document stays behind on one computer unseen.
+    func testAVaultHoldingADocumentIsNotPublished() throws {
+        let t = try TestVault()
+        let caseID = try t.session("kari").createCase(recordText: SharedWorld.smallCase)
+        var pdf = Array("%PDF-1.7\nsamtykke".utf8)
+        _ = try t.session("kari").addDocument(caseID, content: try SecureBytes(consuming: &pdf), title: "Samtykke")
+        XCTAssertThrowsError(try Workstation.publish(t.vault, server: "http://127.0.0.1:9", member: "lina", keyFile: t.directory + "/lina.key",
+                                                     signer: t.identity("lina").signer)) { error in
+            XCTAssertTrue("\(error)".contains("1 case document(s)"), "\(error)")
+        }
+        XCTAssertNil(try ReplicaLink.load(in: t.vault.directory), "the vault stays a single-file vault")
+    }
+
     func testTwoWorkstationsWritingTheSameCaseKeepBothChanges() throws {
         let s = try SharedWorld()
         let a = try s.join("kari"), c = try s.join("kari")

@@ -35,3 +35,11 @@ extension StoreTransaction {
         return [UInt8](r.content)
     }
 }
+
+extension Vault {
+    /// How many document contents the vault stores: a shared vault does not carry them yet, so
+    /// publishing a vault that holds any would leave them behind on one computer.
+    public func storedDocumentCount() throws(VaultError) -> Int {
+        try read { db in try CaseDocumentRecord.fetchCount(db.db) }
+    }
+}
