@@ -4,31 +4,36 @@ import XCTest
 /// Seeded random sequences of commands by every role and by the police, checked after every
 /// step from every member's seat, a client with no saved state and the auditor's.
 ///
-///     swift test --parallel --filter CaseVaultModelTests                       # the CI run: 4 × 15 seeds
-///     CASEVAULT_MODEL_SEQUENCES=2500 swift test --parallel --filter CaseVaultModelTests  # 10,000 seeds
+///     swift test --parallel --filter CaseVaultModelTests                       # the CI run: 8 × 25 seeds
+///     CASEVAULT_MODEL_SEQUENCES=1250 swift test --parallel --filter CaseVaultModelTests  # 10,000 seeds
 ///     CASEVAULT_MODEL_SEED=1234 swift test --filter CaseVaultModelTests        # replay one failure
 final class EveryClientAgreesTests: XCTestCase {
-    /// Sequences per test method in CI; four methods, so a parallel run spreads them over the cores.
-    static let defaultSequences = 15
+    /// Sequences per test method in CI; eight methods, so a parallel run spreads them over the
+    /// cores beside the other suites.
+    static let defaultSequences = 25
     static let defaultSteps = 12
 
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
 
-    func testSeedsOfTheFirstQuarter() throws { try checkQuarter(0) }
-    func testSeedsOfTheSecondQuarter() throws { try checkQuarter(1) }
-    func testSeedsOfTheThirdQuarter() throws { try checkQuarter(2) }
-    func testSeedsOfTheFourthQuarter() throws { try checkQuarter(3) }
+    func testSeedsOfPart1() throws { try checkPart(0) }
+    func testSeedsOfPart2() throws { try checkPart(1) }
+    func testSeedsOfPart3() throws { try checkPart(2) }
+    func testSeedsOfPart4() throws { try checkPart(3) }
+    func testSeedsOfPart5() throws { try checkPart(4) }
+    func testSeedsOfPart6() throws { try checkPart(5) }
+    func testSeedsOfPart7() throws { try checkPart(6) }
+    func testSeedsOfPart8() throws { try checkPart(7) }
 
-    /// Seeds `first + quarter*count …` for this quarter; `CASEVAULT_MODEL_SEED` replays one seed
-    /// (in the first quarter only), `CASEVAULT_MODEL_SEQUENCES` sets the count per quarter.
-    private func checkQuarter(_ quarter: UInt64) throws {
+    /// Seeds `first + part*count …` for this part; `CASEVAULT_MODEL_SEED` replays one seed
+    /// (in the first part only), `CASEVAULT_MODEL_SEQUENCES` sets the count per part.
+    private func checkPart(_ part: UInt64) throws {
         let steps = environment["CASEVAULT_MODEL_STEPS"].flatMap(Int.init) ?? Self.defaultSteps
         if let seed = environment["CASEVAULT_MODEL_SEED"].flatMap(UInt64.init) {
-            if quarter == 0 { try checkSeed(seed, steps: steps) }
+            if part == 0 { try checkSeed(seed, steps: steps) }
             return
         }
         let count = UInt64(environment["CASEVAULT_MODEL_SEQUENCES"].flatMap(Int.init) ?? Self.defaultSequences)
-        let first = (environment["CASEVAULT_MODEL_FIRST_SEED"].flatMap(UInt64.init) ?? 1) + quarter * count
+        let first = (environment["CASEVAULT_MODEL_FIRST_SEED"].flatMap(UInt64.init) ?? 1) + part * count
         for seed in first..<(first + count) {
             try checkSeed(seed, steps: steps)
             if testRun?.failureCount ?? 0 > 0 { return }
