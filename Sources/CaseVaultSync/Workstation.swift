@@ -105,8 +105,28 @@ public enum Workstation {
             changed.append(SyncRow(table: parts[0], key: values, values: nil))
         }
         guard !changed.isEmpty else { return 0 }
-        link.logSize = try client.push(base: link.logSize, rows: changed)
+        do {
+            link.logSize = try client.push(base: link.logSize, rows: changed)
+        } catch {
+            // A push can land while its answer is lost (the server or the network died after the
+            // commit). Retrying it would be refused forever, so the replica takes the server's
+            // rows instead, but only when they hold exactly what this replica sent.
+            guard error.kind == .headMoved, try landedEarlier(changed, link: link, client: client) else { throw error }
+            _ = try pull(vault, link: &link, client: client)
+            return changed.count
+        }
         for row in changed { link.synced[ReplicaLink.rowKey(row)] = row.values == nil ? nil : Hex.encode(row.contentHash) }
         return changed.count
+    }
+
+    /// Whether the server already holds every row of `rows`, byte for byte (a deletion as a deletion).
+    static func landedEarlier(_ rows: [SyncRow], link: ReplicaLink, client: SyncClient) throws(SyncFailure) -> Bool {
+        let page = try client.pull(after: link.pulled)
+        var served: [String: [UInt8]?] = [:]
+        for row in page.rows { served.updateValue(row.values == nil ? nil : row.contentHash, forKey: ReplicaLink.rowKey(row)) }
+        return rows.allSatisfy { row in
+            guard let held = served[ReplicaLink.rowKey(row)] else { return false }
+            return row.values == nil ? held == nil : held == row.contentHash
+        }
     }
 }

@@ -65,9 +65,29 @@ final class ServeProcess: @unchecked Sendable {
             if stdout {
                 outText += String(decoding: data, as: UTF8.self)
                 if outText.contains("\n") { firstLine.signal() }
-            } else { errText += String(decoding: data, as: UTF8.self) }
+            } else {
+                errText += String(decoding: data, as: UTF8.self)
+                if let w = watch, errText.contains(w.needle) {
+                    watch = nil
+                    if w.kill { kill9() }
+                    w.seen.signal()
+                }
+            }
         }
     }
+
+    private var watch: (needle: String, kill: Bool, seen: DispatchSemaphore)?
+
+    /// Signalled when the server's log shows `needle`; with `thenKill`, the process gets SIGKILL
+    /// as soon as the line is read, before the server can do much more.
+    func waitForLogLine(containing needle: String, thenKill: Bool) -> DispatchSemaphore {
+        let seen = DispatchSemaphore(value: 0)
+        lock.withLock { watch = (needle, thenKill, seen) }
+        return seen
+    }
+
+    /// SIGKILL: no clean-up, as when the machine or the process dies.
+    func kill9() { kill(process.processIdentifier, SIGKILL) }
 
     var stderr: String { lock.withLock { errText } }
 
