@@ -144,7 +144,8 @@ let package = Package(
             ]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["CaseVaultCore", "CaseVaultAgent", "CProcessGuard", "CaseVaultSamples", "SodiumKit", "AccessPolicy", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["CaseVaultCore", "CaseVaultAgent", "CProcessGuard", "CaseVaultSamples", "SodiumKit", "AccessPolicy", "CaseVaultTestSupport",
+                           .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import CaseVaultSamples
+@testable import CaseVaultTestSupport
 import Foundation
 import XCTest
 
@@ -7,29 +8,9 @@ import XCTest
 /// that scripts/test.sh starts (`CASEVAULT_TEST_POSTGRES`); fails without it.
 final class SharedVaultCLITests: XCTestCase {
     func testTwoWorkstationsAndThePoliceShareAVaultThroughTheServer() throws {
-        guard let socketFolder = ProcessInfo.processInfo.environment["CASEVAULT_TEST_POSTGRES"], !socketFolder.isEmpty else {
-            return XCTFail("CASEVAULT_TEST_POSTGRES is not set: run scripts/test.sh, which starts a PostgreSQL for the server tests")
-        }
-        setenv("CASEVAULT_TEST_INSECURE_KDF", "1", 1)
-        let passphrase = "blå hest batteri stift"
-        let centre = try CLIVault(members: [("kari", "contact-person"), ("karl", "contact-person")], passphrase: passphrase,
-                                  environment: ["CASEVAULT_PASSPHRASE": passphrase, "CASEVAULT_APPROVER_PASSPHRASE": passphrase])
-        let cli = centre.cli
-        let database = "cv_cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        XCTAssertEqual(try cli.run(["--version"], executable: nil).status, 0)
-        let created = try cli.run(["-h", socketFolder, "-U", "postgres", "-d", "postgres", "-q", "-c", "CREATE DATABASE \(database) TEMPLATE casevault_template"],
-                                  executable: "/usr/bin/psql")
-        XCTAssertEqual(created.status, 0, created.stderr)
-        let server = try Server(binary: CLI.binary, database: "postgres://postgres@/\(database)?host=\(socketFolder)")
-        defer { server.stop() }
-        let url = "http://" + (try XCTUnwrap(server.address, server.stderr))
-        let vaultID = try XCTUnwrap(try CLI.object(try cli.ok(["vault", "info", "--vault", centre.vault, "--json"]).stdout)["vault"] as? String)
-
-        try cli.ok(["server", "publish", "--server", url] + centre.as("lina"))
-        for (who, folder) in [("kari", "ws-a"), ("karl", "ws-b")] {
-            try cli.ok(["server", "join", "--server", url, "--vault-id", vaultID, "--member", who, "--fingerprint", centre.rootFingerprint,
-                        "--into", cli.path(folder), "--identity", centre.keyPath(who)])
-        }
+        let shared = try SharedCentre(workstations: [("kari", "ws-a"), ("karl", "ws-b")])
+        defer { shared.server.stop() }
+        let (centre, cli, url, vaultID) = (shared.centre, shared.centre.cli, shared.url, shared.vaultID)
         try cli.write("sample.yaml", SampleCase.yaml)
         func on(_ folder: String, _ who: String) -> [String] { ["--vault", cli.path(folder), "--identity", centre.keyPath(who)] }
         let caseA = try XCTUnwrap(try CLI.object(try cli.ok(["case", "new", "sample.yaml", "--json"] + on("ws-a", "kari")).stdout)["case"] as? String)
@@ -57,6 +38,83 @@ final class SharedVaultCLITests: XCTestCase {
         // The police are not members: they get deliveries, never the vault.
         try cli.fails(["server", "join", "--server", url, "--vault-id", vaultID, "--member", "politi-ost", "--fingerprint", centre.rootFingerprint,
                        "--into", cli.path("ws-police"), "--identity", cli.path("politi.key")])
+    }
+
+    /// A workstation killed while its push waits inside the server's transaction: the server
+    /// then commits the push, whose answer nobody reads. The workstation's next command takes
+    /// the stored rows instead of being refused forever, and nothing is lost or doubled.
+    func testAWorkstationKilledDuringItsPushLosesNothing() throws {
+        let shared = try SharedCentre(workstations: [("kari", "ws-a")])
+        defer { shared.server.stop() }
+        let cli = shared.centre.cli
+        try cli.write("sample.yaml", SampleCase.yaml)
+        let lock = try PostgresLockHolder(socketFolder: shared.socketFolder, database: shared.database, holdingShareLockOn: "vault_rows")
+        let p = Process()
+        p.executableURL = CLI.binary
+        p.arguments = ["case", "new", "sample.yaml"] + shared.on("ws-a", "kari")
+        p.currentDirectoryURL = cli.workdir
+        p.environment = cli.environment
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        try lock.waitUntilSomeoneWaits()
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationReason, .uncaughtSignal)
+        try lock.release()
+
+        let listed = try XCTUnwrap(try cli.ok(["case", "list", "--json"] + shared.on("ws-a", "kari")).json as? [[String: Any]])
+        XCTAssertEqual(listed.count, 1, "the case the killed command wrote is there, once")
+        try cli.ok(["server", "join", "--server", shared.url, "--vault-id", shared.vaultID, "--member", "kari", "--fingerprint", shared.centre.rootFingerprint,
+                    "--into", cli.path("ws-fresh"), "--identity", shared.centre.keyPath("kari")])
+        let fresh = try XCTUnwrap(try cli.ok(["case", "list", "--json"] + shared.on("ws-fresh", "kari")).json as? [[String: Any]])
+        XCTAssertEqual(fresh.map { $0["case"] as? String }, listed.map { $0["case"] as? String }, "the server holds it: a new workstation lists it too")
+        try cli.ok(["case", "new", "sample.yaml"] + shared.on("ws-a", "kari"))
+        XCTAssertEqual(try XCTUnwrap(try cli.ok(["case", "list", "--json"] + shared.on("ws-fresh", "kari")).json as? [[String: Any]]).count, 2, "and the log goes on")
+    }
+
+    /// A centre whose leader published her vault on a new `casevault serve`, with workstations joined.
+    private struct SharedCentre {
+        let centre: CLIVault
+        let server: Server
+        let url: String, vaultID: String, socketFolder: String, database: String
+
+        init(workstations: [(member: String, folder: String)]) throws {
+            guard let socketFolder = ProcessInfo.processInfo.environment["CASEVAULT_TEST_POSTGRES"], !socketFolder.isEmpty else {
+                throw CLIError("CASEVAULT_TEST_POSTGRES is not set: run scripts/test.sh, which starts a PostgreSQL for the server tests")
+            }
+            setenv("CASEVAULT_TEST_INSECURE_KDF", "1", 1)
+            let passphrase = "blå hest batteri stift"
+            centre = try CLIVault(members: [("kari", "contact-person"), ("karl", "contact-person")], passphrase: passphrase,
+                                  environment: ["CASEVAULT_PASSPHRASE": passphrase, "CASEVAULT_APPROVER_PASSPHRASE": passphrase])
+            let cli = centre.cli
+            self.socketFolder = socketFolder
+            database = "cv_cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+            XCTAssertEqual(try cli.run(["--version"], executable: nil).status, 0)
+            let created = try cli.run(["-h", socketFolder, "-U", "postgres", "-d", "postgres", "-q", "-c", "CREATE DATABASE \(database) TEMPLATE casevault_template"],
+                                      executable: "/usr/bin/psql")
+            XCTAssertEqual(created.status, 0, created.stderr)
+            server = try Server(binary: CLI.binary, database: "postgres://postgres@/\(database)?host=\(socketFolder)")
+            guard let address = server.address else { throw CLIError("the server did not start: \(server.stderr)") }
+            url = "http://" + address
+            guard let id = try CLI.object(try cli.ok(["vault", "info", "--vault", centre.vault, "--json"]).stdout)["vault"] as? String else {
+                throw CLIError("vault info printed no vault id")
+            }
+            vaultID = id
+            try cli.ok(["server", "publish", "--server", url] + centre.as("lina"))
+            for (who, folder) in workstations {
+                try cli.ok(["server", "join", "--server", url, "--vault-id", vaultID, "--member", who, "--fingerprint", centre.rootFingerprint,
+                            "--into", cli.path(folder), "--identity", centre.keyPath(who)])
+            }
+        }
+
+        func on(_ folder: String, _ who: String) -> [String] { ["--vault", centre.cli.path(folder), "--identity", centre.keyPath(who)] }
+    }
+
+    private struct CLIError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
     }
 
     /// `casevault serve` on a free port, until `stop`.

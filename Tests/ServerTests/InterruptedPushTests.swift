@@ -63,7 +63,7 @@ final class InterruptedPushTests: XCTestCase {
 
         // 1. Killed inside the transaction: the push is held at a lock the test owns, then the server dies.
         var ids = [try Session(vault: a, identity: kari).createCase(recordText: SharedWorld.smallCase)]
-        let lock = try PostgresLockHolder(db, "LOCK TABLE vault_rows IN SHARE MODE")
+        let lock = try PostgresLockHolder(socketFolder: db.socketFolder, database: db.database, holdingShareLockOn: "vault_rows")
         let push = InBackground((a, kari.signer)) { _ = try? Workstation.sync($0.0, signer: $0.1, pulling: false) }
         try lock.waitUntilSomeoneWaits()
         serve.kill9()
@@ -96,45 +96,6 @@ final class InterruptedPushTests: XCTestCase {
         XCTAssertEqual(try Session(vault: c, identity: kari).listCases().count, 2)
         serve.terminate()
         _ = serve.waitForExit()
-    }
-}
-
-/// A `psql` session holding a lock until told to let go, so a test can stop a server's
-/// transaction at a known point.
-final class PostgresLockHolder {
-    private let process = Process()
-    private let input = Pipe()
-    private let db: TestPostgres
-
-    init(_ db: TestPostgres, _ statement: String) throws {
-        self.db = db
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        process.arguments = ["-h", db.socketFolder, "-U", "postgres", "-d", db.database, "-q", "-v", "ON_ERROR_STOP=1"]
-        process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        input.fileHandleForWriting.write(Data("BEGIN; \(statement); SELECT 1;\n".utf8))
-        // Held once the lock shows in pg_locks for this database, granted.
-        try poll { try db.sql("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'vault_rows' AND l.mode = 'ShareLock' AND l.granted") != "0\n" }
-    }
-
-    /// Until another session waits on a lock in this database.
-    func waitUntilSomeoneWaits() throws {
-        try poll { try db.sql("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") != "0\n" }
-    }
-
-    func release() throws {
-        input.fileHandleForWriting.write(Data("COMMIT;\n".utf8))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-    }
-
-    /// Each `psql` round trip is the wait: there is no event to block on for another session's state.
-    private func poll(_ condition: () throws -> Bool) throws {
-        for _ in 0..<2_000 {
-            if try condition() { return }
-        }
-        throw NSError(domain: "PostgresLockHolder", code: 1, userInfo: [NSLocalizedDescriptionKey: "the condition never held"])
     }
 }
 
