@@ -40,7 +40,8 @@ public enum CaseVaultServe {
         let store = PostgresVaultStore(client: client, logger: logger, deadline: options.deadline)
         let auth = ServerAuth(store: store, clock: options.clock, logger: logger)
         let router = Router()
-        ServerRoutes(store: store, auth: auth, clock: options.clock, logger: logger, maxClockSkew: options.maxClockSkew).add(to: router)
+        ServerRoutes(store: store, auth: auth, clock: options.clock, logger: logger, maxClockSkew: options.maxClockSkew, metrics: ServerMetrics())
+            .add(to: router)
         var app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "casevault"),
                               services: [client], onServerRunning: { channel in
             onListening("\(host):\(channel.localAddress?.port ?? port)")

@@ -13,9 +13,14 @@ struct ServerRoutes: Sendable {
     let clock: any VaultClock
     let logger: Logger
     let maxClockSkew: Int64
+    let metrics: ServerMetrics
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/health") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
         router.get("/ready") { _, _ in
             await answer { () async throws -> SyncWire.Ready in
                 try await store.ping()
@@ -34,12 +39,23 @@ struct ServerRoutes: Sendable {
         }
         v.post(":vault/session") { request, context in
             await answer { () async throws -> SyncWire.Session in
-                let token = try await auth.session(vault: try vault(context), request: try await decode(request))
+                let token: [UInt8]
+                do { token = try await auth.session(vault: try vault(context), request: try await decode(request)) } catch {
+                    ((error as? ServerFailure)?.status == .tooManyRequests ? metrics.signInsRateLimited : metrics.signInsRefused).increment()
+                    throw error
+                }
+                metrics.signIns.increment()
                 return .init(token: Base64.encode(token), serverTime: clock.now().seconds)
             }
         }
         v.post(":vault/push") { request, context in
-            await answer { () async throws -> SyncWire.PushResult in try await push(request, context) }
+            await answer { () async throws -> SyncWire.PushResult in
+                do { return try await push(request, context) } catch {
+                    let inner = (error as? PostgresTransactionError)?.closureError ?? error
+                    ((inner as? ServerFailure)?.status == .conflict ? metrics.pushesOvertaken : metrics.pushesRefused).increment()
+                    throw error
+                }
+            }
         }
         v.get(":vault/rows") { request, context in
             await answer { () async throws -> SyncWire.Pull in
@@ -48,6 +64,7 @@ struct ServerRoutes: Sendable {
                 guard entry.kind == .member else { throw ServerFailure(.forbidden, "a recipient receives deliveries, not the vault") }
                 let after = Int64(request.uri.queryParameters.get("after") ?? "0") ?? 0
                 let page = try await store.pull(id, after: after, limit: 2000)
+                metrics.pulls.increment()
                 return .init(rows: page.rows.map(SyncWire.Row.init), next: page.next, more: page.more, logSize: stored.head.logSize)
             }
         }
@@ -102,6 +119,8 @@ struct ServerRoutes: Sendable {
             try PushCheck.check(rows, stored: existing, head: stored.head, vaultID: id, rootKey: stored.rootKey,
                                 now: stored.head.logSize == 0 ? nil : now, maxSkew: skew)
         }
+        metrics.pushesStored.increment()
+        metrics.rowsStored.increment(by: Int64(rows.count))
         logger.info("push stored", metadata: ["vault": "\(id.hex.prefix(8))", "member": "\(entry.id)", "rows": "\(rows.count)", "log": "\(after.logSize)"])
         return .init(logSize: after.logSize)
     }
@@ -118,6 +137,7 @@ struct ServerRoutes: Sendable {
         guard let data = Base64.decode(body.data), !data.isEmpty else { throw ServerFailure(.badRequest, "the delivery is empty or not base64") }
         let item = Hex.encode(Random.bytes(16)), now = clock.now()
         try await store.deliver(id: item, vault: id, to: to, from: entry.id, data: data, at: now)
+        metrics.deliveries.increment()
         logger.info("delivery posted", metadata: ["vault": "\(id.hex.prefix(8))", "from": "\(entry.id)", "to": "\(to)", "bytes": "\(data.count)"])
         return .init(id: item, from: entry.id, size: data.count, posted: now.seconds)
     }
@@ -148,6 +168,7 @@ struct ServerRoutes: Sendable {
             }
             // Only the error's type: a database error's text may quote a statement's values.
             logger.error("request failed", metadata: ["error": "\(type(of: inner))"])
+            metrics.internalErrors.increment()
             return json(.internalServerError, SyncWire.Problem(error: "internal error"))
         }
     }

@@ -35,7 +35,7 @@ extension Vault {
     }
 
     private static func reasonReaders(actor: String, state: VaultState) -> [RosterEntry] {
-        state.roster.members.filter { !$0.isRevoked && ($0.id == actor || $0.roles.contains(.leader) || $0.roles.contains(.auditor)) }
+        state.roster.members.filter { !$0.isRevoked && ($0.id == actor || $0.holds(.superviseLog)) }
     }
 
     /// Appends one entry. `checkpoint` is false for an actor the roster does not know: their

@@ -71,11 +71,11 @@ struct AccessReportOperation: SessionBound {
     }
 
     /// The auditor and leaders may have any case's report; everyone else only their own cases'.
-    private var mayAlwaysReport: Bool { member.roles.contains(.auditor) || member.roles.contains(.leader) }
+    private var mayAlwaysReport: Bool { member.holds(.superviseLog) }
 
     private func requireReportAccess(_ latest: CaseVersion, state: VaultState) throws(VaultError) {
         if mayAlwaysReport { return }
-        let personal = [Role.contactPerson.rawValue, Role.resident.rawValue]
+        let personal = ProceduralRight.personalReport.onTheirCases.map(\.rawValue)
         if latest.assignments.contains(where: { $0.member == member.id && personal.contains($0.role) }) { return }
         let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: latest.assignments)
         guard !access.effectiveRoles(of: member).isEmpty else { throw .notFound("case \(latest.caseID) not found") }

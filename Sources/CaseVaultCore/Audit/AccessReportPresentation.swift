@@ -105,7 +105,7 @@ extension Session {
     /// and consent read from the case (a logged read). Others get the report as `accessReport` gives it.
     public func residentAccessReport(caseID: CaseID) throws(VaultError) -> AccessReport {
         let report = try accessReport(caseID: caseID)
-        guard member.roles.contains(.resident) || member.roles.contains(.contactPerson), !report.disclosures.isEmpty else { return report }
+        guard member.roles.contains(where: ProceduralRight.personalReport.onTheirCases.contains), !report.disclosures.isEmpty else { return report }
         return report.addingPurposes(from: try showCase(caseID, reason: "innsynsrapport").fields)
     }
 }

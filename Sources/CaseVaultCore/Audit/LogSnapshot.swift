@@ -39,7 +39,7 @@ extension Vault {
 extension SessionBound {
     /// The log is for the auditor and the leaders. Anyone else is refused, and the refusal logged.
     func requireAuditRole(_ command: String, caseID: CaseID? = nil) throws(VaultError) {
-        guard member.roles.contains(.auditor) || member.roles.contains(.leader) else {
+        guard member.holds(.superviseLog) else {
             let error = VaultError.denied("\(command) is for the auditor or a leader, and \(member.id) is neither")
             session.recordRefusal(command: command, caseID: caseID, error: error)
             throw error

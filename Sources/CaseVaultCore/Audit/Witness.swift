@@ -25,7 +25,7 @@ struct WitnessOperation: SessionBound {
     /// computed from the vault's leaf hashes but checked only against the two signed roots, so a
     /// vault that lies about its leaves gains nothing. A refusal is logged as well.
     func witness(statePath: String) throws(VaultError) -> WitnessResult {
-        guard member.roles.contains(.auditor) else {
+        guard member.holds(.witness) else {
             let error = VaultError.denied("the witness is run by the auditor, and \(member.id) is not an auditor")
             session.recordRefusal(command: "audit.witness", caseID: nil, error: error)
             throw error

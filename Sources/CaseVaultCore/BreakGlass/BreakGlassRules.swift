@@ -8,8 +8,8 @@ public enum BreakGlassRules {
     public static let reasonCodes = ["life-danger", "child-safety", "medical-emergency", "police-emergency"]
     public static let maxMinutes = 240
 
-    static func mayBreakGlass(_ m: RosterEntry) -> Bool { m.roles.contains(.leader) }
-    static func mayReview(_ m: RosterEntry) -> Bool { m.roles.contains(.leader) || m.roles.contains(.auditor) }
+    static func mayBreakGlass(_ m: RosterEntry) -> Bool { m.holds(.breakGlass) }
+    static func mayReview(_ m: RosterEntry) -> Bool { m.holds(.reviewBreakGlass) }
 
     /// The X25519 key the centre root opens the outer layer of break-glass wraps with.
     static let rootBoxDomain = "casevault/v2/root-box\0"

@@ -2,6 +2,6 @@
 enum Assigning {
     /// The leader, or a contact person assigned to the case, may change who is assigned.
     static func mayAssign(_ member: RosterEntry, in access: CaseAccess) -> Bool {
-        member.roles.contains(.leader) || access.effectiveRoles(of: member).contains(.contactPerson)
+        access.grants(.assign, to: member)
     }
 }

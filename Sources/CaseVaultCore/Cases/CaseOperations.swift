@@ -26,7 +26,7 @@ struct CaseOperations: SessionBound {
     /// Creates a case from a JSON/YAML record. The author is assigned as its contact person.
     @discardableResult
     func createCase(recordText: String, reason: String? = nil) throws(VaultError) -> CaseID {
-        guard member.roles.contains(.contactPerson) else { throw .denied("\(member.id) is not a contact person; only contact persons open cases") }
+        guard member.holds(.openCase) else { throw .denied("\(member.id) is not a contact person; only contact persons open cases") }
         let record = try RecordParser(allowSyntheticIDs: vault.isTestVault).parseRecord(recordText)
         guard !record.fields.isEmpty else { throw .input("the case record is empty") }
         try RecordWriteRules(today: clock.now().osloDate).checkNewCase(record.fields)

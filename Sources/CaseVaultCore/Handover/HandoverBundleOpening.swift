@@ -163,8 +163,8 @@ extension HandoverBundle {
             return nil
         }
         let a = try RosterEntry.parseCertified(parts.approverEntry, vault: manifest.vaultID, root: roster.rootKey)
-        guard a.roles.contains(.leader), a.id != manifest.sender, let listed = roster.entry(a.id), listed.identity == a.identity,
-              listed.kind == .member, listed.roles.contains(.leader), listed.isActive(at: manifest.created) else {
+        guard a.holds(.approveHandover), a.id != manifest.sender, let listed = roster.entry(a.id), listed.identity == a.identity,
+              listed.kind == .member, listed.holds(.approveHandover), listed.isActive(at: manifest.created) else {
             throw .auth("the approver is not an active leader on the centre's roster")
         }
         if let evidence = parts.requestEvidence {

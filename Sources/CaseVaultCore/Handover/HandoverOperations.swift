@@ -70,7 +70,7 @@ struct HandoverOperations: SessionBound {
             if needsApproval {
                 guard let approver else { throw VaultError.denied("a handover to \(role.rawValue) needs a leader's approval: pass --approver-identity") }
                 guard let entry = state.roster.entry(for: approver.publicIdentity), entry.kind == .member, !entry.isRevoked,
-                      entry.roles.contains(.leader), entry.id != member.id else {
+                      entry.holds(.approveHandover), entry.id != member.id else {
                     throw VaultError.denied("the approver must be an active leader on the roster other than the sender")
                 }
                 approverSigner = .init(entry: entry, key: approver.signingKey)

@@ -33,7 +33,7 @@ extension HandoverBundle {
             guard decision.approver == approver.id else { throw .auth("the bundle's approval names someone other than its approver") }
             try decision.verify(by: approver.identity.signingKey, for: request)
             guard decision.verdict == .approve else { throw .auth("the bundle's request was rejected, not approved") }
-            guard approver.id != sender.id, approver.roles.contains(.leader), approver.isActive(at: decision.decided) else {
+            guard approver.id != sender.id, approver.holds(.approveHandover), approver.isActive(at: decision.decided) else {
                 throw .auth("the bundle's approval is not by an active leader other than the sender")
             }
             guard request.created <= decision.decided, decision.decided <= m.created else {

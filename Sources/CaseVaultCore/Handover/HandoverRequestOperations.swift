@@ -32,7 +32,7 @@ public struct RequestReview: Sendable {
 /// (One function, so a policy rule naming approvers can take its place.)
 enum HandoverApprovers {
     static func mayApprove(_ entry: RosterEntry, requester: String) -> Bool {
-        entry.kind == .member && !entry.isRevoked && entry.roles.contains(.leader) && entry.id != requester
+        entry.kind == .member && !entry.isRevoked && entry.holds(.approveHandover) && entry.id != requester
     }
 
     static func all(in roster: Roster, requester: String) -> [RosterEntry] {
@@ -60,7 +60,7 @@ struct VerifiedRequest {
             let d = try ApprovalDecision.parse(text)
             guard let approver = roster.entry(d.approver), approver.kind == .member else { throw .auth("the decision names \(d.approver), who is not a member") }
             try d.verify(by: approver.identity.signingKey, for: request)
-            guard approver.roles.contains(.leader), approver.id != request.requester, approver.isActive(at: d.decided) else {
+            guard approver.holds(.approveHandover), approver.id != request.requester, approver.isActive(at: d.decided) else {
                 throw .auth("the decision on \(record.requestID) is by \(d.approver), who may not approve it")
             }
             decision = d
@@ -95,7 +95,7 @@ struct HandoverRequestOperations: SessionBound {
             let state = try currentState(db)
             let opened = try open(ask.caseID, state: state, db: db)
             let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments)
-            guard access.effectiveRoles(of: member).contains(.contactPerson) else {
+            guard access.grants(.requestHandover, to: member) else {
                 throw VaultError.denied("only a contact person of the case may ask for a handover")
             }
             let selection = try HandoverSelection(ask: ask, state: state, opened: opened, today: now.osloDate)
@@ -130,7 +130,7 @@ struct HandoverRequestOperations: SessionBound {
                     return RequestSummary(request: v.request, status: v.status, approver: v.decision?.approver,
                                           reason: try openReason(v), drop: v.decision?.drop ?? [], problem: nil)
                 } catch let e as VaultError {
-                    guard let request = try? ApprovalRequest.parse(row.request), request.requester == member.id || member.roles.contains(.leader) else { return nil }
+                    guard let request = try? ApprovalRequest.parse(row.request), request.requester == member.id || member.holds(.approveHandover) else { return nil }
                     return RequestSummary(request: request, status: .pending, approver: nil, reason: nil, drop: [], problem: e.message)
                 }
             }

@@ -66,7 +66,7 @@ struct RecoveryOperations: SessionBound {
     /// `recovery request`: a leader asks the trustees `subset` (default: the first k) to recover
     /// `caseID` for `newReader`, who must already reach the case. Logged before anything else.
     func request(_ caseID: CaseID, for newReader: String, subset given: [String]?) throws(VaultError) -> (id: String, subset: [String]) {
-        guard member.roles.contains(.leader) else { throw .denied("only a leader may request a recovery") }
+        guard member.holds(.requestRecovery) else { throw .denied("only a leader may request a recovery") }
         return try vault.write { db in
             let state = try currentState(db)
             guard let record = try vault.escrowKeyRecords(db, kind: .recovery).last else {
@@ -124,7 +124,7 @@ struct RecoveryOperations: SessionBound {
             throw VaultError.notFound("no recovery request \(id)")
         }
         let s = try EscrowStatement.parse(row.text, header: Self.requestHeader, keys: Self.requestKeys)
-        guard let requester = state.roster.entry(s.value("requester")), requester.kind == .member, requester.roles.contains(.leader) else {
+        guard let requester = state.roster.entry(s.value("requester")), requester.kind == .member, requester.holds(.requestRecovery) else {
             throw VaultError.auth("recovery request \(id) is not signed by a leader")
         }
         try s.verify(domain: Self.requestDomain, by: requester.identity.signingKey)

@@ -62,8 +62,8 @@ package struct ResidentBinding: Sendable, Equatable {
         guard boundAt >= 2, boundAt <= UInt64(chain.count) else { throw .auth("\(label) names a version the case does not have (forged)") }
         let version = chain[Int(boundAt - 1)], before = chain[Int(boundAt - 2)]
         let assignment = CaseVersion.Assignment(member: pseudonym, role: Role.resident.rawValue)
-        let contactPerson = before.assignments.contains(CaseVersion.Assignment(member: binder, role: Role.contactPerson.rawValue))
-        let leader = roster.entry(binder)?.roles.contains(.leader) == true
+        let contactPerson = before.assignments.contains { $0.member == binder && Role(rawValue: $0.role).map(ProceduralRight.bindResident.onTheirCases.contains) == true }
+        let leader = roster.entry(binder)?.holds(.moveResidents) == true
         guard version.caseID == caseID, version.author == binder, version.assignments.contains(assignment), !before.assignments.contains(assignment),
               contactPerson || leader
         else { throw .auth("\(label) is not backed by a version in which a contact person of the case assigned it (forged)") }

@@ -30,7 +30,7 @@ package enum ResidentMigration {
 
         func run() throws(VaultError) -> Summary {
             try requireStaff("migrate the vault")
-            guard member.roles.contains(.leader) else { throw .denied("moving residents off the roster is the leader's, with the centre root key") }
+            guard member.holds(.moveResidents) else { throw .denied("moving residents off the roster is the leader's, with the centre root key") }
             let root = try requireRoot(for: "moving residents off the roster")
             var summary = Summary()
             let signed: SignedRoster? = try vault.write { db in

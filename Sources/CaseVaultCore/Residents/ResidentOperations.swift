@@ -20,7 +20,7 @@ struct ResidentOperations: SessionBound {
             }
             let opened = try open(caseID, state: state, db: db)
             let access = CaseAccess(policy: state.policy, roster: state.roster, assignments: opened.latest.assignments)
-            guard access.effectiveRoles(of: member).contains(.contactPerson) else {
+            guard access.grants(.bindResident, to: member) else {
                 throw VaultError.denied("only a contact person assigned to the case may bind a resident's key to it")
             }
             guard state.policy.scope(of: .resident) == .caseAssigned else { throw VaultError.input("the policy does not make resident a case-assigned role") }
