@@ -73,20 +73,45 @@ struct HandoverCommand: ParsableCommand {
 
     struct Open: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Verify a bundle completely, then show it (recipient side; no vault needed).",
+            abstract: "Verify a bundle completely, then show it, or save a document it hands over (recipient side; no vault needed).",
             discussion: Examples.text("casevault handover open til-politiet.cvb --identity ~/politi.cvkey --trust \"<centre root fingerprint>\"",
-                                      "casevault handover open til-politiet.cvb --identity ~/politi.cvkey --trust \"$FP\" --keyring Keys/keyring.txt --json"))
+                                      "casevault handover open til-politiet.cvb --identity ~/politi.cvkey --trust \"$FP\" --keyring Keys/keyring.txt --json",
+                                      "casevault handover open til-politiet.cvb --identity ~/politi.cvkey --trust \"$FP\" --save-document 1 --out ~/samtykke.pdf"))
         @Argument(help: "The bundle file.", completion: .file()) var file: String
         @OptionGroup var identity: IdentityOptions
         @Option(help: "The centre root fingerprint you trust (from the centre, confirmed out of band).") var trust: String
         @Option(help: "The centre's signed keyring (Keys/keyring.txt), to catch a revoked sender.") var keyring: String?
         @Flag(help: "Open an expired bundle anyway (says so).") var forceExpired = false
+        @Option(help: ArgumentHelp("Save document N of the bundle (as `handover open` lists it) instead of showing the bundle.", valueName: "n"))
+        var saveDocument: Int?
+        @Option(help: "Where --save-document writes the document (created with mode 0600), or - for standard output.", completion: .file())
+        var out: String?
+        @Flag(help: "Replace the file at --out if it exists.") var force = false
         @OptionGroup var output: JSONFlag
 
+        func validate() throws {
+            guard let n = saveDocument else {
+                if out != nil || force { throw ValidationError("--out and --force go with --save-document N") }
+                return
+            }
+            guard n >= 1 else { throw ValidationError("the document number starts at 1 (as `handover open` lists them)") }
+            guard out != nil else { throw ValidationError("--save-document needs --out PATH, or --out - for standard output") }
+            if output.json { throw ValidationError("--save-document writes the document, not JSON; leave out --json") }
+        }
+
         func run() throws {
+            if let n = saveDocument, let out, out != "-", !force, FileManager.default.fileExists(atPath: out) {
+                throw CLIError(.refused, "\(out) already exists; give another path, or --force to replace it", hints: ["document \(n) was not saved"])
+            }
             let opened = try BundleFile.open(file, identity: try identity.load(), keyFile: try identity.keyPath, trust: trust, keyring: keyring,
                                              forceExpired: forceExpired)
             if opened.openedAfterExpiry { Output.note("warning: this bundle expired at \(opened.manifest.expires!.osloText); opened because --force-expired was given") }
+            if let n = saveDocument, let out {
+                let saved = try opened.document(n - 1)
+                try DocumentFile.write(saved.content, to: out, force: force)
+                if out != "-" { Output.note("Saved document \(n) of bundle \(opened.manifest.bundleID) to \(out) (\(saved.document.size) bytes, mode 0600); delete it when done") }
+                return
+            }
             if output.json { Output.json(BundleText.json(opened)) } else { BundleText.print(opened) }
         }
     }
@@ -171,10 +196,16 @@ enum BundleText {
         Output.line("  grunnlag: \(ValueLabels.label(of: m.basis.rawValue, pattern: "police.basis"))\(m.consentReference.map { " (\($0))" } ?? "")")
         Output.line("  laget: \(m.created.osloText)\(m.expires.map { ", utløper \($0.osloText)" } ?? "")")
         var lastGroup = ""
-        for path in CaseRecord(fields: b.fields).orderedPaths {
+        // A document's reference holds its key: it is never shown; the document is saved with --save-document.
+        for path in CaseRecord(fields: b.fields).orderedPaths where !CaseDocument.isContentPath(path) {
             let group = CaseText.groupName(path)
             if group != lastGroup { Output.line("\n\(group)"); lastGroup = group }
             Output.line("  \(FieldCatalog.spec(forPath: path)?.label ?? path): \(b.fields[path]!.norwegianText(path: path))")
+        }
+        guard !b.documents.isEmpty else { return }
+        Output.line("\nDokumenter i pakken (lagre med --save-document N --out FIL)")
+        for d in b.documents {
+            Output.line("  \(d.index + 1)  \(Output.neutralised(d.title, keepNewlines: false))  \(d.kind.rawValue.uppercased())  \(d.size) byte")
         }
     }
 
@@ -189,6 +220,8 @@ enum BundleText {
             bundle: m.bundleID, centre: centre(b), case: m.caseID.hex, caseVersion: m.caseVersion, sender: m.sender,
             senderFingerprint: b.sender.identity.fingerprint, approvedBy: b.approver?.id, recipient: m.recipient,
             recipientRole: m.recipientRole.rawValue, purpose: m.purpose, basis: m.basis.rawValue, consent: m.consentReference,
-            created: m.created.rfc3339, expires: m.expires?.rfc3339, expired: b.openedAfterExpiry, fields: JSONShape.Value.map(b.fields))
+            created: m.created.rfc3339, expires: m.expires?.rfc3339, expired: b.openedAfterExpiry,
+            fields: JSONShape.Value.map(b.fields.filter { !CaseDocument.isContentPath($0.key) }),
+            documents: b.documents.isEmpty ? nil : b.documents.map(JSONShape.Document.init))
     }
 }

@@ -158,6 +158,8 @@ enum JSONShape {
         let created: String
         @Null var expires: String?
         let expired: Bool, fields: [String: Value]
+        /// Only in a bundle that hands over documents, so other bundles' JSON is unchanged.
+        let documents: [Document]?
     }
 
     /// A field's value: a string, an integer, a boolean or a list of strings.

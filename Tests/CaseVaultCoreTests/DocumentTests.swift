@@ -8,19 +8,9 @@ import XCTest
 /// Case documents: a PDF, JPEG or PNG sealed like every field, its content encrypted in
 /// secretstream chunks; readable only by the roles that open `documents[].content`.
 final class DocumentTests: XCTestCase {
-    /// A PDF holding `canary` among filler, `size` bytes long.
-    private func pdf(_ canary: String, size: Int = 3000) -> [UInt8] {
-        var b = Array("%PDF-1.7\n".utf8) + Array(canary.utf8)
-        b += [UInt8](repeating: 0x20, count: max(0, size - b.count))
-        return b
-    }
-
-    private func secure(_ b: [UInt8]) throws -> SecureBytes {
-        var copy = b
-        return try SecureBytes(consuming: &copy)
-    }
-
-    private func bytes(_ s: SecureBytes) -> [UInt8] { s.withUnsafeBytes { Array($0) } }
+    private func pdf(_ canary: String, size: Int = 3000) -> [UInt8] { TestDocument.pdf(canary, size: size) }
+    private func secure(_ b: [UInt8]) throws -> SecureBytes { try TestDocument.secure(b) }
+    private func bytes(_ s: SecureBytes) -> [UInt8] { TestDocument.bytes(s) }
 
     private func blobCount(_ tv: TestVault) throws -> Int { try RawDatabase(tv).count("case_documents") }
 
@@ -160,12 +150,18 @@ final class DocumentTests: XCTestCase {
         XCTAssertTrue(e?.message.contains("case document add") ?? false, e?.message ?? "")
     }
 
-    func testAHandoverCarriesNoDocumentUnlessAskedAndThenRefuses() throws {
+    func testAHandoverCarriesADocumentOnlyWhenItsEntryIsNamedAndThenWhole() throws {
         let choice = HandoverFieldChoice(policy: .makeDefault(), role: .nav, includeAddress: false)
-        let readable: [String: FieldValue] = ["person.legal_name": .text("Kari"), "documents[0].title": .text("Leiekontrakt"),
+        var readable: [String: FieldValue] = ["person.legal_name": .text("Kari"), "documents[0].title": .text("Leiekontrakt"),
                                               "documents[0].content": .text("cvdoc1:…")]
-        XCTAssertEqual(Set(choice.maximum(of: readable).keys), ["person.legal_name"])
-        XCTAssertThrowsError(try choice.select(from: readable, chosen: ["documents[0]"]))
+        XCTAssertEqual(Set(choice.maximum(of: readable).keys), ["person.legal_name"], "the maximum never holds a document")
+        XCTAssertThrowsError(try choice.select(from: readable, chosen: ["documents[0]"]), "without its kind, size and date")
+        for (field, value) in [("kind", FieldValue.text("pdf")), ("size", .integer(3)), ("added", .text("2026-12-01"))] {
+            readable["documents[0].\(field)"] = value
+        }
+        XCTAssertEqual(try choice.select(from: readable, chosen: ["documents[0]"]).count, 5)
+        XCTAssertThrowsError(try choice.select(from: readable, chosen: ["documents"]), "every document at once")
+        XCTAssertEqual(Set(try choice.select(from: readable, chosen: ["documents[].title"]).keys), ["documents[0].title"], "a title alone carries no key")
     }
 
     func testNoPlaintextByteOfADocumentReachesTheDisk() throws {

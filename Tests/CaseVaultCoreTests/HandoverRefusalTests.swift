@@ -125,10 +125,12 @@ final class HandoverRefusalTests: XCTestCase {
         let w = try HandoverWorld()
         let pid = w.identity(police).publicIdentity
         let inner = try BundleSurgery.decryptInner(try w.create(to: police).bytes, with: w.identity(police))
-        // A well-formed version-3 bundle (the header, version byte included, authenticated as AD).
-        let v3 = try BundleSurgery.sealOuter(inner, to: pid, version: 3)
-        let e = expectHandoverError(.unsupportedFormat, "version 3") { try w.open(v3, as: police) }
-        XCTAssertTrue(e?.message.contains("version 3") ?? false, e?.message ?? "")
+        // A well-formed version-4 bundle (the header, version byte included, authenticated as AD).
+        let v4 = try BundleSurgery.sealOuter(inner, to: pid, version: 4)
+        let e = expectHandoverError(.unsupportedFormat, "version 4") { try w.open(v4, as: police) }
+        XCTAssertTrue(e?.message.contains("version 4") ?? false, e?.message ?? "")
+        // Version 3 hands over documents: a version-2 inner part under its version byte is refused.
+        expectHandoverError(.unsupportedFormat, "version 3 without documents") { try w.open(try BundleSurgery.sealOuter(inner, to: pid, version: 3), as: police) }
         expectHandoverError(.unsupportedFormat, "version 0") { try w.open(try BundleSurgery.sealOuter(inner, to: pid, version: 0), as: police) }
         expectHandoverError(.unsupportedFormat, "magic") {
             try w.open(try BundleSurgery.sealOuter(inner, to: pid, magic: Array("CVBUNDL2".utf8)), as: police)

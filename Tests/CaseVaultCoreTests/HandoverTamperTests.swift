@@ -21,9 +21,12 @@ final class HandoverTamperTests: XCTestCase {
         }
     }
 
-    /// What the spec says each region's damage is reported as (docs/parts/70-handover.md).
-    private func expectedKind(_ r: Region) -> VaultError.Kind {
+    /// What the spec says each region's damage is reported as (docs/parts/70-handover.md). A
+    /// version byte flipped to the other version a reader knows (2 ↔ 3) is read on, and then
+    /// fails to decrypt: the version byte is authenticated.
+    private func expectedKind(_ r: Region, byte: UInt8) -> VaultError.Kind {
         switch r {
+        case .version where [HandoverBundle.version, HandoverBundle.documentVersion].contains(byte): .authenticationFailed
         case .magic, .version, .length: .unsupportedFormat
         case .fingerprint: .accessDenied      // "addressed to another recipient"
         case .sealedKey, .nonce, .ciphertext: .authenticationFailed
@@ -52,7 +55,7 @@ final class HandoverTamperTests: XCTestCase {
                 opened.append(i)
             } catch let e as VaultError {
                 let r = region(of: i)
-                if e.kind != expectedKind(r), wrongKind.count < 10 { wrongKind.append("byte \(i) (\(r.rawValue)): \(e.kind) — \(e.message)") }
+                if e.kind != expectedKind(r, byte: t[i]), wrongKind.count < 10 { wrongKind.append("byte \(i) (\(r.rawValue)): \(e.kind) — \(e.message)") }
             }
         }
         XCTAssertEqual(opened, [], "bundles with these bytes flipped were accepted")

@@ -196,13 +196,23 @@ enum BundleSurgery {
         var logEntry: [UInt8]
         var proof: [UInt8]
         var senderSignature: [UInt8]
+        /// A version-3 inner part's documents (`CVBI\x03`): blob id and stored stream, in order.
+        var attachments: [(blobID: [UInt8], stream: [UInt8])]? = nil
 
         static func parse(_ bytes: [UInt8]) throws -> Inner {
             var r = ByteReader(bytes)
-            let inner = Inner(magic: try r.raw(5), manifest: try r.string(max: 1 << 20), payload: try r.data(max: 1 << 27),
+            let magic = try r.raw(5), manifest = try r.string(max: 1 << 20), payload = try r.data(max: 1 << 27)
+            var attachments: [(blobID: [UInt8], stream: [UInt8])]?
+            if magic == Array("CVBI\u{3}".utf8) {
+                var found: [(blobID: [UInt8], stream: [UInt8])] = []
+                for _ in 0..<Int(try r.u32()) { found.append((blobID: try r.raw(16), stream: try r.data(max: 1 << 26))) }
+                attachments = found
+            }
+            var inner = Inner(magic: magic, manifest: manifest, payload: payload,
                               roster: try r.string(max: 1 << 22), approverEntry: try r.string(), approverSignature: try r.data(),
                               policy: try r.data(max: 1 << 20), policySignature: try r.data(), logEntry: try r.data(), proof: try r.data(),
                               senderSignature: try r.data())
+            inner.attachments = attachments
             try r.expectEnd()
             return inner
         }
@@ -212,6 +222,13 @@ enum BundleSurgery {
             w.raw(magic)
             w.string(manifest)
             w.data(payload)
+            if let attachments {
+                w.u32(UInt32(attachments.count))
+                for a in attachments {
+                    w.raw(a.blobID)
+                    w.data(a.stream)
+                }
+            }
             w.string(roster)
             w.string(approverEntry)
             w.data(approverSignature)

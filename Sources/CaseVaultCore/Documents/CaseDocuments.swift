@@ -15,7 +15,18 @@ public struct CaseDocument: Sendable, Equatable {
 
 extension OpenedCase {
     /// The documents whose every field this reader opened, by index.
-    public var documents: [CaseDocument] {
+    public var documents: [CaseDocument] { CaseDocument.list(in: fields) }
+
+    /// The sealed reference of document `index`, if this reader opened it.
+    func documentReference(_ index: Int) throws(VaultError) -> DocumentReference? {
+        guard case let .text(text)? = fields["documents[\(index)].content"] else { return nil }
+        return try DocumentReference(fieldText: text)
+    }
+}
+
+extension CaseDocument {
+    /// The documents of which `fields` hold every field, by index (a case read or a bundle).
+    static func list(in fields: [String: FieldValue]) -> [CaseDocument] {
         var indices = Set<Int>()
         for path in fields.keys where path.hasPrefix("documents[") {
             if let i = RecordPatch.index(of: path, in: "documents") { indices.insert(i) }
@@ -27,12 +38,6 @@ extension OpenedCase {
             else { return nil }
             return CaseDocument(index: i, title: title, kind: kind, size: size, added: added)
         }
-    }
-
-    /// The sealed reference of document `index`, if this reader opened it.
-    func documentReference(_ index: Int) throws(VaultError) -> DocumentReference? {
-        guard case let .text(text)? = fields["documents[\(index)].content"] else { return nil }
-        return try DocumentReference(fieldText: text)
     }
 }
 

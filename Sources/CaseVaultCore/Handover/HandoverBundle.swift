@@ -89,16 +89,21 @@ public enum HandoverBundle {
     /// Seals a bundle whose manifest `prepare` made final.
     public static func seal(manifest: HandoverManifest, fields: [String: FieldValue], sender: any MessageSigner, approver: Signer?,
                             policy: SignedPolicy, evidence: LogEvidence, recipient: PublicIdentity,
-                            request: ApprovalEvidence? = nil) throws(VaultError) -> [UInt8] {
+                            request: ApprovalEvidence? = nil, attachments: [Attachment] = []) throws(VaultError) -> [UInt8] {
         guard manifest.fields == CaseRecord.order(Array(fields.keys)) else { throw .input("the bundle's manifest does not list its fields") }
         var payload = encodePayload(fields, order: manifest.fields)
         defer { Memory.zero(&payload) }
         guard payloadHash(payload) == manifest.payloadHash else { throw .input("the bundle's manifest does not hash its payload") }
+        // The recipient's own checks: a bundle whose documents and streams disagree is never made.
+        try BundleDocuments(fields: fields, order: manifest.fields).check(attachments)
+        try checkLimits(attachments)
+        let streamBytes = attachments.reduce(0) { $0 + $1.stream.count + 20 }
         let manifestBytes = Array(manifest.text.utf8)
-        var inner = ByteWriter(reservingCapacity: payload.count + manifestBytes.count + policy.bytes.count + evidence.roster.utf8.count + 8192)
-        inner.raw(innerMagic)
+        var inner = ByteWriter(reservingCapacity: payload.count + streamBytes + manifestBytes.count + policy.bytes.count + evidence.roster.utf8.count + 8192)
+        inner.raw(attachments.isEmpty ? innerMagic : documentInnerMagic)
         inner.data(manifestBytes)
         inner.data(payload)
+        if !attachments.isEmpty { write(attachments, to: &inner) }
         inner.string(evidence.roster)
         inner.string(approver?.entry.certifiedText ?? "")
         let approval: [UInt8], senderSignature: [UInt8]
@@ -128,7 +133,7 @@ public enum HandoverBundle {
             let nonce = XChaCha20Poly1305.randomNonce()
             var outer = ByteWriter(reservingCapacity: innerBytes.count + 200)
             outer.raw(magic)
-            outer.u8(version)
+            outer.u8(attachments.isEmpty ? version : documentVersion)
             outer.raw(PublicIdentity.fingerprintBytes(boxKey: recipient.boxKey.bytes, signingKey: recipient.signingKey.bytes))
             outer.raw(try SealedBox.seal(key, to: recipient.boxKey))
             outer.raw(nonce)

@@ -14,6 +14,9 @@ public struct OpenedBundle: Sendable {
     public let checkpoint: LogPosition
     /// Set when the bundle had expired and the recipient chose to open it anyway.
     public let openedAfterExpiry: Bool
+    /// The stored streams of the documents it hands over, by document index, each already
+    /// checked against its signed reference (`document(_:)` decrypts one).
+    var attachments: [Int: [UInt8]] = [:]
 }
 
 /// One point of a centre's log: its size and root hash.
@@ -36,14 +39,17 @@ extension HandoverBundle {
     static func open(_ bytes: [UInt8], identity: SecretIdentity, trustedRoot: String, now: Timestamp, allowExpired: Bool, keyring: String?,
                      memory: (VaultID) throws(VaultError) -> RecipientMemory.Centre?) throws(VaultError) -> OpenedBundle {
         var r = ByteReader(bytes)
-        let fingerprint: [UInt8], sealedKey: [UInt8], nonce: [UInt8], ciphertext: [UInt8], header: [UInt8]
+        let fingerprint: [UInt8], sealedKey: [UInt8], nonce: [UInt8], ciphertext: [UInt8], header: [UInt8], bundleVersion: UInt8
         do {
             guard try r.raw(magic.count) == magic else { throw VaultError.format("not a CaseVault handover bundle") }
             let v = try r.u8()
             guard v != 1 else {
                 throw VaultError.format("this is a version-1 handover bundle, which carries no proof that it was logged: ask the sender to send it again with a current CaseVault")
             }
-            guard v == version else { throw VaultError.format("handover bundle version \(v) is not supported (this program reads version \(version))") }
+            guard v == version || v == documentVersion else {
+                throw VaultError.format("handover bundle version \(v) is not supported (this program reads versions \(version) and \(documentVersion))")
+            }
+            bundleVersion = v
             fingerprint = try r.raw(16)
             sealedKey = try r.raw(SymmetricKey.byteCount + SealedBox.overhead)
             nonce = try r.raw(XChaCha20Poly1305.nonceByteCount)
@@ -60,7 +66,8 @@ extension HandoverBundle {
             let key = try SymmetricKey(secret: try SealedBox.open(sealedKey, with: identity.boxKey))
             inner = try XChaCha20Poly1305.open(ciphertext, key: key, nonce: nonce, associatedData: header)
         } catch { throw .auth("the bundle failed to decrypt: it was altered, or is not for this key") }
-        return try verifyInner(inner, recipient: mine, trustedRoot: trustedRoot, now: now, allowExpired: allowExpired, keyring: keyring, memory: memory)
+        return try verifyInner(inner, version: bundleVersion, recipient: mine, trustedRoot: trustedRoot, now: now, allowExpired: allowExpired,
+                               keyring: keyring, memory: memory)
     }
 
     /// The inner part's pieces, as they stand (FORMAT.md's inner-layer table).
@@ -70,13 +77,17 @@ extension HandoverBundle {
         var logEntry: [UInt8] = [], proof: [UInt8] = [], senderSignature: [UInt8] = []
         /// Present only in a bundle sent from an approved request.
         var requestEvidence: ApprovalEvidence?
+        /// Present only in a version-3 bundle, which hands over documents.
+        var attachments: [Attachment] = []
 
-        init(_ bytes: [UInt8]) throws(VaultError) {
+        init(_ bytes: [UInt8], version: UInt8) throws(VaultError) {
             var r = ByteReader(bytes)
             do {
-                guard try r.raw(innerMagic.count) == innerMagic else { throw VaultError.format("handover bundle's inner format is not supported") }
+                let magic = version == documentVersion ? documentInnerMagic : innerMagic
+                guard try r.raw(magic.count) == magic else { throw VaultError.format("handover bundle's inner format is not supported") }
                 manifest = try r.string(max: Limits.manifestBytes)
                 payload = try r.data(max: Limits.payloadBytes)
+                if version == documentVersion { attachments = try readAttachments(from: &r) }
                 roster = try r.string(max: Limits.rosterBytes)
                 approverEntry = try r.string(max: Limits.certifiedEntryBytes)
                 approval = try r.data(max: Limits.signatureBytes)
@@ -93,12 +104,12 @@ extension HandoverBundle {
         mutating func zero() { Memory.zero(&payload) }
     }
 
-    static func verifyInner(_ inner: SecureBytes, recipient: PublicIdentity, trustedRoot: String, now: Timestamp,
+    static func verifyInner(_ inner: SecureBytes, version: UInt8, recipient: PublicIdentity, trustedRoot: String, now: Timestamp,
                             allowExpired: Bool, keyring: String?,
                             memory: (VaultID) throws(VaultError) -> RecipientMemory.Centre?) throws(VaultError) -> OpenedBundle {
         var bytes = inner.withUnsafeBytes { Array($0) }
         defer { Memory.zero(&bytes) }
-        var parts = try InnerParts(bytes)
+        var parts = try InnerParts(bytes, version: version)
         defer { parts.zero() }
         let manifest = try HandoverManifest.parse(parts.manifest)
         let manifestBytes = Array(parts.manifest.utf8)
@@ -145,13 +156,29 @@ extension HandoverBundle {
         if let extra = zip(order, patterns).first(where: { !granted.contains($0.1) }) {
             throw .auth("the bundle holds \(extra.0), which the centre's policy does not grant to \(manifest.recipientRole.rawValue)")
         }
+        let attachments = try verifiedDocuments(parts.attachments, fields: fields, manifest: manifest)
         var expired = false
         if let expires = manifest.expires, expires <= now {
             guard allowExpired else { throw .denied("the bundle expired at \(expires.osloText); open it with --force-expired to read it anyway") }
             expired = true
         }
         return OpenedBundle(manifest: manifest, fields: fields, sender: sender, approver: approver, centre: roster.centre,
-                            roster: signedRoster, checkpoint: checkpoint, openedAfterExpiry: expired)
+                            roster: signedRoster, checkpoint: checkpoint, openedAfterExpiry: expired, attachments: attachments)
+    }
+
+    /// Each document's stream: one per document, matching its signed digest, and every chunk
+    /// decrypting under its key with this vault, case and blob id. A version-2 bundle carries
+    /// none, so a document reference in one is refused as coming without its content.
+    private static func verifiedDocuments(_ attachments: [Attachment], fields: [String: FieldValue],
+                                          manifest: HandoverManifest) throws(VaultError) -> [Int: [UInt8]] {
+        let documents = try BundleDocuments(fields: fields, order: manifest.fields)
+        try documents.check(attachments)
+        var streams: [Int: [UInt8]] = [:]
+        for (entry, a) in zip(documents.entries, attachments) {
+            _ = try documents.open(entry, stream: a.stream, manifest: manifest)
+            streams[entry.index] = a.stream
+        }
+        return streams
     }
 
     /// The leader's approval: a certified entry that the carried roster lists, active, as a leader.

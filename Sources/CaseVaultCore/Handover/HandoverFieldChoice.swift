@@ -3,7 +3,9 @@ import AccessPolicy
 /// Which fields a handover carries: of the fields the sender can read, those the policy lets the
 /// recipient's role read (the policy maximum), the protected address only when asked for, and of
 /// the consents only those naming the recipient's role; narrowed to the sender's choice when one
-/// is given. `handover create` and `handover request` both use it, so what is approved is what leaves.
+/// is given. A case document is never part of the maximum: it leaves only when the sender names
+/// it, and then whole. `handover create` and `handover request` both use it, so what is approved
+/// is what leaves.
 struct HandoverFieldChoice {
     let policy: Policy
     let role: Role
@@ -41,7 +43,8 @@ struct HandoverFieldChoice {
 
     /// The fields that leave: the maximum, or exactly the chosen part of it. A selector that
     /// matches nothing the sender can read, or only fields the recipient may not get, is refused
-    /// naming it; nothing has been written then.
+    /// naming it, as is one that would take a document's content without naming its entry, or
+    /// that the policy keeps from the recipient; nothing has been written then.
     func select(from readable: [String: FieldValue], chosen: [String]?) throws(VaultError) -> [String: FieldValue] {
         guard let chosen else { return maximum(of: readable) }
         var out: [String: FieldValue] = [:]
@@ -56,13 +59,42 @@ struct HandoverFieldChoice {
             guard includeAddress || !leaving.allSatisfy(Self.isAddress) else {
                 throw .input("--field \(s) is the protected address: it leaves only with --include-address")
             }
-            // A document's reference holds its key, and its content does not travel in a bundle yet.
-            guard !leaving.allSatisfy(Self.isDocument) else {
-                throw .input("--field \(s): case documents cannot be handed over yet; give the recipient a copy by another safe channel")
-            }
-            for path in leaving where (includeAddress || !Self.isAddress(path)) && !Self.isDocument(path) { out[path] = readable[path] }
+            try checkDocuments(s, matched: matched, leaving: leaving)
+            for path in leaving where includeAddress || !Self.isAddress(path) { out[path] = readable[path] }
         }
+        try Self.checkWholeDocuments(out)
         return out
+    }
+
+    /// A document's content (its key, and with it the stored stream) leaves only for a selector
+    /// naming its entry, `documents[2]` or `documents[2].content`: `documents` or a pattern would
+    /// send every document, which no one should do by accident.
+    private func checkDocuments(_ s: String, matched: [String], leaving: [String]) throws(VaultError) {
+        let contents = matched.filter(DocumentReference.isContentPath)
+        guard !contents.isEmpty else { return }
+        guard Self.namesOneDocument(s) else {
+            throw .input("--field \(s) would hand over every document; name each one to send (documents[0], documents[1], …)")
+        }
+        guard contents.allSatisfy({ leaving.contains($0) }) else {
+            throw .input("--field \(s): the policy does not give the document's content to \(role.rawValue)")
+        }
+    }
+
+    /// `documents[2]` or `documents[2].content`, not `documents` or `documents[].content`.
+    private static func namesOneDocument(_ s: String) -> Bool {
+        guard s.hasPrefix("documents["), let next = s.dropFirst("documents[".count).first else { return false }
+        return next.isASCII && next.isNumber
+    }
+
+    /// A document leaves whole: with its content go its title, kind, size and date, which the
+    /// recipient needs to open and name it.
+    private static func checkWholeDocuments(_ out: [String: FieldValue]) throws(VaultError) {
+        for path in out.keys where DocumentReference.isContentPath(path) {
+            let entry = path.dropLast(".content".count)
+            for field in ["title", "kind", "size", "added"] where out["\(entry).\(field)"] == nil {
+                throw .input("--field \(path): a document leaves only whole, with its title, kind, size and date (give --field \(entry))")
+            }
+        }
     }
 
     /// How many fields the role may read are sealed from the sender (of those chosen, with a

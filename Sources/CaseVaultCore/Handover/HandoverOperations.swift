@@ -88,11 +88,12 @@ struct HandoverOperations: SessionBound {
                 purpose: request.purpose, basis: request.basis, consentReference: request.consentReference, approvalRequired: needsApproval,
                 created: time, expires: DisclosureBasis.expiry(request.expires, now: time), logIndex: index, rosterSerial: roster.roster.serial,
                 policySerial: policySerial, fields: [], payloadHash: []), fields: allowed)
+            let attachments = try BundleDocuments.attachments(for: allowed, order: manifest.fields, caseID: request.caseID, db: db)
             let entry = try recordDisclosure(db: db, state: state, opened: opened, manifest: manifest, roster: roster, approver: approverSigner?.entry.id)
             let evidence = HandoverBundle.LogEvidence(roster: roster.fileText, logEntry: entry.bytes, proof: try inclusionProof(db: db, entry: entry))
             let bytes = try HandoverBundle.seal(manifest: manifest, fields: allowed, sender: identity.signer, approver: approverSigner,
                                                 policy: .init(bytes: state.policy.sourceBytes, signature: policySignature), evidence: evidence,
-                                                recipient: recipient.identity)
+                                                recipient: recipient.identity, attachments: attachments)
             return (bytes, manifest, withheld)
         }
     }

@@ -53,6 +53,7 @@ extension HandoverRequestOperations {
                 consentReference: request.consentReference, approvalRequired: state.policy.approvalRequired.contains(request.recipientRole),
                 created: time, expires: request.expires, logIndex: index, rosterSerial: roster.roster.serial, policySerial: policySerial,
                 fields: [], payloadHash: []), fields: selection.values)
+            let attachments = try BundleDocuments.attachments(for: selection.values, order: manifest.fields, caseID: request.caseID, db: db)
             let handover = HandoverOperations(session: session)
             let entry = try handover.recordDisclosure(db: db, state: state, opened: opened, manifest: manifest, roster: roster, approver: approver.id)
             let evidence = HandoverBundle.LogEvidence(roster: roster.fileText, logEntry: entry.bytes, proof: try handover.inclusionProof(db: db, entry: entry))
@@ -60,7 +61,7 @@ extension HandoverRequestOperations {
             let bytes = try HandoverBundle.seal(
                 manifest: manifest, fields: selection.values, sender: identity.signer, approver: .init(entry: approver, key: identity.signer),
                 policy: .init(bytes: state.policy.sourceBytes, signature: policySignature), evidence: evidence,
-                recipient: selection.recipient.identity, request: .init(request: request.text, decision: decision.text))
+                recipient: selection.recipient.identity, request: .init(request: request.text, decision: decision.text), attachments: attachments)
             var row = v.record
             row.bundleID = manifest.bundleID
             try db.updateHandoverRequest(row)
