@@ -5,8 +5,8 @@ import Foundation
 import XCTest
 
 /// The phase-2 round trip after midnight in Oslo, on nights when UTC still has the day before
-/// (winter, and both 2027 summer-time change days): bundles to the police, the housing office
-/// and NAV; their answers imported and merged; every stored date is the Oslo date and the due
+/// (winter, and both 2027 summer-time change days): bundles with chosen fields to the police,
+/// the housing office and NAV; their answers imported and merged; every stored date is the Oslo date and the due
 /// list follows the merged answers.
 final class OsloRoundTripTests: XCTestCase {
     private func d(_ text: String) -> CalendarDate { CalendarDate(text)! }
@@ -20,6 +20,9 @@ final class OsloRoundTripTests: XCTestCase {
             let record = OsloTimeTests.sampleWithConsentRenewed.replacing("valid_to: 2027-10-18", with: "valid_to: 2028-10-18")
             let w = try HandoverWorld(startingAt: now, record: record)
             let alarmEnd = oslo.adding(days: 90)
+            // Each handover carries only the fields its sender chose (and the consents naming that recipient).
+            let chosen = [HandoverWorld.police: ["person.legal_name"], HandoverWorld.housing: ["person.legal_name", "housing"],
+                          HandoverWorld.nav: ["person.legal_name", "housing"]]
             let answers = [
                 (HandoverWorld.police, """
                     kind: measures
@@ -31,7 +34,12 @@ final class OsloRoundTripTests: XCTestCase {
             ]
             let kari = try w.session("kari")
             for (recipient, text) in answers {
-                let bundle = try w.open(try w.create(to: recipient).bytes, as: recipient, now: now)
+                let bundle = try w.open(try w.create(to: recipient, fields: chosen[recipient]).bytes, as: recipient, now: now)
+                let beyond = bundle.fields.keys.filter { path in
+                    !path.hasPrefix("consents[") && !chosen[recipient]!.contains { path == $0 || path.hasPrefix($0 + ".") }
+                }
+                XCTAssertEqual(beyond, [], "\(recipient) gets only the chosen fields at \(time)")
+                XCTAssertNotNil(bundle.fields["person.legal_name"], "\(recipient) at \(time)")
                 _ = try kari.confirmReceipt(HandoverReceipt(for: bundle, identity: w.identity(recipient), received: now).text)
                 _ = try kari.importAnswer(try HandoverAnswer.make(answering: bundle, answerText: text, identity: w.identity(recipient), now: now).bytes)
             }

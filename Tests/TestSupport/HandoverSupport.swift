@@ -38,9 +38,9 @@ final class HandoverWorld {
     }
 
     func request(to recipient: String, includeAddress: Bool = false, expires: Timestamp? = nil,
-                 purpose: String = HandoverWorld.purpose) -> HandoverRequest {
+                 purpose: String = HandoverWorld.purpose, fields: [String]? = nil) -> HandoverRequest {
         HandoverRequest(caseID: caseID, recipientID: recipient, purpose: purpose, basis: .consent,
-                        consentReference: Self.consent(for: recipient), expires: expires, includeAddress: includeAddress)
+                        consentReference: Self.consent(for: recipient), expires: expires, includeAddress: includeAddress, fields: fields)
     }
 
     /// The sample case's consent whose scope covers the recipient's role.
@@ -54,9 +54,9 @@ final class HandoverWorld {
 
     /// A bundle made through the library, by `sender`; police bundles are approved by the leader.
     func create(to recipient: String, includeAddress: Bool = false, expires: Timestamp? = nil, sender: String = "kari",
-                purpose: String = HandoverWorld.purpose) throws -> (bytes: [UInt8], manifest: HandoverManifest, withheld: Int) {
+                purpose: String = HandoverWorld.purpose, fields: [String]? = nil) throws -> (bytes: [UInt8], manifest: HandoverManifest, withheld: Int) {
         let approver = Self.role(of: recipient) == .police ? identity("lina") : nil
-        return try session(sender).createHandover(request(to: recipient, includeAddress: includeAddress, expires: expires, purpose: purpose),
+        return try session(sender).createHandover(request(to: recipient, includeAddress: includeAddress, expires: expires, purpose: purpose, fields: fields),
                                                   approver: approver)
     }
 
