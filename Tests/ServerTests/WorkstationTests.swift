@@ -69,6 +69,43 @@ final class WorkstationTests: XCTestCase {
         XCTAssertTrue(ra == rc, "only on a: \(ra.subtracting(rc).map { "\($0.table) \($0.keyText)" }); only on c: \(rc.subtracting(ra).map { "\($0.table) \($0.keyText)" })")
     }
 
+    /// Three workstations at once: two add notes to the same case, the third opens cases of its
+    /// own. Every write lands once (each overtaken push is undone and run again on top), and
+    /// the three replicas end up holding the same vault.
+    func testThreeWorkstationsWritingTheSameAndOtherCasesAtOnceAllLand() throws {
+        let s = try SharedWorld()
+        let a = try s.join("kari"), b = try s.join("kari"), c = try s.join("karl")
+        var created: CaseID?
+        try s.command(on: a, as: "kari") { created = try $0.createCase(recordText: SharedWorld.smallCase) }
+        let caseID = try XCTUnwrap(created)
+        let errors = Box<[String]>()
+        errors.value = []
+        DispatchQueue.concurrentPerform(iterations: 3) { i in
+            do {
+                for n in 0..<3 {
+                    switch i {
+                    case 0: try s.command(on: a, as: "kari") { _ = try $0.addNote(caseID, text: "fra a \(n)") }
+                    case 1: try s.command(on: b, as: "kari") { _ = try $0.addNote(caseID, text: "fra b \(n)") }
+                    default: try s.command(on: c, as: "karl") { _ = try $0.createCase(recordText: SharedWorld.smallCase) }
+                    }
+                }
+            } catch { errors.value = (errors.value ?? []) + ["workstation \(i): \(error)"] }
+        }
+        XCTAssertEqual(errors.value ?? [], [])
+        // Reads are logged and pushed like writes, so each is a command of its own.
+        var notes: [FieldValue] = []
+        try s.command(on: a, as: "kari") { notes = Array(try $0.showCase(caseID).fields.values) }
+        for text in ["fra a 0", "fra a 1", "fra a 2", "fra b 0", "fra b 1", "fra b 2"] {
+            XCTAssertEqual(notes.filter { $0 == .text(text) }.count, 1, "\(text) is in the case once")
+        }
+        var karls = 0
+        try s.command(on: c, as: "karl") { karls = try $0.listCases().count }
+        XCTAssertEqual(karls, 3)
+        for (replica, member) in [(a, "kari"), (b, "kari"), (c, "karl")] { _ = try s.sync(replica, as: member) }
+        XCTAssertEqual(try a.replicaRows(), try b.replicaRows())
+        XCTAssertEqual(try a.replicaRows(), try c.replicaRows())
+    }
+
     func testAJoinIsRefusedUnlessTheRootFingerprintIsTheOneReadOut() throws {
         let s = try SharedWorld()
         let other = try SecretIdentity.generate(withCentreRoot: true)
