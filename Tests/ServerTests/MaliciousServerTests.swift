@@ -23,6 +23,38 @@ final class MaliciousServerTests: XCTestCase {
         try client.run(replica) { _ = try $0.showCase(id) }
     }
 
+    /// The operator copies the database and serves each workstation its own history from then
+    /// on. Each replica is consistent on its own and reads without complaint; the auditor's
+    /// witness, run against both, refuses the second as a fork of what it cosigned.
+    func testAServerForkingTwoWorkstationsIsCaughtByAWitnessThatSeesBoth() throws {
+        let s = try SharedWorld()
+        let a = try s.join("kari")
+        let forkedDB = try TestPostgres(copyOf: s.db)
+        let forked = try TestServer(forkedDB)
+        defer { forked.stop() }
+        let folders = (0..<2).map { _ in NSTemporaryDirectory() + "casevault-replica-" + UUID().uuidString }
+        defer { for f in folders { try? FileManager.default.removeItem(atPath: f) } }
+        func joinFork(_ member: String, _ folder: String) throws -> Vault {
+            try Workstation.join(server: forked.url, vaultID: s.vaultID, rootFingerprint: s.t.vault.rootFingerprint, into: folder,
+                                 member: member, keyFile: folder + "/\(member).key", signer: s.t.identity(member).signer)
+        }
+        let b = try joinFork("karl", folders[0])
+        try s.command(on: a, as: "kari") { _ = try $0.createCase(recordText: SharedWorld.smallCase) }
+        try s.command(on: b, as: "karl") { _ = try $0.createCase(recordText: SharedWorld.smallCase) }
+        XCTAssertEqual(try Session(vault: a, identity: s.t.identity("kari")).listCases().count, 1, "each branch reads on its own")
+        XCTAssertEqual(try Session(vault: b, identity: s.t.identity("karl")).listCases().count, 1)
+
+        let state = NSTemporaryDirectory() + "casevault-witness-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let honest = try s.join("anne")
+        try s.command(on: honest, as: "anne") { _ = try $0.witness(statePath: state) }
+        let other = try joinFork("anne", folders[1])
+        XCTAssertThrowsError(try Session(vault: other, identity: s.t.identity("anne")).witness(statePath: state)) {
+            XCTAssertEqual(($0 as? VaultError)?.kind, .authenticationFailed, "\($0)")
+            XCTAssertTrue("\($0)".contains("refusing to cosign"), "\($0)")
+        }
+    }
+
     func testADroppedVersionIsDetectedByAWorkstationThatJoinsLater() throws {
         let (s, _, id) = try world()
         try s.db.sql("DELETE FROM vault_rows WHERE tbl = 'case_versions' AND key LIKE '%' || chr(10) || 'i:2'")

@@ -23,6 +23,19 @@ struct TestPostgres {
                                        "-c", "CREATE DATABASE \(database) TEMPLATE casevault_template"])
     }
 
+    /// A new database holding what `other` holds now (`pg_dump`, then `psql`): the second history
+    /// of an operator who forks the vault.
+    init(copyOf other: TestPostgres) throws {
+        socketFolder = other.socketFolder
+        database = "cv_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        try Self.run("/usr/bin/psql", ["-h", socketFolder, "-U", "postgres", "-d", "postgres", "-q", "-v", "ON_ERROR_STOP=1",
+                                       "-c", "CREATE DATABASE \(database)"])
+        let file = NSTemporaryDirectory() + database + ".sql"
+        try other.dump().write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try Self.run("/usr/bin/psql", ["-h", socketFolder, "-U", "postgres", "-d", database, "-q", "-v", "ON_ERROR_STOP=1", "-f", file])
+    }
+
     var url: String { "postgres://postgres@/\(database)?host=\(socketFolder)" }
 
     /// `pg_dump` of the whole database, as a backup would hold it.
