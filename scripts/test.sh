@@ -5,7 +5,7 @@
 # (CASEVAULT_MODEL_SEQUENCES=N runs more of them; see Tests/CaseVaultModelTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh postgresql chromium chromium-driver  # the server tests and the browser tests
+scripts/install-deps.sh postgresql chromium chromium-driver openssl curl  # the server tests (HTTPS checked with curl) and the browser tests
 swift build --build-tests
 # The server tests' PostgreSQL: a throwaway cluster on a Unix socket, stopped on exit.
 CASEVAULT_TEST_POSTGRES=$(scripts/postgres-test-server.sh start); export CASEVAULT_TEST_POSTGRES

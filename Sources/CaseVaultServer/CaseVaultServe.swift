@@ -1,6 +1,8 @@
 import CaseVaultCore
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOSSL
 import PostgresNIO
@@ -15,6 +17,9 @@ public struct ServeOptions: Sendable {
     public var deadline: Duration
     public var maxClockSkew: Int64
     public var clock: any VaultClock
+    /// PEM files: the certificate chain and its private key. Without them the server speaks
+    /// plain HTTP, for loopback or behind a reverse proxy that does TLS.
+    public var tls: (certificateChain: String, privateKey: String)?
 
     public init(databaseURL: String, listen: String, deadline: Duration = .seconds(10), maxClockSkew: Int64 = PushCheck.defaultMaxSkew,
                 clock: any VaultClock = SystemClock()) {
@@ -39,10 +44,11 @@ public enum CaseVaultServe {
         let client = PostgresClient(configuration: try DatabaseURL.configuration(options.databaseURL), backgroundLogger: poolLogger)
         let store = PostgresVaultStore(client: client, logger: logger, deadline: options.deadline)
         let auth = ServerAuth(store: store, clock: options.clock, logger: logger)
+        let server = try serverBuilder(tls: options.tls)
         let router = Router()
         ServerRoutes(store: store, auth: auth, clock: options.clock, logger: logger, maxClockSkew: options.maxClockSkew, metrics: ServerMetrics())
             .add(to: router)
-        var app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "casevault"),
+        var app = Application(router: router, server: server, configuration: .init(address: .hostname(host, port: port), serverName: "casevault"),
                               services: [client], onServerRunning: { channel in
             onListening("\(host):\(channel.localAddress?.port ?? port)")
         }, logger: logger)
@@ -50,6 +56,22 @@ public enum CaseVaultServe {
             try await withDeadline(options.deadline, "schema") { try await ServerSchema.prepare(client, logger: logger) }
         }
         try await app.runService(gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [])
+    }
+
+    /// HTTP/1.1, in TLS when certificate and key files are given.
+    static func serverBuilder(tls: (certificateChain: String, privateKey: String)?) throws -> HTTPServerBuilder {
+        guard let tls else { return .http1() }
+        let chain: [NIOSSLCertificate], key: NIOSSLPrivateKey
+        do { chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChain) } catch {
+            throw ServerFailure(.badRequest, "cannot read a PEM certificate chain from \(tls.certificateChain)")
+        }
+        guard !chain.isEmpty else { throw ServerFailure(.badRequest, "\(tls.certificateChain) holds no certificate") }
+        do { key = try NIOSSLPrivateKey(file: tls.privateKey, format: .pem) } catch {
+            throw ServerFailure(.badRequest, "cannot read a PEM private key from \(tls.privateKey)")
+        }
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        configuration.minimumTLSVersion = .tlsv12
+        return try .tls(.http1(), tlsConfiguration: configuration)
     }
 
     static func listenAddress(_ text: String) throws -> (String, Int) {

@@ -14,7 +14,8 @@ struct Serve: ParsableCommand {
 
             \(Examples.text(
                 "casevault serve --database postgres://casevault@/casevault?host=/run/postgresql --listen 127.0.0.1:8443",
-                "casevault serve --database postgres://casevault:secret@db.example:5432/casevault --listen [::1]:8443"))
+                "casevault serve --database postgres://casevault:secret@db.example:5432/casevault --listen [::1]:8443",
+                "casevault serve --database postgres://casevault@/casevault?host=/run/postgresql --listen 0.0.0.0:8443 --tls-certificate /etc/casevault/fullchain.pem --tls-key /etc/casevault/key.pem"))
             """)
 
     @Option(help: "PostgreSQL: postgres://USER[:PASSWORD]@HOST[:PORT]/DB, or postgres://USER@/DB?host=/socket/folder.")
@@ -23,12 +24,18 @@ struct Serve: ParsableCommand {
     var listen: String
     @Option(help: "Seconds every database call may take before it fails.")
     var deadline: Int = 10
+    @Option(help: ArgumentHelp("A PEM file with the server's certificate chain: serve HTTPS (with --tls-key).", valueName: "file"))
+    var tlsCertificate: String?
+    @Option(help: ArgumentHelp("A PEM file with the certificate's private key.", valueName: "file"))
+    var tlsKey: String?
 
     func run() throws {
         guard (1...300).contains(deadline) else { throw CLIError.usage("--deadline takes 1 to 300 seconds") }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw CLIError.usage("--tls-certificate and --tls-key go together") }
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "casevault.serve")
-        let options = ServeOptions(databaseURL: database, listen: listen, deadline: .seconds(deadline))
+        var options = ServeOptions(databaseURL: database, listen: listen, deadline: .seconds(deadline))
+        if let tlsCertificate, let tlsKey { options.tls = (tlsCertificate, tlsKey) }
         let failure = FailureBox()
         let done = DispatchSemaphore(value: 0)
         Task {

@@ -37,6 +37,33 @@ final class ServeCLITests: XCTestCase {
         XCTAssertTrue(serve.stderr.contains("schema 99"), serve.stderr)
     }
 
+    /// With a certificate and key, the server speaks only HTTPS, with that certificate; a
+    /// certificate without a key, or a key it cannot read, is refused in one line at start.
+    func testServeSpeaksHTTPSWithTheGivenCertificate() throws {
+        let db = try TestPostgres()
+        let dir = NSTemporaryDirectory() + "casevault-tls-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (cert, key) = (dir + "/cert.pem", dir + "/key.pem")
+        try TestPostgres.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                                                  "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+                                                  "-addext", "subjectAltName=IP:127.0.0.1"])
+        let serve = try ServeProcess(["serve", "--database", db.url, "--listen", "127.0.0.1:0", "--tls-certificate", cert, "--tls-key", key])
+        let address = try XCTUnwrap(serve.listeningAddress(), serve.stderr)
+        XCTAssertEqual(try TestPostgres.run("/usr/bin/curl", ["-sS", "--cacert", cert, "https://\(address)/health"]), "ok\n")
+        XCTAssertThrowsError(try TestPostgres.run("/usr/bin/curl", ["-sS", "--max-time", "10", "http://\(address)/health"]), "no plain HTTP")
+        XCTAssertThrowsError(try TestPostgres.run("/usr/bin/curl", ["-sS", "https://\(address)/health"]), "a certificate nobody trusts is refused")
+        serve.terminate()
+        XCTAssertEqual(serve.waitForExit(), 0, serve.stderr)
+
+        let alone = try ServeProcess(["serve", "--database", db.url, "--listen", "127.0.0.1:0", "--tls-certificate", cert])
+        XCTAssertEqual(alone.waitForExit(), 64, alone.stderr)
+        let unreadable = try ServeProcess(["serve", "--database", db.url, "--listen", "127.0.0.1:0", "--tls-certificate", cert, "--tls-key", dir + "/none.pem"])
+        XCTAssertNotEqual(unreadable.waitForExit(), 0)
+        XCTAssertEqual(unreadable.stderr.split(separator: "\n").count, 1, unreadable.stderr)
+        XCTAssertTrue(unreadable.stderr.contains("cannot read a PEM private key"), unreadable.stderr)
+    }
+
     private func get(_ url: String) throws -> String {
         String(decoding: try Data(contentsOf: XCTUnwrap(URL(string: url))), as: UTF8.self)
     }
