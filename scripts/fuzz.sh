@@ -56,7 +56,7 @@ case "${1:-}" in
     --smoke)
         failed=()
         for t in $(targets); do
-            if run "$t" "${FUZZ_SMOKE_SECONDS:-3}" >"$scratch/smoke-$t.log" 2>&1; then
+            if run "$t" "${FUZZ_SMOKE_SECONDS:-2}" >"$scratch/smoke-$t.log" 2>&1; then
                 echo "fuzz smoke: $t: $(sed -n 's/^stat::number_of_executed_units: *//p' "$scratch/smoke-$t.log") runs, no crash"
             else
                 echo "fuzz smoke: $t: FAILED (see $scratch/smoke-$t.log)"; failed+=("$t")

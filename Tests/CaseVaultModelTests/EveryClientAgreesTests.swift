@@ -4,13 +4,13 @@ import XCTest
 /// Seeded random sequences of commands by every role and by the police, checked after every
 /// step from every member's seat, a client with no saved state and the auditor's.
 ///
-///     swift test --parallel --filter CaseVaultModelTests                       # the CI run: 8 × 25 seeds
+///     swift test --parallel --filter CaseVaultModelTests                       # the CI run: 8 × 12 seeds
 ///     CASEVAULT_MODEL_SEQUENCES=1250 swift test --parallel --filter CaseVaultModelTests  # 10,000 seeds
 ///     CASEVAULT_MODEL_SEED=1234 swift test --filter CaseVaultModelTests        # replay one failure
 final class EveryClientAgreesTests: XCTestCase {
     /// Sequences per test method in CI; eight methods, so a parallel run spreads them over the
     /// cores beside the other suites.
-    static let defaultSequences = 25
+    static let defaultSequences = 12
     static let defaultSteps = 12
 
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
