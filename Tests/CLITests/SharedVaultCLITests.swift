@@ -126,7 +126,7 @@ final class SharedVaultCLITests: XCTestCase {
 
         init(binary: URL, database: String) throws {
             process.executableURL = binary
-            process.arguments = ["serve", "--database", database, "--listen", "127.0.0.1:0"]
+            process.arguments = ["serve", "--database", database, "--listen", "127.0.0.1:0", "--deadline", "300"]
             let o = Pipe(), e = Pipe()
             process.standardOutput = o
             process.standardError = e

@@ -44,7 +44,7 @@ final class InterruptedPushTests: XCTestCase {
     func testAServerKilledDuringAPushKeepsAllOrNothingAndTheWorkstationCatchesUp() throws {
         let t = try TestVault()
         let db = try TestPostgres()
-        var serve = try ServeProcess(["serve", "--database", db.url, "--listen", "127.0.0.1:0"])
+        var serve = try ServeProcess(["serve", "--database", db.url, "--listen", "127.0.0.1:0", "--deadline", "300"])
         var url = "http://" + (try XCTUnwrap(serve.listeningAddress(), serve.stderr))
         _ = try Workstation.publish(t.vault, server: url, member: "lina", keyFile: t.directory + "/lina.key", signer: t.identity("lina").signer)
         let dir = NSTemporaryDirectory() + "casevault-replica-" + UUID().uuidString
@@ -53,7 +53,7 @@ final class InterruptedPushTests: XCTestCase {
                                      member: "kari", keyFile: dir + "/kari.key", signer: t.identity("kari").signer)
         let kari = try t.identity("kari")
         func restart() throws {
-            serve = try ServeProcess(["serve", "--database", db.url, "--listen", "127.0.0.1:0"])
+            serve = try ServeProcess(["serve", "--database", db.url, "--listen", "127.0.0.1:0", "--deadline", "300"])
             url = "http://" + (try XCTUnwrap(serve.listeningAddress(), serve.stderr))
             var link = try XCTUnwrap(try ReplicaLink.load(in: dir))
             link.server = url

@@ -12,7 +12,9 @@ final class TestServer: @unchecked Sendable {
     private let task: Task<Void, Never>
     private let stopped = DispatchSemaphore(value: 0)
 
-    init(_ db: TestPostgres, clock: any VaultClock = SystemClock(), deadline: Duration = .seconds(10)) throws {
+    /// The deadline is far above what any call takes: on a loaded machine running the suites in
+    /// parallel a push of a whole vault took more than 10 s, and no test may hang on the clock.
+    init(_ db: TestPostgres, clock: any VaultClock = SystemClock(), deadline: Duration = .seconds(300)) throws {
         let log = LogLines()
         self.log = log
         let logger = Logger(label: "casevault.serve.test") { _ in LogLines.Handler(lines: log) }
