@@ -12,6 +12,7 @@ struct TasksCommand: ParsableCommand {
     @OptionGroup var identity: IdentityOptions
     @Option(help: "Show what falls due within this many days (overdue items are always shown).") var days = 14
     @Option(help: "Only items owned by centre, nav, housing-office or resident.") var owner: String?
+    @Flag(help: "Also closed cases' deadlines (left out by default: nobody works them any more).") var includeClosed = false
     @Option(help: "The date to count from, YYYY-MM-DD (default: today in Norway).") var today: String?
     @OptionGroup var output: JSONFlag
 
@@ -28,7 +29,7 @@ struct TasksCommand: ParsableCommand {
             date = d
         }
         let v = try vault.open()
-        let (items, failed) = try identity.withSession(in: v, command: "tasks") { try DueList(session: $0, today: date).listing(withinDays: days, owner: owner) }
+        let (items, failed) = try identity.withSession(in: v, command: "tasks") { try DueList(session: $0, today: date).listing(withinDays: days, owner: owner, includingClosed: includeClosed) }
         defer { if !failed.isEmpty { Output.failedCases(failed) } }
         if output.json {
             Output.json(items.map { i in

@@ -67,7 +67,7 @@ final class DueListTests: XCTestCase {
         let today = sent.created.osloDate
         let items = try DueList(session: try w.session("kari"), today: today).items(withinDays: 60).filter { $0.kind == .bundleExpiry }
         XCTAssertEqual(items.count, 1)
-        XCTAssertEqual(items.first?.due, CalendarDate(expires.date))
+        XCTAssertEqual(items.first?.due, CalendarDate(expires.osloDateField))
         XCTAssertEqual(items.first?.daysLeft, Int(DisclosureBasis.defaultExpiryDays))
         XCTAssertEqual(items.first?.what, "Pakke til \(HandoverWorld.nav) utløper")
         XCTAssertEqual(items.first?.path, "disclosures[0].expires")

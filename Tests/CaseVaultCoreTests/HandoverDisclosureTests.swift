@@ -24,7 +24,7 @@ final class HandoverDisclosureTests: XCTestCase {
         XCTAssertEqual(after.latest.author, "kari")
         let expected: [String: FieldValue] = [
             "disclosures[0].bundle": .text(m.bundleID), "disclosures[0].recipient": .text(police),
-            "disclosures[0].recipient_role": .text("police"), "disclosures[0].date": .text(m.created.date),
+            "disclosures[0].recipient_role": .text("police"), "disclosures[0].date": .text(m.created.osloDateField),
             "disclosures[0].basis": .text("consent"), "disclosures[0].consent_ref": .text("SAM-2026-014"),
             "disclosures[0].purpose": .text(HandoverWorld.purpose), "disclosures[0].fields": .list(m.fields),
             "disclosures[0].approved_by": .text("lina"),

@@ -53,7 +53,7 @@ final class HandoverReceiptTests: XCTestCase {
         let confirmed = try w.session("kari").confirmReceipt(receipt.text)
         XCTAssertEqual(confirmed.bundleID, sent.manifest.bundleID)
         let entry = try disclosure(w, bundle: sent.manifest.bundleID)
-        XCTAssertEqual(entry["receipt"], .text(received.date), "disclosures[i].receipt holds the date the recipient received it")
+        XCTAssertEqual(entry["receipt"], .text(received.osloDateField), "disclosures[i].receipt holds the date the recipient received it")
         XCTAssertEqual(entry["recipient"], .text(police))
         XCTAssertEqual(try w.session("kari").showCase(w.caseID).latest.version, versionBefore + 1, "confirming writes a new version")
         XCTAssertEqual(try w.count("SELECT COUNT(*) FROM handover_receipts"), 1)

@@ -454,6 +454,18 @@ def verify_log(anne):
     anne.shot("kontroll-bestatt")
 
 
+@test("my cases: the open ones, the closed behind a link, a page at a time")
+def my_cases(kari):
+    kari.go("/saker")
+    main = kari.b.find("main").text
+    assert "Åpne saker du når: 1" in main and CANARY["alias"] in main, main[:400]
+    kari.shot("mine-saker")
+    kari.b.find('a[href="/saker?alle=1"]').click()
+    assert kari.see("Alle saker du når: 1") and CANARY["alias"] in kari.b.find("main").text
+    kari.go("/saker?side=7")
+    assert CANARY["alias"] in kari.b.find("main").text, "a page past the end shows the last page"
+
+
 @test("the leader sees the members and recipients, read-only")
 def roster(lina, kari):
     lina.go("/medlemmer")
@@ -532,6 +544,7 @@ def main():
         night_intake(kari)
         validation(kari)
         update(kari)
+        my_cases(kari)
         lina = UI("lina", driver_url)
         handover(kari, lina)
         report(kari)

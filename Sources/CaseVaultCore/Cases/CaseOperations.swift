@@ -148,8 +148,9 @@ struct CaseOperations: SessionBound {
     /// listed with its problem instead of failing the listing. With a client anchor, a case
     /// whose log-named head is the one this member's sealed index for `listing` verified is
     /// taken from the index instead of being opened again (its read is logged all the same).
+    /// Only the cases `selection` returns leave the core and are logged as read.
     func listCases(showing shown: (String) -> Bool = { Self.listingFields.contains($0) }, listing: String = "list",
-                   reason: String? = nil) throws(VaultError) -> [CaseSummary] {
+                   reason: String? = nil, selecting selection: CaseSelection = .everything) throws(VaultError) -> CaseListing {
         let index = try openListIndex(listing)
         try announceOpenings(skipping: index)
         var fresh: ListIndex?
@@ -161,7 +162,7 @@ struct CaseOperations: SessionBound {
             let waiting = Set(try db.pendingGrantHints().map(\.caseID))
             // A case whose stored head is not the one verified is opened, so its damage is reported for it alone.
             let storedHeads = try db.caseHeadVersions()
-            var out: [CaseSummary] = []
+            var out: [CaseSummary] = []  // every case reached; the selection picks what leaves
             var roleKeys: RoleKeyring?
             var reached = Set<CaseID>()
             // The reads are logged together, after the cases are opened (a re-seal's entry may come first).
@@ -179,7 +180,6 @@ struct CaseOperations: SessionBound {
                     guard entry.reached else { continue }
                     out.append(CaseSummary(caseID: id, version: entry.version, updated: entry.updated, assignments: entry.assignments,
                                            glance: entry.glance, problem: nil))
-                    logGlance(entry.glance, caseID: id, version: entry.version)
                     continue
                 }
                 // Unlocked once, on the first case not taken from the index; a failure stops the whole listing, as before.
@@ -205,7 +205,6 @@ struct CaseOperations: SessionBound {
                 let pending = try completeGrants(in: opened, state: state, db: db)
                 out.append(CaseSummary(caseID: id, version: opened.latest.version, updated: opened.latest.created,
                                        assignments: opened.latest.assignments, glance: glance, problem: nil, pendingGrants: pending))
-                logGlance(glance, caseID: id, version: opened.latest.version)
                 // Only a complete view is kept: a case still waiting for grants is opened again next time.
                 if pending.isEmpty, opened.readerWaitsForGrants == 0, opened.refusedGrants.isEmpty,
                    let head = anchor?.loggedHead(id), head.version == opened.latest.version {
@@ -213,12 +212,14 @@ struct CaseOperations: SessionBound {
                                               assignments: opened.latest.assignments, glance: glance)
                 }
             }
+            let chosen = selection.apply(out)
+            for c in chosen.cases where c.problem == nil { logGlance(c.glance, caseID: c.caseID, version: c.version) }
             try vault.appendCaseEntries(db, state: state, session: session, action: .caseRead, entries: reads, reason: reason, checkpointLast: false)
             // Cases not opened in full above are checked by head number.
             try anchor?.checkCaseList(storedHeads: try db.caseHeadVersions(), reached: reached)
-            try vault.appendLog(db, state: state, session: session, action: .caseList, caseID: nil, fields: [], detail: ["count": String(out.count)], reason: nil)
+            try vault.appendLog(db, state: state, session: session, action: .caseList, caseID: nil, fields: [], detail: ["count": String(chosen.cases.count)], reason: nil)
             fresh = next
-            return out
+            return chosen
         }
         // A cache: a listing whose index cannot be written is still a listing.
         if let fresh, fresh != index, let anchor { try? anchor.saveListIndex(fresh, owner: identity.publicIdentity.boxKey) }

@@ -12,7 +12,7 @@ public struct Deadlines: Sendable {
 
     /// The field patterns `items` reads: a due list decrypts and logs these, nothing else.
     static let patternsRead: Set<String> = [
-        "person.alias", "tasks[].done", "tasks[].due", "tasks[].what", "tasks[].owner",
+        "person.alias", "case.status", "tasks[].done", "tasks[].due", "tasks[].what", "tasks[].owner",
         "measures[].renewal_due", "measures[].valid_to", "measures[].type", "threats[].next_review", "threats[].subject",
         "followup.next_meeting", "consents[].withdrawn_on", "consents[].valid_to", "consents[].reference",
         "disclosures[].receipt", "disclosures[].date", "disclosures[].recipient", "disclosures[].expires",

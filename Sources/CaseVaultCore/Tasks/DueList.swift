@@ -11,20 +11,26 @@ public struct DueList {
         self.deadlines = Deadlines(today: today ?? session.vault.clock.now().osloDate)
     }
 
-    /// Everything overdue, and what falls due within `days` days; overdue first.
-    public func items(withinDays days: Int, owner: String? = nil) throws(VaultError) -> [DueItem] {
-        try listing(withinDays: days, owner: owner).items
+    /// Everything overdue, and what falls due within `days` days; overdue first. A closed case's
+    /// deadlines are left out unless `includingClosed`: nobody works them any more.
+    public func items(withinDays days: Int, owner: String? = nil, includingClosed: Bool = false) throws(VaultError) -> [DueItem] {
+        try listing(withinDays: days, owner: owner, includingClosed: includingClosed).items
     }
 
     /// The items, and the cases that failed verification (listed so they are noticed: one damaged
-    /// case never hides the deadlines of the others).
-    public func listing(withinDays days: Int, owner: String? = nil) throws(VaultError) -> (items: [DueItem], failed: [CaseSummary]) {
+    /// case never hides the deadlines of the others). Only the cases with an item are returned
+    /// by the core and logged as read.
+    public func listing(withinDays days: Int, owner: String? = nil, includingClosed: Bool = false) throws(VaultError) -> (items: [DueItem], failed: [CaseSummary]) {
+        let deadlines = deadlines
+        let wanted: @Sendable ([DueItem]) -> [DueItem] = { items in items.filter { $0.daysLeft <= days && (owner == nil || $0.owner == owner) } }
+        var selection = CaseSelection(openOnly: !includingClosed)
+        selection.alsoKeeping = { summary in !wanted(deadlines.items(caseID: summary.caseID, fields: summary.glance)).isEmpty }
         var out: [DueItem] = []
         var failed: [CaseSummary] = []
-        for summary in try session.listCases(showing: Deadlines.reads, listing: "tasks", reason: "oppgaver og frister") {
+        for summary in try session.listCases(showing: Deadlines.reads, listing: "tasks", reason: "oppgaver og frister", selecting: selection).cases {
             guard summary.problem == nil else { failed.append(summary); continue }
-            out += deadlines.items(caseID: summary.caseID, fields: summary.glance)
+            out += wanted(deadlines.items(caseID: summary.caseID, fields: summary.glance))
         }
-        return (Deadlines.sorted(out.filter { $0.daysLeft <= days && (owner == nil || $0.owner == owner) }), failed)
+        return (Deadlines.sorted(out), failed)
     }
 }

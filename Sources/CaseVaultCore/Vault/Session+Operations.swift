@@ -42,15 +42,26 @@ extension Session {
 
     /// The cases this member reaches, with a glance at each.
     public func listCases() throws(VaultError) -> [CaseSummary] {
-        try loggingRefusal("case.list") { () throws(VaultError) in try CaseOperations(session: self).listCases() }
+        try loggingRefusal("case.list") { () throws(VaultError) in try CaseOperations(session: self).listCases().cases }
+    }
+
+    /// The cases `selection` keeps, with the listing's three fields: only those are returned and
+    /// logged as read (a page of them, when it asks for one).
+    public func listCases(selecting selection: CaseSelection) throws(VaultError) -> CaseListing {
+        try loggingRefusal("case.list") { () throws(VaultError) in try CaseOperations(session: self).listCases(selecting: selection) }
     }
 
     /// Like `listCases`, showing (and logging as read, under `reason`) the fields whose paths
     /// `shown` selects instead of the listing's three. `listing` names that selection: the
     /// member's index of verified cases is kept per listing.
     public func listCases(showing shown: (String) -> Bool, listing: String, reason: String) throws(VaultError) -> [CaseSummary] {
+        try listCases(showing: shown, listing: listing, reason: reason, selecting: .everything).cases
+    }
+
+    /// Both of the above: the fields `shown` selects, of the cases `selection` keeps.
+    public func listCases(showing shown: (String) -> Bool, listing: String, reason: String?, selecting selection: CaseSelection) throws(VaultError) -> CaseListing {
         try loggingRefusal("case.list") { () throws(VaultError) in
-            try CaseOperations(session: self).listCases(showing: shown, listing: listing, reason: reason)
+            try CaseOperations(session: self).listCases(showing: shown, listing: listing, reason: reason, selecting: selection)
         }
     }
 

@@ -8,13 +8,13 @@ struct Screens {
     let bundleFolder: String
     let clock: any UIClock
 
-    func route(path: String, form: FormBody?, flashCode: String? = nil) throws -> Response {
+    func route(path: String, form: FormBody?, flashCode: String? = nil, query: [String: String] = [:]) throws -> Response {
         let flash = Self.flashText(flashCode)
         let parts = path.split(separator: "/").map(String.init)
         switch (parts.first, parts.count, form) {
         case (nil, 0, nil): return try nightBoard(query: nil, flash: flash)
         case ("sok", 1, let f?): return try nightBoard(query: f["alias"] ?? "")
-        case ("saker", 1, nil): return try caseList()
+        case ("saker", 1, nil): return try caseList(query: query)
         case ("ny", 1, _): return try intake(form)
         case ("sak", 2, nil): return try showCase(try handle(parts[1]), flash: flash)
         case ("sak", 3, let f?) where parts[2] == "notat": return try addNote(try handle(parts[1]), form: f)

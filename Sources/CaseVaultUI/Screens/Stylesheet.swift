@@ -27,7 +27,7 @@ enum Stylesheet {
     dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0;white-space:pre-wrap}
     table{border-collapse:collapse;width:100%}th,td{text-align:left;border-bottom:1px solid #767676;padding:.3rem}
     .meta,.kilde,.forseglet{color:#444}
-    .handlinger ul{list-style:none;display:flex;gap:1rem;padding:0}
+    .handlinger ul,.sider ul{list-style:none;display:flex;gap:1rem;padding:0}
     .notat input[type=text]{max-width:40rem}
     .beslutning{margin:1rem 0}
     @media print{header,.handlinger,form,.hopp{display:none}body{font-size:11pt}}

@@ -80,14 +80,23 @@ enum Templates {
     """
 
     static let caseList = """
-    {{^rows}}<p>Ingen saker du har tilgang til.</p>{{/rows}}
+    <p class="meta">{{#all}}Alle saker du når: {{total}}. <a href="/saker">Vis bare åpne saker</a>{{/all}}{{^all}}Åpne saker du når: {{total}}. <a href="/saker?alle=1">Vis også avsluttede saker</a>{{/all}}</p>
+    {{#hasDamaged}}<p class="advarsel" role="alert">{{damagedCount}} sak(er) kunne ikke kontrolleres og vises ikke. Kontakt leder eller personvernombud.</p>{{/hasDamaged}}
+    {{^hasRows}}<p>Ingen saker å vise.</p>{{/hasRows}}
+    {{#hasRows}}
     <table>
-    <caption>Saker du når</caption>
+    <caption>Saker du når{{#paged}}, side {{page}} av {{pages}}{{/paged}}</caption>
     <thead><tr><th scope="col">Alias</th><th scope="col">Fase</th><th scope="col">Status</th><th scope="col">Endret</th></tr></thead>
     <tbody>
     {{#rows}}<tr><td><a href="/sak/{{handle}}">{{alias}}</a></td><td>{{phase}}</td><td>{{status}}</td><td>{{updated}}</td></tr>
     {{/rows}}
     </tbody></table>
+    {{/hasRows}}
+    {{#paged}}<nav aria-label="Sider" class="sider"><ul>
+    {{#previous}}<li><a href="{{previous}}" rel="prev">Forrige side</a></li>{{/previous}}
+    <li>Side {{page}} av {{pages}}</li>
+    {{#next}}<li><a href="{{next}}" rel="next">Neste side</a></li>{{/next}}
+    </ul></nav>{{/paged}}
     """
 
     static let caseView = """

@@ -81,7 +81,8 @@ final class UIRequestHandler: Sendable {
         if path == "/las", form != nil { return lockNow() }
         let screens = Screens(gate: gate, csrf: session.csrf, bundleFolder: config.bundleFolder, clock: config.clock)
         do {
-            return try screens.route(path: path, form: form, flashCode: request.uri.queryParameters["melding"].map(String.init))
+            let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }) { first, _ in first }
+            return try screens.route(path: path, form: form, flashCode: request.uri.queryParameters["melding"].map(String.init), query: query)
         } catch is AgentLocked {
             return lockNow()
         } catch {
