@@ -32,6 +32,8 @@ enum UIPageBenchmark {
         for (name, path, n) in [("case page", "/sak/\(ids[0].hex)", rounds), ("edit form (person)", "/sak/\(ids[0].hex)/endre/person", rounds),
                                 ("night board (\(open) open)", "/", max(3, rounds / 4)), ("my cases", "/saker", max(3, rounds / 4)),
                                 ("deadlines", "/oppgaver", max(3, rounds / 4))] {
+            if let only = ProcessInfo.processInfo.environment["UI_BENCH_ONLY"], only != path { continue }
+            let n = Int(ProcessInfo.processInfo.environment["UI_BENCH_ROUNDS"] ?? "") ?? n
             var samples: [Double] = []
             _ = try PageRendering.get(path, gate: gate)  // the first render builds the list index
             for _ in 0..<n {

@@ -36,8 +36,13 @@ public final class ClientAnchor: @unchecked Sendable {
         let path = ClientState.path(forKeyFile: keyFile, vault: vault.vaultID)
         var state = ClientState(vaultID: vault.vaultID)
         if FileManager.default.fileExists(atPath: path) {
-            let text = String(decoding: try SecureFile.readPrivate(path, what: "client state file"), as: UTF8.self)
-            state = try ClientState.parse(text, key: macKey, vault: vault.vaultID, path: path)
+            let bytes = try SecureFile.readPrivate(path, what: "client state file")
+            if let parsed = ParsedClientFiles.clientStates.value(path: path, fileBytes: bytes, keyTag: ClientState.keyTag(macKey)), parsed.vaultID == vault.vaultID {
+                state = parsed
+            } else {
+                state = try ClientState.parse(String(decoding: bytes, as: UTF8.self), key: macKey, vault: vault.vaultID, path: path)
+                ParsedClientFiles.clientStates.remember(path: path, fileBytes: bytes, keyTag: ClientState.keyTag(macKey), value: state)
+            }
         }
         let statementText = try vault.read { db in try db.metaValue(ReanchorStatement.metaKey) }
         if let statementText {
@@ -238,7 +243,7 @@ public final class ClientAnchor: @unchecked Sendable {
         let (newer, followed): ([[UInt8]], LoggedState) = try vault.read { db in
             (try db.leafHashList(from: size), following ? try Self.followed(logged, vault: vault, db: db) : logged)
         }
-        let bytes: [UInt8] = try locked { () throws(VaultError) in
+        let (bytes, saved): ([UInt8], ClientState) = try locked { () throws(VaultError) in
             guard range.size == size, state.logged == logged else { throw .io("the client state changed while it was being saved") }
             do { for leaf in newer { try range.append(leafHash: leaf) } } catch { throw .format("the access log's leaf hashes are malformed", cause: error) }
             if !suspended {
@@ -247,9 +252,11 @@ public final class ClientAnchor: @unchecked Sendable {
                 state.logRange = range
                 state.logged = followed
             }
-            return state.fileBytes(key: macKey)
+            return (state.fileBytes(key: macKey), state)
         }
-        try SecureFile.replaceAtomically(ClientState.path(forKeyFile: keyFile, vault: vaultID), bytes)
+        let path = ClientState.path(forKeyFile: keyFile, vault: vaultID)
+        try SecureFile.replaceAtomically(path, bytes)
+        ParsedClientFiles.clientStates.remember(path: path, fileBytes: bytes, keyTag: ClientState.keyTag(macKey), value: saved)
     }
 }
 
@@ -288,6 +295,10 @@ extension ClientAnchor {
         guard !locked({ suspended }), FileManager.default.fileExists(atPath: path),
               let bytes = try? SecureFile.readPrivate(path, what: "list index"),
               let file = ListIndex.parseFile(bytes, macKey: macKey, vault: vaultID, listing: scope.listing), file.scope == scope else { return nil }
+        let owner = identity.publicIdentity.boxKey
+        if let entries = ParsedClientFiles.listIndexes.value(path: path, fileBytes: bytes, keyTag: owner.bytes) {
+            return ListIndex(scope: scope, entries: entries)
+        }
         let plaintext: SecureBytes
         if let agent = identity.boxOpener as? any ListIndexOpener {
             // Too large for one frame, or refused past the opening rate: the listing opens each case instead.
@@ -298,12 +309,15 @@ extension ClientAnchor {
             plaintext = opened
         }
         guard let entries = plaintext.withUnsafeBytes({ ListIndex.entries(in: $0) }) else { return nil }
+        ParsedClientFiles.listIndexes.remember(path: path, fileBytes: bytes, keyTag: owner.bytes, value: entries)
         return ListIndex(scope: scope, entries: entries)
     }
 
     /// Writes `index` sealed to this member (only after the listing's transaction committed).
     func saveListIndex(_ index: ListIndex, owner: BoxPublicKey) throws(VaultError) {
         let path = ListIndex.path(forKeyFile: keyFile, vault: vaultID, listing: index.scope.listing)
-        try SecureFile.replaceAtomically(path, try index.fileBytes(sealedTo: owner, macKey: macKey))
+        let bytes = try index.fileBytes(sealedTo: owner, macKey: macKey)
+        try SecureFile.replaceAtomically(path, bytes)
+        ParsedClientFiles.listIndexes.remember(path: path, fileBytes: bytes, keyTag: owner.bytes, value: index.entries)
     }
 }

@@ -37,6 +37,10 @@ public struct ClientState: Sendable, Equatable {
 
     static func mac(_ body: ArraySlice<UInt8>, key: SymmetricKey) -> [UInt8] { BLAKE2b.hash(macDomain + body, key: key) }
 
+    /// Names the state key without revealing it (the MAC of an empty body), so that a state
+    /// parsed under one key is never reused under another.
+    static func keyTag(_ key: SymmetricKey) -> [UInt8] { mac([], key: key) }
+
     func fileBytes(key: SymmetricKey) -> [UInt8] {
         let body = body
         return body + Array("mac \(Hex.encode(Self.mac(body[...], key: key)))\n".utf8)

@@ -118,6 +118,7 @@ final class UIRequestHandler: Sendable {
     /// "Lås nå", or the agent locked itself: the agent forgets the keys and every session ends.
     private func lockNow() -> Response {
         gate.lock()
+        ParsedClientFiles.forgetAll()
         sessions.lockAll()
         let expired = "\(cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
         return Reply.html(Page.render("Låst", "message",
