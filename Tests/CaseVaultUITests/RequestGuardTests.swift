@@ -57,11 +57,14 @@ final class RequestGuardTests: XCTestCase {
     func testEveryResponseForbidsCachingScriptsAndFraming() {
         let headers = Dictionary(uniqueKeysWithValues: SecurityHeaders.all.map { ($0.name, $0.value) })
         XCTAssertEqual(headers["Cache-Control"], "no-store")
-        let csp = headers["Content-Security-Policy"] ?? ""
-        XCTAssertTrue(csp.contains("default-src 'none'"))
-        XCTAssertTrue(csp.contains("frame-ancestors 'none'"))
-        XCTAssertFalse(csp.contains("script-src"), "no script source is allowed at all")
-        XCTAssertFalse(csp.contains("unsafe-inline"))
-        XCTAssertFalse(csp.contains("http"), "nothing from elsewhere")
+        XCTAssertNil(headers["Content-Security-Policy"], "each response sets its policy once")
+        for csp in [SecurityHeaders.contentSecurityPolicy, SecurityHeaders.documentPolicy] {
+            XCTAssertTrue(csp.contains("default-src 'none'"))
+            XCTAssertTrue(csp.contains("frame-ancestors 'none'"))
+            XCTAssertFalse(csp.contains("script-src"), "no script source is allowed at all")
+            XCTAssertFalse(csp.contains("unsafe-inline"))
+            XCTAssertFalse(csp.contains("http"), "nothing from elsewhere")
+        }
+        XCTAssertTrue(SecurityHeaders.documentPolicy.contains("form-action 'none'"), "a document submits nothing")
     }
 }

@@ -29,7 +29,19 @@ PASS = "riktig hest batteri stift"
 ROOT_PASS = "fjell tau melk sykkel"
 # Values that must never be left on disk by the browser, nor shown to a role that may not read them.
 CANARY = {"alias": "Kanarifugl", "address": "Kanarivegen 77", "door": "KanariRolf Hansen", "note": "Kanarinotat ringte 0210",
-          "instructions": "Kanari-instruks: ring politiet"}
+          "instructions": "Kanari-instruks: ring politiet", "document": "Kanaridokument besoksforbud"}
+
+
+def png_with_text(text):
+    """A 1×1 PNG carrying `text` in a tEXt chunk: a document whose bytes are a canary."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"tEXt", b"Comment\x00" + text.encode()) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+            + chunk(b"IEND", b""))
 
 work = tempfile.mkdtemp(prefix="cv-ui-test-")
 env = dict(os.environ, CASEVAULT_TEST_INSECURE_KDF="1", CASEVAULT_PASSPHRASE=PASS, CASEVAULT_ROOT_PASSPHRASE=ROOT_PASS,
@@ -155,7 +167,7 @@ def raw(ui, method, path, host=None, origin=None, cookie=None, body=None, fetch_
     req = urllib.request.Request(ui.base + path, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, dict(r.headers), r.read().decode()
+            return r.status, dict(r.headers), r.read().decode(errors="replace")
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read().decode()
 
@@ -466,6 +478,33 @@ def my_cases(kari):
     assert CANARY["alias"] in kari.b.find("main").text, "a page past the end shows the last page"
 
 
+@test("a case document opened in the browser, never as a download, and refused to a role that may not read it")
+def documents(kari, nils):
+    path = os.path.join(work, "besoksforbud.png")
+    with open(path, "wb") as f:
+        f.write(png_with_text(CANARY["document"]))
+    cv("case", "document", "add", state["case"], path, "--title", "Besøksforbud", who="kari")
+    os.remove(path)
+    kari.go(f"/sak/{state['case']}")
+    link = kari.b.find('dd[data-path="documents[0].content"] a')
+    assert link.attr("href").endswith(f"/sak/{state['case']}/dokument/1"), link.attr("href")
+    assert "Besøksforbud" in kari.b.find("main").text
+    kari.shot("sak-med-dokument")
+    status, headers, _ = raw(kari, "GET", f"/sak/{state['case']}/dokument/1", cookie=f"casevault_{kari.port}={kari.cookie()['value']}")
+    headers = {k.lower(): v for k, v in headers.items()}
+    assert status == 200 and headers["content-type"] == "image/png", (status, headers)
+    assert headers["cache-control"] == "no-store" and headers["content-disposition"].startswith("inline;"), headers
+    assert "Besøksforbud" not in headers["content-disposition"], "the file name says nothing"
+    assert "script-src" not in headers["content-security-policy"] and "frame-ancestors 'none'" in headers["content-security-policy"]
+    link.click()
+    assert kari.b.exists("img"), "the browser shows the image"
+    kari.shot("dokument")
+    log = json.loads(cv("audit", "log", "--case", state["case"], "--actor", "kari", "--action", "case.read", "--json", who="anne"))
+    assert "documents[0].content" in json.dumps(log[-1]), f"the opening is logged as a read of the document: {log[-1]}"
+    nils.go(f"/sak/{state['case']}/dokument/1")
+    assert CANARY["document"] not in nils.b.source and not nils.b.exists("img"), "the night shift gets no document"
+
+
 @test("the leader sees the members and recipients, read-only")
 def roster(lina, kari):
     lina.go("/medlemmer")
@@ -550,6 +589,7 @@ def main():
         report(kari)
         nils = UI("nils", driver_url)
         roles(kari, lina, nils)
+        documents(kari, nils)
         attacks(kari)
         merge_answer(kari)
         anne = UI("anne", driver_url)

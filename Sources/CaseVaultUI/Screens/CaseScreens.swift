@@ -102,3 +102,17 @@ extension Screens {
         return Reply.seeOther(form["tilbake"] == "sak" ? "/sak/\(id.hex)?melding=notat" : "/?melding=notat")
     }
 }
+
+extension Screens {
+    /// Document `number` (from 1) of a case, shown in the browser: read through the core (a
+    /// logged read, refused to a role that may not read documents), never written to a file.
+    func document(_ id: CaseID, number: String) throws -> Response {
+        guard let n = Int(number), (1...10_000).contains(n) else { return notFound() }
+        do {
+            return try gate.withSession(command: "case.document.get") { s in
+                let (document, content) = try s.readDocument(id, index: n - 1)
+                return content.withUnsafeBytes { Reply.document($0, kind: document.kind, number: n) }
+            }
+        } catch let e as VaultError { return failurePage(e, title: "Kan ikke åpne dokumentet") }
+    }
+}

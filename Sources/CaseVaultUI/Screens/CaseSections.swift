@@ -13,11 +13,14 @@ enum CaseSections {
     static func context(_ opened: OpenedCase) -> [[String: Any]] {
         var out: [[String: Any]] = []
         let notes = opened.noteOrigins
+        // A document the member opened in full gets a link where its sealed reference would be.
+        let documents = Dictionary(uniqueKeysWithValues: opened.documents.map { ("documents[\($0.index)].content", $0.index) })
         for path in opened.record.orderedPaths {
             let (key, label) = group(path)
             let spec = FieldCatalog.spec(forPath: path)
             var field: [String: Any] = ["path": path, "label": spec?.label ?? path,
                                         "value": opened.fields[path]!.norwegianText(path: path)]
+            if let n = documents[path] { field["document"] = "/sak/\(opened.caseID.hex)/dokument/\(n + 1)" }
             if path.hasSuffix(".text"), let origin = notes[String(path.dropLast(".text".count))] {
                 field["origin"] = "\(origin.author), \(origin.written.osloText)"
             }

@@ -21,6 +21,7 @@ struct Screens {
         case ("sak", 3, _) where parts[2] == "utlevering": return try requestHandover(try handle(parts[1]), form: form)
         case ("sak", 3, nil) where parts[2] == "innsyn": return try accessReport(try handle(parts[1]))
         case ("sak", 3, nil) where parts[2] == "svar": return try answersToMerge(try handle(parts[1]))
+        case ("sak", 4, nil) where parts[2] == "dokument": return try document(try handle(parts[1]), number: parts[3])
         case ("sak", 4, _) where parts[2] == "svar": return try answerMerge(try handle(parts[1]), number: parts[3], form: form)
         case ("sak", 4, _) where parts[2] == "endre" && CaseSections.editable.contains(parts[3]):
             return try editSection(try handle(parts[1]), section: parts[3], form: form)

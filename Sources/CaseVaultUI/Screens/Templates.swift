@@ -112,7 +112,7 @@ enum Templates {
     {{#editable}}<p><a href="/sak/{{handle}}/endre/{{key}}">Endre {{label}}</a></p>{{/editable}}
     {{#groupForm}}<p><a href="/sak/{{handle}}/legg-til/{{key}}">Legg til i {{label}}</a></p>{{/groupForm}}
     <dl>
-    {{#fields}}<dt>{{label}}</dt><dd data-path="{{path}}">{{value}}{{#origin}}<span class="kilde"> — skrevet av {{origin}}</span>{{/origin}}</dd>
+    {{#fields}}<dt>{{label}}</dt><dd data-path="{{path}}">{{^document}}{{value}}{{/document}}{{#document}}<a href="{{document}}">Åpne dokumentet</a> (kryptert i hvelvet; åpningen logges){{/document}}{{#origin}}<span class="kilde"> — skrevet av {{origin}}</span>{{/origin}}</dd>
     {{/fields}}
     </dl>
     </section>
