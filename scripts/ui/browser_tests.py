@@ -512,6 +512,8 @@ def roster(lina, kari):
     for expected in ["kari", "kontaktperson", "nils", "vakt", "anne", "personvernombud", "politi-ost", "Øst politidistrikt", "aktiv"]:
         assert expected in text, f"{expected} missing: {text[:400]}"
     assert not lina.b.exists("main form"), "read-only"
+    for command in ["casevault member add", "casevault member revoke", "casevault recipient add", "casevault recipient remove"]:
+        assert command in text, f"the screen names the command: {command}"
     lina.shot("medlemmer-og-mottakere")
     kari.go("/medlemmer")
     assert kari.see("Ingen tilgang") and "politi-ost" not in kari.b.source, "only the leader"

@@ -59,7 +59,7 @@ extension Templates {
     """
 
     static let roster = """
-    <p>Slik rollelisten er signert med senterets rotnøkkel. Endringer gjøres med <code>casevault member</code> og <code>casevault recipient</code>.</p>
+    <p>Rollelisten er signert med senterets rotnøkkel. Den vises her; se «Endre listen» nederst.</p>
     <table><caption>Medlemmer</caption>
     <thead><tr><th scope="col">Medlems-id</th><th scope="col">Navn</th><th scope="col">Rolle</th><th scope="col">Status</th><th scope="col">Siden</th></tr></thead><tbody>
     {{#members}}<tr><td>{{id}}</td><td>{{name}}</td><td>{{roles}}</td><td{{#revoked}} class="advarsel"{{/revoked}}>{{status}}</td><td>{{since}}</td></tr>
@@ -70,5 +70,16 @@ extension Templates {
     {{#recipients}}<tr><td>{{id}}</td><td>{{name}}</td><td>{{roles}}</td><td{{#revoked}} class="advarsel"{{/revoked}}>{{status}}</td><td>{{since}}</td></tr>
     {{/recipients}}</tbody></table>
     {{^hasRecipients}}<p>Ingen mottakere.</p>{{/hasRecipients}}
+    <h2>Endre listen</h2>
+    <p>Rotnøkkelen oppbevares frakoblet og skrives aldri inn i nettleseren. Derfor legger du til og
+    trekker tilbake medlemmer og mottakere i terminalen, med rotnøkkelen for hånden:</p>
+    <dl class="kommandoer">
+    <dt>Nytt medlem</dt><dd><code>casevault member add --id ID --name "Navn" --role contact-person --public-key @fil.pub --fingerprint "…"</code>
+    (fingeravtrykket leser den nye medarbeideren opp for deg)</dd>
+    <dt>Trekke tilbake et medlem</dt><dd><code>casevault member revoke ID</code> (gjelder straks; sakene forsegles uten medlemmet ved neste endring)</dd>
+    <dt>Ny mottaker</dt><dd><code>casevault recipient add --id ID --name "Navn" --role police --public-key @fil.pub --fingerprint "…"</code>
+    (fingeravtrykket leses opp av mottakeren på telefon)</dd>
+    <dt>Fjerne en mottaker</dt><dd><code>casevault recipient remove ID</code> (ingen nye pakker kan lages til den)</dd>
+    </dl>
     """
 }
