@@ -1,3 +1,4 @@
+import AccessPolicy
 @testable import CaseVaultCore
 @testable import CaseVaultTestSupport
 import CaseVaultSync
@@ -103,5 +104,46 @@ final class MaliciousServerTests: XCTestCase {
         let replica = try s.join("karl")
         let client = try TrustClient(s.t, "karl", machine: "new")
         XCTAssertThrowsError(try client.run(replica) { _ = try $0.listCases() }) { XCTAssertTrue("\($0)".contains("roster"), "\($0)") }
+    }
+
+    /// Karl covered for Kari on a case (granted its keys), was taken off it (the case re-sealed
+    /// without him) and now covers again (granted the new keys). The server serves his first,
+    /// superseded grant in place of the newer one, re-sequenced so that it is pulled again.
+    /// Karl's workstation refuses the pull as a rewrite and keeps its rows; a workstation he
+    /// joins afterwards has nothing to compare the row with and takes it, but refuses the grant
+    /// as tampered (its signature names the old key), so it opens nothing.
+    func testASupersededGrantServedInPlaceOfTheNewerOneIsRefused() throws {
+        let (s, a, id) = try world()
+        func grantsToKarl() throws -> [SyncRow] { try a.replicaRows().filter { $0.table == "case_grants" && $0.key.last == .text("karl") } }
+        try s.command(on: a, as: "kari") { _ = try $0.assign(id, memberID: "karl", role: .contactPerson) }
+        let first = try grantsToKarl()
+        try s.command(on: a, as: "kari") { _ = try $0.assign(id, memberID: "karl", role: .contactPerson, remove: true) }
+        try s.command(on: a, as: "kari") { _ = try $0.assign(id, memberID: "karl", role: .contactPerson) }
+        let old = try XCTUnwrap(first.first, "the first assignment granted karl keys")
+        let newer = try XCTUnwrap(try grantsToKarl().first { !first.contains($0) }, "the second granted him the re-sealed keys")
+        let karl = s.t.identity("karl")
+        let b = try s.join("karl")
+        let full = try Session(vault: b, identity: karl).showCase(id).fields
+        _ = try s.sync(b, as: "karl")  // the read is logged, and pushed like any write
+        let before = try b.replicaRows()
+
+        // The old row under the newer one's key: generation and class change with it, as a row's key must match its values.
+        var values = try XCTUnwrap(old.values)
+        values[1] = newer.key[1]
+        values[2] = newer.key[2]
+        let served = String(decoding: try JSONEncoder().encode(values.map(\.wire)), as: UTF8.self)
+        try s.db.sql("UPDATE vault_rows SET vals = '\(served)', seq = 100000 WHERE tbl = 'case_grants' AND key = '\(newer.keyText)'")
+
+        XCTAssertThrowsError(try Workstation.sync(b, signer: karl.signer, pushing: false)) {
+            XCTAssertEqual(($0 as? VaultError)?.kind, .authenticationFailed, "\($0)")
+            XCTAssertTrue("\($0)".contains("case_grants row") && "\($0)".contains("a fork or a rewrite"), "\($0)")
+        }
+        XCTAssertEqual(try b.replicaRows(), before, "nothing of the refused pull is applied")
+        XCTAssertEqual(try Session(vault: b, identity: karl).showCase(id).fields, full, "karl still reads through the newer grant")
+
+        let late = try s.join("karl")
+        let opened = try Session(vault: late, identity: karl).showCase(id)
+        XCTAssertTrue(opened.refusedGrants.contains { $0.hasSuffix("to karl by kari: signature does not verify") }, "\(opened.refusedGrants)")
+        XCTAssertLessThan(opened.fields.count, full.count, "the served grant opens nothing")
     }
 }
