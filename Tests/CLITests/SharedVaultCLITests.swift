@@ -94,11 +94,15 @@ final class SharedVaultCLITests: XCTestCase {
         cli.environment["CASEVAULT_APPROVER_PASSPHRASE"] = "riktig hest batteri stift"
         cli.environment["CASEVAULT_ROOT_PASSPHRASE"] = "fjell tau melk sykkel"
         let marker = "=== the shared vault ==="
-        // The background server stops with the script, also when a step fails. Started through
-        // the quick start's `casevault` function, it is a child of the job's subshell.
-        let stop = "trap 'for job in $(jobs -p); do pkill -TERM -P \"$job\"; kill \"$job\"; done 2>/dev/null; wait' EXIT\n"
-        let script = try cli.write("shared.sh", stop + QuickStartTests.runnable(try QuickStartTests.shellBlock(after: "## Quick start"))
-                                   + "echo '\(marker)'\n" + shared)
+        // The section runs with `casevault` on PATH (the quick start's other way), so the server
+        // in the background is the shell's job itself, not a child of a function's subshell: the
+        // trap stops it when the script ends, also when a step fails.
+        let bin = cli.path("bin")
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: bin + "/casevault", withDestinationPath: CLI.binary.path)
+        let script = try cli.write("shared.sh", "trap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n"
+                                   + QuickStartTests.runnable(try QuickStartTests.shellBlock(after: "## Quick start"))
+                                   + "echo '\(marker)'\nunset -f casevault\nPATH='\(bin)':$PATH\n" + shared)
         let r = try cli.run(shell: ["-e", "-o", "pipefail", script])
         XCTAssertEqual(r.status, 0, "the shared vault section failed:\n\(r.stdout.suffix(2000))\n\(r.stderr.suffix(3000))")
         let out = try XCTUnwrap(r.stdout.components(separatedBy: marker + "\n").last, r.stdout)
