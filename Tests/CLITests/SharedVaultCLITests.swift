@@ -93,6 +93,10 @@ final class SharedVaultCLITests: XCTestCase {
         cli.environment["CASEVAULT_PASSPHRASE"] = "riktig hest batteri stift"
         cli.environment["CASEVAULT_APPROVER_PASSPHRASE"] = "riktig hest batteri stift"
         cli.environment["CASEVAULT_ROOT_PASSPHRASE"] = "fjell tau melk sykkel"
+        // No key agent of another test or user is asked: the agent's socket would be in the throwaway folder.
+        let runtime = cli.path("run")
+        try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        cli.environment["XDG_RUNTIME_DIR"] = runtime
         let marker = "=== the shared vault ==="
         // The section runs with `casevault` on PATH (the quick start's other way), so the server
         // in the background is the shell's job itself, not a child of a function's subshell: the
