@@ -1,6 +1,7 @@
 import AccessPolicy
 @testable import CaseVaultCore
 @testable import CaseVaultTestSupport
+import CaseVaultSamples
 import CaseVaultSync
 import Foundation
 import SodiumKit
@@ -145,5 +146,42 @@ final class MaliciousServerTests: XCTestCase {
         let opened = try Session(vault: late, identity: karl).showCase(id)
         XCTAssertTrue(opened.refusedGrants.contains { $0.hasSuffix("to karl by kari: signature does not verify") }, "\(opened.refusedGrants)")
         XCTAssertLessThan(opened.fields.count, full.count, "the served grant opens nothing")
+    }
+
+    /// A break-glass release is a grant with an end: after it expired, the leader's client
+    /// deleted the released keys and pushed the deletion. The server serves the deleted rows
+    /// again (the table is not append-only, so the pull takes them); the expired release still
+    /// opens nothing, and the next look deletes it again.
+    func testAnExpiredBreakGlassReleaseServedAgainOpensNothing() throws {
+        let t = try TestVault()
+        let s = try SharedWorld(world: t, serverClock: t.clock)
+        let leader = t.vault  // the leader's published folder: a replica like any other
+        var id: CaseID?, request = ""
+        let fields = ["person.legal_name", "safety.do_not_admit"]
+        try s.command(on: leader, as: "lina") { _ = try $0.setUpBreakGlass() }
+        try s.command(on: try s.join("kari"), as: "kari") { id = try $0.createCase(recordText: SampleCase.yaml) }
+        let caseID = try XCTUnwrap(id)
+        try s.command(on: leader, as: "lina") {
+            request = try $0.requestBreakGlass(caseID, fields: fields, minutes: 30, reasonCode: "life-danger", reason: "Politiet melder trussel", mode: .alone)
+            XCTAssertEqual(Set(try $0.showBreakGlass(request).opened.fields.keys), Set(fields))
+        }
+        // The operator keeps a copy of the released keys' rows.
+        try s.db.sql("CREATE TABLE kept AS SELECT key, vals FROM vault_rows WHERE tbl = 'released_keys' AND vals IS NOT NULL")
+        let released = try XCTUnwrap(Int(try s.db.sql("SELECT count(*) FROM kept").trimmingCharacters(in: .whitespacesAndNewlines)))
+        XCTAssertGreaterThan(released, 0, "the release travelled through the server")
+
+        t.clock.advance(seconds: 31 * 60)
+        try s.command(on: leader, as: "lina") { session in
+            XCTAssertThrowsError(try session.showBreakGlass(request)) { XCTAssertTrue("\($0)".contains("expired"), "\($0)") }
+        }
+        XCTAssertEqual(try s.db.sql("SELECT count(*) FROM vault_rows WHERE tbl = 'released_keys' AND vals IS NOT NULL")
+            .trimmingCharacters(in: .whitespacesAndNewlines), "0", "the deletion was pushed")
+
+        try s.db.sql("UPDATE vault_rows v SET vals = k.vals, seq = 100000 FROM kept k WHERE v.tbl = 'released_keys' AND v.key = k.key")
+        XCTAssertEqual(try s.sync(leader, as: "lina").pulled, released, "the pull takes the served rows")
+        let lina = try Session(vault: leader, identity: t.identity("lina"))
+        XCTAssertThrowsError(try lina.showBreakGlass(request)) { XCTAssertTrue("\($0)".contains("expired"), "\($0)") }
+        XCTAssertEqual(try leader.replicaRows().filter { $0.table == "released_keys" }, [], "and deleted again")
+        XCTAssertTrue(try lina.showCase(caseID).fields.keys.filter(fields.contains).isEmpty, "nor does the case open them to the leader")
     }
 }
