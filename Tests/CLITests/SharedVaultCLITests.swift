@@ -74,6 +74,57 @@ final class SharedVaultCLITests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(try cli.ok(["case", "list", "--json"] + shared.on("ws-fresh", "kari")).json as? [[String: Any]]).count, 2, "and the log goes on")
     }
 
+    /// The README's "A shared vault" block, run as written after its quick start in the same
+    /// shell, with a throwaway database and a free port in place of the centre's: the server
+    /// started in the background, the leader's folder published, Kari's and Cecilie's
+    /// workstations joined with their own keys, a note written on one and seen on the other, and
+    /// the bundle delivered to the police, who fetch it with their key and open it.
+    func testTheREADMEsSharedVaultSectionRunsAsWritten() throws {
+        let (socketFolder, database) = try SharedCentre.newDatabase()
+        var shared = try QuickStartTests.shellBlock(after: "## A shared vault")
+        for (written, here) in [("postgres://casevault@/casevault?host=/run/postgresql", "postgres://postgres@/\(database)?host=\(socketFolder)"),
+                                ("--listen 127.0.0.1:8443", "--listen 127.0.0.1:0")] {
+            XCTAssertTrue(shared.contains(written), "the README's block has \(written)")
+            shared = shared.replacingOccurrences(of: written, with: here)
+        }
+        var cli = try CLI()
+        defer { cli.cleanUp() }
+        // Passphrases for a script, as in QuickStartTests.
+        cli.environment["CASEVAULT_PASSPHRASE"] = "riktig hest batteri stift"
+        cli.environment["CASEVAULT_APPROVER_PASSPHRASE"] = "riktig hest batteri stift"
+        cli.environment["CASEVAULT_ROOT_PASSPHRASE"] = "fjell tau melk sykkel"
+        // No key agent of another test or user is asked: the agent's socket would be in the throwaway folder.
+        let runtime = cli.path("run")
+        try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        cli.environment["XDG_RUNTIME_DIR"] = runtime
+        let marker = "=== the shared vault ==="
+        // The section runs with `casevault` on PATH (the quick start's other way), so the server
+        // in the background is the shell's job itself, not a child of a function's subshell: the
+        // trap stops it when the script ends, also when a step fails.
+        let bin = cli.path("bin")
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: bin + "/casevault", withDestinationPath: CLI.binary.path)
+        let script = try cli.write("shared.sh", "trap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n"
+                                   + QuickStartTests.runnable(try QuickStartTests.shellBlock(after: "## Quick start"))
+                                   + "echo '\(marker)'\nunset -f casevault\nPATH='\(bin)':$PATH\n" + shared)
+        let r = try cli.run(shell: ["-e", "-o", "pipefail", script])
+        XCTAssertEqual(r.status, 0, "the shared vault section failed:\n\(r.stdout.suffix(2000))\n\(r.stderr.suffix(3000))")
+        let out = try XCTUnwrap(r.stdout.components(separatedBy: marker + "\n").last, r.stdout)
+        XCTAssertTrue(out.contains("casevault serve: listening on 127.0.0.1:"), out)
+        XCTAssertTrue(out.contains("{\"ready\":true}"), out)
+        XCTAssertEqual(out.components(separatedBy: "Joined vault ").count - 1, 2, "two workstations joined: \(out)")
+        XCTAssertTrue(out.contains(" from kari "), "the police's inbox lists kari's delivery: \(out)")
+        // The police opened what they fetched: the bundle, byte for byte, and its content.
+        XCTAssertEqual(FileManager.default.contents(atPath: cli.path("fra-senteret.cvb")), FileManager.default.contents(atPath: cli.path("til-politiet.cvb")))
+        XCTAssertTrue(out.contains("Utlevering fra Krisesenteret i Nyby"), out)
+        XCTAssertTrue(out.contains("formål: Sikkerhetstiltak ved ny bolig") && out.contains("(SAM-2026-014)"), out)
+        // Cecilie's workstation pulled the note Kari wrote on hers: one version after the bundled one.
+        let bundled = try XCTUnwrap(out.split(separator: "\n").first { $0.hasPrefix("  sak: ") }?.split(separator: " ").last, out)
+        let history = out.split(separator: "\n").filter { $0.hasPrefix("v") && $0.contains(" wrote ") }
+        XCTAssertEqual(history.last?.hasPrefix("v\((Int(bundled.dropLast()) ?? 0) + 1) "), true, "\(bundled) \(history)")
+        XCTAssertEqual(history.last?.contains(" kari "), true, "\(history)")
+    }
+
     /// A centre whose leader published her vault on a new `casevault serve`, with workstations joined.
     private struct SharedCentre {
         let centre: CLIVault
@@ -81,20 +132,15 @@ final class SharedVaultCLITests: XCTestCase {
         let url: String, vaultID: String, socketFolder: String, database: String
 
         init(workstations: [(member: String, folder: String)]) throws {
-            guard let socketFolder = ProcessInfo.processInfo.environment["CASEVAULT_TEST_POSTGRES"], !socketFolder.isEmpty else {
-                throw CLIError("CASEVAULT_TEST_POSTGRES is not set: run scripts/test.sh, which starts a PostgreSQL for the server tests")
-            }
+            let db = try Self.newDatabase()
+            socketFolder = db.socketFolder
+            database = db.database
             setenv("CASEVAULT_TEST_INSECURE_KDF", "1", 1)
             let passphrase = "blå hest batteri stift"
             centre = try CLIVault(members: [("kari", "contact-person"), ("karl", "contact-person")], passphrase: passphrase,
                                   environment: ["CASEVAULT_PASSPHRASE": passphrase, "CASEVAULT_APPROVER_PASSPHRASE": passphrase])
             let cli = centre.cli
-            self.socketFolder = socketFolder
-            database = "cv_cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
             XCTAssertEqual(try cli.run(["--version"], executable: nil).status, 0)
-            let created = try cli.run(["-h", socketFolder, "-U", "postgres", "-d", "postgres", "-q", "-c", "CREATE DATABASE \(database) TEMPLATE casevault_template"],
-                                      executable: "/usr/bin/psql")
-            XCTAssertEqual(created.status, 0, created.stderr)
             server = try Server(binary: CLI.binary, database: "postgres://postgres@/\(database)?host=\(socketFolder)")
             guard let address = server.address else { throw CLIError("the server did not start: \(server.stderr)") }
             url = "http://" + address
@@ -110,6 +156,20 @@ final class SharedVaultCLITests: XCTestCase {
         }
 
         func on(_ folder: String, _ who: String) -> [String] { ["--vault", centre.cli.path(folder), "--identity", centre.keyPath(who)] }
+
+        /// A new database on the throwaway cluster (`CASEVAULT_TEST_POSTGRES`), copied from its template.
+        static func newDatabase() throws -> (socketFolder: String, database: String) {
+            guard let socketFolder = ProcessInfo.processInfo.environment["CASEVAULT_TEST_POSTGRES"], !socketFolder.isEmpty else {
+                throw CLIError("CASEVAULT_TEST_POSTGRES is not set: run scripts/test.sh, which starts a PostgreSQL for the server tests")
+            }
+            let database = "cv_cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+            let cli = try CLI()
+            defer { cli.cleanUp() }
+            let created = try cli.run(["-h", socketFolder, "-U", "postgres", "-d", "postgres", "-q", "-c", "CREATE DATABASE \(database) TEMPLATE casevault_template"],
+                                      executable: "/usr/bin/psql")
+            XCTAssertEqual(created.status, 0, created.stderr)
+            return (socketFolder, database)
+        }
     }
 
     private struct CLIError: Error, CustomStringConvertible {

@@ -39,11 +39,16 @@ final class SharedVaultFigures: XCTestCase {
         }
         let wrote = ContinuousClock.now - clock
         let pushes = writers * each
+        // A new workstation pulls the vault the ten wrote to.
+        clock = .now
+        let late = try s.join("karl")
+        let joinedAfter = ContinuousClock.now - clock
         print("""
             figures: \(n) cases made locally in \(made); published (\(rows) rows) in \(published); a new workstation joined in \(joined)
             figures: \(writers) workstations × \(each) case writes: \(pushes) pushes in \(wrote) \
             (\(String(format: "%.1f", Double(pushes) / (Double(wrote.components.seconds) + Double(wrote.components.attoseconds) / 1e18))) pushes/s), \
             \(attempts.value ?? 0) attempts
+            figures: after them a new workstation joined (\(try late.replicaRows().count) rows) in \(joinedAfter)
             """)
     }
 }

@@ -13,9 +13,11 @@ final class SharedWorld: @unchecked Sendable {
     let t: TestVault
     private var replicas: [String] = []
 
-    init(world t: TestVault? = nil) throws {
+    /// `serverClock`: the server's clock, for a test that advances the vault's clock (entries
+    /// dated far from the server's clock are refused).
+    init(world t: TestVault? = nil, serverClock: (any VaultClock)? = nil) throws {
         db = try TestPostgres()
-        server = try TestServer(db)
+        server = try TestServer(db, clock: serverClock ?? SystemClock())
         self.t = try t ?? TestVault()
         _ = try Workstation.publish(self.t.vault, server: server.url, member: "lina", keyFile: self.t.directory + "/lina.key",
                                     signer: self.t.identity("lina").signer)
