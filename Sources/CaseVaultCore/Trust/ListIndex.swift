@@ -119,7 +119,14 @@ struct ListIndex: Sendable, Equatable {
               let mac = Hex.decode(String(decoding: bytes[(macStart + 4)..<(bytes.count - 1)], as: UTF8.self)), mac.count == 32,
               Memory.constantTimeEquals(Self.mac(Array(bytes[..<macStart]), key: macKey), mac) else { return nil }
         // The sealed line is most of the file: it is decoded from the bytes, never made a String.
-        let raw = bytes[..<macStart].split(separator: newline, omittingEmptySubsequences: false).dropLast()
+        // Line by line with `firstIndex(of:)`: a generic split walks the sealed line byte by byte through a closure.
+        var raw: [ArraySlice<UInt8>] = []
+        var start = 0
+        while start < macStart, raw.count < 8 {
+            let end = bytes[start..<macStart].firstIndex(of: newline) ?? macStart
+            raw.append(bytes[start..<end])
+            start = end + 1
+        }
         let lines = raw.prefix(6).map { String(decoding: $0, as: UTF8.self) }
         func value(_ i: Int, _ key: String) -> String? {
             let prefix = key + " "
